@@ -1,0 +1,367 @@
+"""Reading producers' files strictly, with errors that name the file, row and column.
+
+Parsers call these instead of ``pandas.read_csv`` so that every source fails the same way:
+
+* an empty file, a file with only a header, a wrong delimiter, a truncated or ragged row, a
+  renamed or missing column, a non-numeric or out-of-range value, duplicate keys — each raises
+  :class:`~stabilis.errors.DataFileError` with the spreadsheet row number (header = row 1) and
+  the column, and a hint of what to do.
+
+Frames come back with every column as text (``object`` of ``str``/``None``) plus the ``_row``
+column; parsers convert the columns they use with :func:`to_number`.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stabilis.errors import DataFileError
+from stabilis.sources.base import ROW
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_DELIMITERS = (",", ";", "\t", "|")
+_FIX_HINT = "Fetch the file again (stabilis pull) or restore the producer's original."
+
+
+def read_csv(
+    path: Path,
+    *,
+    required: Iterable[str] = (),
+    delimiter: str = ",",
+    header: bool = True,
+    names: Sequence[str] | None = None,
+    na_values: Iterable[str] = ("",),
+    member: str | None = None,
+    display_name: str | None = None,
+) -> pd.DataFrame:
+    """Read a delimited text file (or a CSV inside a zip) with every value as text.
+
+    ``required`` columns must be present; a missing one raises with the columns that were found
+    and the closest match. ``names`` gives column names to a file without a header row.
+    ``member`` picks a CSV inside a zip archive by suffix (``path`` may then be a ``.zip``).
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    label = display_name or str(path)
+    raw = _read_bytes(path, member=member, label=label)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if not raw.strip():
+        raise DataFileError(
+            "the file is empty.", file=label, hint="Pull the source again; the download may have failed."
+        )
+    try:
+        first_line = raw.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError as exc:
+        raise DataFileError(
+            "the header is not UTF-8 text.", file=label, row=1, hint=_FIX_HINT
+        ) from exc
+    if header:
+        columns = next(csv.reader([first_line], delimiter=delimiter))
+        columns = [c.strip() for c in columns]
+        if len(columns) == 1 and required:
+            _complain_about_delimiter(first_line, delimiter, label)
+    else:
+        if names is None:
+            raise ValueError("names is required when header=False")
+        columns = list(names)
+    required = list(required)
+    missing = [c for c in required if c not in columns]
+    if missing:
+        _complain_about_missing(missing, columns, label)
+    seen: set[str] = set()
+    for col in columns:
+        if col in seen:
+            raise DataFileError(
+                "the header names this column twice.", file=label, row=1, column=col,
+                hint="Rename one of the two columns.",
+            )
+        seen.add(col)
+
+    bad_rows: list[Any] = []
+
+    def on_bad_row(row: Any) -> str:
+        bad_rows.append(row)
+        return "skip"
+
+    na = list(na_values)
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(raw),
+            read_options=pacsv.ReadOptions(
+                use_threads=False,
+                column_names=columns,
+                skip_rows=1 if header else 0,
+                block_size=1 << 24,
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_bad_row
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in columns},
+                null_values=na,
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        text = str(exc)
+        if "UTF8" in text or "utf8" in text.lower():
+            raise DataFileError(
+                "the file is not UTF-8 text.", file=label, hint="Re-save it as UTF-8 CSV."
+            ) from exc
+        raise DataFileError(f"the file cannot be parsed as CSV ({text}).", file=label) from exc
+    if bad_rows:
+        first = bad_rows[0]
+        row_number = first.number
+        if first.actual_columns < first.expected_columns:
+            problem = (
+                f"the row has {first.actual_columns} values but the header has "
+                f"{first.expected_columns} columns; the file looks truncated or a field holds an "
+                "unquoted delimiter."
+            )
+        else:
+            problem = (
+                f"the row has {first.actual_columns} values but the header has "
+                f"{first.expected_columns} columns; a value probably holds an unquoted "
+                f"'{delimiter}'."
+            )
+        extra = f" ({len(bad_rows)} such rows in all.)" if len(bad_rows) > 1 else ""
+        raise DataFileError(problem + extra, file=label, row=row_number, hint=_FIX_HINT)
+    if table.num_rows == 0:
+        raise DataFileError(
+            "the file has a header but no data rows.", file=label,
+            hint="Pull the source again; the download may have been cut short.",
+        )
+    frame = table.to_pandas(types_mapper=None)
+    frame = frame.astype(object).where(frame.notna(), None)
+    # Spreadsheet numbering: the header is row 1, the first data row is row 2. Rows whose
+    # values hold newlines shift later numbers; the count stays right for ordinary files.
+    frame[ROW] = pd.RangeIndex(2 if header else 1, table.num_rows + (2 if header else 1))
+    return frame
+
+
+def read_xlsx(
+    path: Path,
+    *,
+    sheet: str | int = 0,
+    header_row: int = 1,
+    required: Iterable[str] = (),
+    display_name: str | None = None,
+) -> pd.DataFrame:
+    """Read one worksheet of an ``.xlsx`` workbook with every value as text.
+
+    ``header_row`` is the worksheet row (1-based) that holds the column names; ``_row`` keeps the
+    worksheet's own row numbers so errors point at the cell a user would open.
+    """
+    import pandas as pd
+
+    label = display_name or str(path)
+    try:
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError as exc:
+        raise DataFileError("the file does not exist.", file=label) from exc
+    except Exception as exc:  # openpyxl raises several unrelated types for a bad workbook
+        raise DataFileError(
+            f"the file is not a readable .xlsx workbook ({exc}).", file=label, hint=_FIX_HINT
+        ) from exc
+    try:
+        names = book.sheetnames
+        if isinstance(sheet, int):
+            if sheet >= len(names):
+                raise DataFileError(f"the workbook has no sheet number {sheet + 1}.", file=label)
+            worksheet = book[names[sheet]]
+        elif sheet in names:
+            worksheet = book[sheet]
+        else:
+            raise DataFileError(
+                f"the workbook has no sheet '{sheet}'; its sheets are: {', '.join(names)}.",
+                file=label,
+            )
+        rows = list(worksheet.iter_rows(min_row=header_row, values_only=True))
+    finally:
+        book.close()
+    if not rows:
+        raise DataFileError("the worksheet is empty.", file=label)
+    columns = [str(c).strip() if c is not None else "" for c in rows[0]]
+    while columns and columns[-1] == "":
+        columns.pop()
+    missing = [c for c in required if c not in columns]
+    if missing:
+        _complain_about_missing(missing, columns, label, header_row=header_row)
+    body = [
+        [_cell_text(v) for v in row[: len(columns)]] + [None] * (len(columns) - len(row))
+        for row in rows[1:]
+    ]
+    numbers = list(range(header_row + 1, header_row + 1 + len(body)))
+    keep = [i for i, r in enumerate(body) if any(v is not None for v in r)]
+    if not keep:
+        raise DataFileError("the worksheet has a header but no data rows.", file=label)
+    frame = pd.DataFrame([body[i] for i in keep], columns=columns, dtype=object)
+    frame[ROW] = [numbers[i] for i in keep]
+    return frame
+
+
+def to_number(
+    frame: pd.DataFrame,
+    column: str,
+    *,
+    file: str | Path,
+    integer: bool = False,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    allowed: Iterable[float] = (),
+    na_values: Iterable[str] = (),
+) -> pd.Series:
+    """Convert a text column to numbers, naming the first row that is not a number or is out of range.
+
+    ``allowed`` lists special codes that are valid although outside the range (Polity's -66,
+    -77, -88); ``na_values`` lists extra text that means missing (``"N/A"``).
+    """
+    import numpy as np
+    import pandas as pd
+
+    text = frame[column]
+    missing_tokens = set(na_values)
+    if missing_tokens:
+        text = text.where(~text.isin(missing_tokens), None)
+    values = pd.to_numeric(text, errors="coerce")
+    bad = values.isna() & text.notna()
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataFileError(
+            f"'{text.iloc[i]}' is not a number ({int(bad.sum())} such values in this column).",
+            file=file, row=_row_of(frame, i), column=column,
+            hint="Correct the value or restore the producer's original file.",
+        )
+    specials = set(allowed)
+    ordinary = ~values.isin(specials) if specials else pd.Series(True, index=values.index)
+    if integer:
+        fractional = values.notna() & ordinary & (values != np.floor(values))
+        if fractional.any():
+            i = int(np.flatnonzero(fractional.to_numpy())[0])
+            raise DataFileError(
+                f"'{text.iloc[i]}' should be a whole number.", file=file,
+                row=_row_of(frame, i), column=column,
+                hint="Correct the value or restore the producer's original file.",
+            )
+    for bound, outside, word in (
+        (minimum, values < (minimum if minimum is not None else 0), "below"),
+        (maximum, values > (maximum if maximum is not None else 0), "above"),
+    ):
+        if bound is None:
+            continue
+        out = outside & ordinary & values.notna()
+        if out.any():
+            i = int(np.flatnonzero(out.to_numpy())[0])
+            raise DataFileError(
+                f"{text.iloc[i]} is {word} the valid range "
+                f"[{_fmt(minimum)}, {_fmt(maximum)}] ({int(out.sum())} such values).",
+                file=file, row=_row_of(frame, i), column=column,
+                hint="The file may be a different release or scale; check it against the producer's codebook.",
+            )
+    if integer:
+        return values.astype("Int64")
+    return values.astype("float64")
+
+
+def check_unique(frame: pd.DataFrame, keys: Sequence[str], *, file: str | Path) -> None:
+    """Raise if two rows share the same key, naming both rows."""
+    dup = frame.duplicated(subset=list(keys), keep=False)
+    if not dup.any():
+        return
+    clash = frame.loc[dup, [*keys, ROW]] if ROW in frame else frame.loc[dup, list(keys)]
+    first_key = tuple(clash.iloc[0][list(keys)])
+    same = clash[(clash[list(keys)] == list(first_key)).all(axis=1)]
+    rows = [int(r) for r in same[ROW]] if ROW in same else []
+    described = ", ".join(f"{k}={v}" for k, v in zip(keys, first_key, strict=True))
+    raise DataFileError(
+        f"rows {' and '.join(map(str, rows[:2]))} have the same key ({described}); "
+        f"{int(dup.sum())} rows in all share a key.",
+        file=file, row=rows[0] if rows else None, column=", ".join(keys),
+        hint="Remove the duplicate rows or restore the producer's original file.",
+    )
+
+
+def _read_bytes(path: Path, *, member: str | None, label: str) -> bytes:
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                names = [n for n in archive.namelist() if not n.endswith("/")]
+                wanted = member or ".csv"
+                candidates = [n for n in names if n.lower().endswith(wanted.lower())]
+                if len(candidates) != 1:
+                    raise DataFileError(
+                        f"the zip archive should hold exactly one file ending in '{wanted}', "
+                        f"but holds: {', '.join(names) or 'nothing'}.",
+                        file=label,
+                    )
+                return archive.read(candidates[0])
+        return Path(path).read_bytes()
+    except FileNotFoundError as exc:
+        raise DataFileError(
+            "the file does not exist.", file=label, hint="Run 'stabilis pull' first."
+        ) from exc
+    except zipfile.BadZipFile as exc:
+        raise DataFileError("the zip archive is damaged.", file=label, hint=_FIX_HINT) from exc
+
+
+def _complain_about_delimiter(first_line: str, delimiter: str, label: str) -> None:
+    counts = {d: first_line.count(d) for d in _DELIMITERS if d != delimiter}
+    best = max(counts, key=lambda d: counts[d])
+    if counts[best] > 0:
+        shown = {"\t": "tab", ";": "';'", "|": "'|'", ",": "','"}[best]
+        raise DataFileError(
+            f"the header has a single column; the file seems to be separated by {shown} "
+            f"rather than '{delimiter}'.",
+            file=label, row=1,
+            hint="Re-save the file with the producer's delimiter (a spreadsheet program may have changed it).",
+        )
+
+
+def _complain_about_missing(
+    missing: list[str], columns: list[str], label: str, header_row: int = 1
+) -> None:
+    column = missing[0]
+    close = difflib.get_close_matches(column, columns, n=1, cutoff=0.6)
+    hint = f"Did the producer rename '{close[0]}'? " if close else ""
+    shown = ", ".join(columns[:12]) + (", ..." if len(columns) > 12 else "")
+    raise DataFileError(
+        f"the required column is missing ({len(missing)} missing in all: {', '.join(missing)}). "
+        f"Columns found: {shown}.",
+        file=label, row=header_row, column=column,
+        hint=hint + "Check that this is the release Stabilis expects (stabilis sources list).",
+    )
+
+
+def _row_of(frame: pd.DataFrame, i: int) -> int:
+    if ROW in frame.columns:
+        return int(frame[ROW].iloc[i])
+    return i + 2
+
+
+def _cell_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text or None
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "-inf"
+    return f"{value:g}"
