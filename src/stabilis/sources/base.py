@@ -60,14 +60,20 @@ class IndicatorSpec:
     minimum: float | None = None
     maximum: float | None = None
     description: str = ""
+    lower_column: str | None = None
+    """Column with the lower bound of the value's uncertainty interval (V-Dem ``_codelow``)."""
+    upper_column: str | None = None
+    """Column with the upper bound (V-Dem ``_codehigh``)."""
 
 
 @dataclass
 class ParsedTable:
     """A tidy frame produced by a parser.
 
-    ``table`` is either ``"indicators"`` (country-year values described by ``indicators``) or the
-    name of a records table in the warehouse (``"conflicts"``, ``"coups"``, ...).
+    ``table`` is either ``"indicators"`` (country-year values described by ``indicators``; the
+    frame is wide: one row per country-year, one column per indicator) or the name of a records
+    table in the warehouse (``"conflicts"``, ``"coups"``, ...; stored as the frame's columns).
+    Every frame keeps the ``_row`` column (source row number) for the quality report.
     ``country_keys`` maps frame columns to the kind of identifier they hold; the resolver tries
     them in order. ``name_column`` is shown in the quality report for unmatched rows.
     """
@@ -79,6 +85,12 @@ class ParsedTable:
     indicators: tuple[IndicatorSpec, ...] = ()
     name_column: str | None = None
     description: str = ""
+    other_countries: dict[str, dict[str, CountryKey]] = field(default_factory=dict)
+    """Further country roles of a records table: output column -> {frame column: key kind}.
+
+    E.g. ``{"target_iso3": {"target_cowcode": "cowcode"}}`` for a dyadic incident table; the
+    resolver adds each output column beside ``iso3``.
+    """
 
 
 Parser = Callable[[str, Path], list[ParsedTable]]

@@ -1,0 +1,41 @@
+"""Shared fixtures.
+
+``mirror`` is the offline mirror of the source files (``../shared/data`` beside the project, or
+``STABILIS_MIRROR``); integration tests read it and fail, not skip, when it is absent.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def mirror_root() -> Path:
+    configured = os.environ.get("STABILIS_MIRROR")
+    return Path(configured) if configured else PROJECT_ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    root = mirror_root()
+    if not (root / "SOURCES.md").exists():
+        pytest.fail(f"The offline mirror is not at {root}; set STABILIS_MIRROR to its folder.")
+    return root
+
+
+@pytest.fixture
+def write_file(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write a small fixture file under the test's temporary folder and return its path."""
+
+    def write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
