@@ -1,0 +1,271 @@
+"""Data commands: pull, build, summary, panel, indicators, countries, sources, quality."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from stabilis.errors import QueryError
+
+JSON_OPT = typer.Option(False, "--json", help="Print a JSON envelope for scripts.")
+QUIET_OPT = typer.Option(False, "--quiet", "-q", help="Print nothing but errors.")
+
+
+@contextmanager
+def _progress(enabled: bool, label: str) -> Iterator[Any]:
+    """A rich progress bar on stderr, or nothing (for --quiet, --json and pipes)."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn(f"[bold]{label}[/bold]"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=False,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def update(step: str, done: int, total: int) -> None:
+            bar.update(task, description=step, completed=done, total=total)
+
+        yield update
+
+
+def _show_frame(frame: Any, title: str | None = None, limit: int | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    shown = frame.head(limit) if limit else frame
+    table = Table(title=title, show_lines=False)
+    for column in shown.columns:
+        table.add_column(str(column))
+    for row in shown.itertuples(index=False):
+        table.add_row(*["" if _isna(v) else (f"{v:.4g}" if isinstance(v, float) else str(v)) for v in row])
+    Console().print(table)
+    if limit and len(frame) > limit:
+        typer.echo(f"... {len(frame) - limit} more rows (use --format csv to get them all)")
+
+
+def _isna(value: Any) -> bool:
+    try:
+        return bool(value != value) or value is None  # NaN or None
+    except (TypeError, ValueError):
+        return False
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    import json
+
+    return list(json.loads(frame.to_json(orient="records", date_format="iso")))
+
+
+def register(app: typer.Typer) -> None:
+    from stabilis.cli.main import emit_json
+
+    @app.command()
+    def pull(
+        ctx: typer.Context,
+        source: list[str] = typer.Option([], "--source", "-s", help="Only this source (repeatable)."),
+        quiet: bool = QUIET_OPT,
+        as_json: bool = JSON_OPT,
+    ) -> None:
+        """Fetch every source's files into snapshots with provenance sidecars."""
+        ws = ctx.obj.workspace()
+        with _progress(not quiet and not as_json and sys.stderr.isatty(), "pull") as bar:
+            results = ws.pull(source or None, progress=bar)
+        data = [r.as_dict() for r in results]
+        if as_json:
+            emit_json(data, mirror=ws.settings.mirror, data_dir=str(ws.settings.data_dir))
+        elif not quiet:
+            new = sum(r.status == "new" for r in results)
+            origin = ws.settings.mirror or "official addresses"
+            typer.echo(
+                f"Pulled {len(results)} files from {origin}: {new} new snapshots, "
+                f"{len(results) - new} unchanged. Snapshots: {ws.settings.snapshot_dir}"
+            )
+
+    @app.command()
+    def build(
+        ctx: typer.Context,
+        full: bool = typer.Option(False, "--full", help="Rebuild every step from scratch."),
+        quiet: bool = QUIET_OPT,
+        as_json: bool = JSON_OPT,
+    ) -> None:
+        """Build the DuckDB warehouse from the pulled snapshots (incremental and atomic)."""
+        ws = ctx.obj.workspace()
+        with _progress(not quiet and not as_json and sys.stderr.isatty(), "build") as bar:
+            report = ws.build(full=full, progress=bar)
+        if as_json:
+            emit_json(report.as_dict())
+            return
+        if quiet:
+            return
+        built = [s for s in report.steps if s.status == "built"]
+        if not report.changed:
+            typer.echo(f"Nothing changed; the warehouse is up to date ({report.warehouse}).")
+            return
+        typer.echo(
+            f"Built {len(built)} of {len(report.steps)} steps in {report.seconds:.1f} s "
+            f"-> {report.warehouse}"
+        )
+        unexplained = sum(s.unexplained for s in report.steps)
+        if unexplained:
+            typer.secho(
+                f"{unexplained} source rows matched no country and are not explained; "
+                "see 'stabilis quality --unexplained'.", fg=typer.colors.YELLOW,
+            )
+
+    @app.command()
+    def summary(ctx: typer.Context, as_json: bool = JSON_OPT) -> None:
+        """Summarise what the warehouse holds: sources, indicators, countries, quality."""
+        import pandas as pd
+
+        info = ctx.obj.workspace().summary()
+        if as_json:
+            emit_json(info)
+            return
+        t = info["totals"]
+        typer.echo(f"Warehouse {info['warehouse']} (built {info['built_at']})")
+        typer.echo(
+            f"{t['countries']} countries, {t['indicators']} indicators, "
+            f"{t['indicator_values']:,} values over {t['country_years']:,} country-years; "
+            f"{t['unmatched_rows']:,} source rows without a country "
+            f"({t['unexplained_rows']} unexplained)."
+        )
+        _show_frame(pd.DataFrame(info["sources"]), title="Sources loaded")
+
+    @app.command()
+    def panel(
+        ctx: typer.Context,
+        indicators: str = typer.Option(
+            ..., "--indicators", "-i", help="Comma-separated indicator codes, e.g. vdem.v2x_polyarchy,fh.total_reversed."
+        ),
+        countries: str | None = typer.Option(
+            None, "--countries", "-c",
+            help="A group (nato, partners, pfp, eapc, md, ici, global, all) or comma-separated ISO3 codes or names.",
+        ),
+        years: str | None = typer.Option(None, "--years", "-y", help="Year range FIRST-LAST, e.g. 1990-2024."),
+        fmt: str = typer.Option("table", "--format", "-f", help="table, csv, parquet or json."),
+        out: Path | None = typer.Option(None, "--out", "-o", help="Write to this file instead of stdout."),
+    ) -> None:
+        """Print or save a country-year panel of indicators."""
+        year_range = _parse_years(years)
+        codes = [c.strip() for c in indicators.split(",") if c.strip()]
+        frame = ctx.obj.workspace().panel(codes, countries=countries, years=year_range)
+        if fmt == "table":
+            _show_frame(frame, limit=None if out else 60)
+        elif fmt == "csv":
+            if out:
+                frame.to_csv(out, index=False)
+            else:
+                frame.to_csv(sys.stdout, index=False)
+        elif fmt == "parquet":
+            if out is None:
+                raise QueryError("Parquet is binary: give a file with --out FILE.parquet.")
+            frame.to_parquet(out, index=False)
+        elif fmt == "json":
+            emit_json(_records(frame), rows=len(frame), indicators=codes)
+        else:
+            raise QueryError(f"Unknown format '{fmt}'; use table, csv, parquet or json.")
+        if out:
+            typer.echo(f"Wrote {len(frame)} rows to {out}", err=True)
+
+    indicators_app = typer.Typer(help="Indicator codes and their metadata.", no_args_is_help=True)
+    countries_app = typer.Typer(help="The canonical country table and groups.", no_args_is_help=True)
+    sources_app = typer.Typer(help="Source specs and snapshots.", no_args_is_help=True)
+    app.add_typer(indicators_app, name="indicators")
+    app.add_typer(countries_app, name="countries")
+    app.add_typer(sources_app, name="sources")
+
+    @indicators_app.command("list")
+    def indicators_list(
+        ctx: typer.Context,
+        source: str | None = typer.Option(None, "--source", help="Only this source."),
+        search: str | None = typer.Option(None, "--search", help="Text in the code or label."),
+        as_json: bool = JSON_OPT,
+    ) -> None:
+        """List indicator codes with label, source, scale and direction."""
+        frame = ctx.obj.workspace().indicators(source=source, search=search)
+        if as_json:
+            emit_json(_records(frame), rows=len(frame))
+        else:
+            _show_frame(frame[["indicator", "label", "source", "scale", "higher_is_better"]], limit=200)
+
+    @countries_app.command("list")
+    def countries_list(
+        ctx: typer.Context,
+        group: str | None = typer.Option(None, "--group", "-g", help="nato, partners, pfp, eapc, md, ici, global, all."),
+        year: int | None = typer.Option(None, "--year", help="Membership in this year (default: this year)."),
+        as_json: bool = JSON_OPT,
+    ) -> None:
+        """List countries (optionally a group's members in a year)."""
+        frame = ctx.obj.workspace().countries(group=group, year=year)
+        if as_json:
+            emit_json(_records(frame), rows=len(frame))
+        else:
+            cols = [c for c in ("iso3", "name", "gwcode", "cowcode", "vdem_id", "region") if c in frame]
+            _show_frame(frame[cols])
+
+    @sources_app.command("list")
+    def sources_list(ctx: typer.Context, as_json: bool = JSON_OPT) -> None:
+        """List every source: producer, release, licence and official address."""
+        frame = ctx.obj.workspace().sources()
+        if as_json:
+            emit_json(_records(frame), rows=len(frame))
+        else:
+            _show_frame(frame[["source", "file", "producer", "release", "licence"]])
+
+    @sources_app.command("snapshots")
+    def sources_snapshots(ctx: typer.Context, as_json: bool = JSON_OPT) -> None:
+        """List the snapshots the warehouse was built from, with checksums."""
+        frame = ctx.obj.workspace().snapshots()
+        if as_json:
+            emit_json(_records(frame), rows=len(frame))
+        else:
+            frame = frame.assign(sha256=frame["sha256"].str[:12])
+            _show_frame(frame[["source", "file_key", "release", "retrieved_at", "sha256", "size"]])
+
+    @app.command()
+    def quality(
+        ctx: typer.Context,
+        unexplained: bool = typer.Option(False, "--unexplained", help="Only rows nobody has explained."),
+        source: str | None = typer.Option(None, "--source", help="Only this source."),
+        as_json: bool = JSON_OPT,
+    ) -> None:
+        """The quality report: source rows without a country, and superseded rows."""
+        frame = ctx.obj.workspace().quality(unexplained_only=unexplained, source=source)
+        if as_json:
+            emit_json(_records(frame), rows=len(frame))
+            return
+        if frame.empty:
+            typer.echo("No quality issues.")
+            return
+        grouped = (
+            frame.groupby(["source", "file", "issue", "name", "code", "reason"], dropna=False)
+            .agg(rows=("row", "count"), first_row=("row", "min"))
+            .reset_index()
+            .sort_values(["source", "rows"], ascending=[True, False])
+        )
+        _show_frame(grouped, title=f"{len(frame)} source rows", limit=200)
+
+
+def _parse_years(text: str | None) -> tuple[int, int] | None:
+    if not text:
+        return None
+    parts = text.replace("..", "-").split("-")
+    try:
+        if len(parts) == 1:
+            year = int(parts[0])
+            return (year, year)
+        if len(parts) == 2:
+            return (int(parts[0]), int(parts[1]))
+    except ValueError:
+        pass
+    raise QueryError(f"'{text}' is not a year range; write FIRST-LAST, e.g. 1990-2024.")

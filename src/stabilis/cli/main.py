@@ -1,0 +1,120 @@
+"""``stabilis``: entry point, global options and the one error handler.
+
+Every command builds a Workspace from the merged settings and prints either a human view or,
+with ``--json``, the envelope ``{"data": ..., "meta": ...}`` (errors: ``{"error": {...}}``).
+A :class:`~stabilis.errors.StabilisError` becomes its message on stderr and its exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from stabilis import __version__
+from stabilis.errors import StabilisError
+
+app = typer.Typer(
+    name="stabilis",
+    help="Stabilis: democracy and stability among an alliance's members and partners.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class State:
+    """Global options, turned into Settings on first use."""
+
+    def __init__(self, data_dir: Path | None, mirror: str | None, config: Path | None) -> None:
+        self.overrides: dict[str, Any] = {
+            "data_dir": data_dir, "mirror": mirror, "config_file": config,
+        }
+        self._workspace: Any = None
+
+    def workspace(self, **more: Any) -> Any:
+        from stabilis.config import Settings
+        from stabilis.workspace import Workspace
+
+        if self._workspace is None or more:
+            settings = Settings.load(**{**self.overrides, **more})
+            self._workspace = Workspace(settings)
+        return self._workspace
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"stabilis {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    data_dir: Path | None = typer.Option(
+        None, "--data-dir", help="Folder for snapshots and the warehouse [env: STABILIS_DATA_DIR]."
+    ),
+    mirror: str | None = typer.Option(
+        None, "--mirror",
+        help="Offline mirror (folder or http address laid out like shared/data) [env: STABILIS_MIRROR].",
+    ),
+    config: Path | None = typer.Option(
+        None, "--config", help="TOML settings file [env: STABILIS_CONFIG; default ./stabilis.toml]."
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=version_callback, is_eager=True, help="Show the version."
+    ),
+) -> None:
+    ctx.obj = State(data_dir, mirror, config)
+
+
+def emit_json(data: Any, **meta: Any) -> None:
+    typer.echo(json.dumps({"data": data, "meta": meta}, indent=2, default=str, ensure_ascii=False))
+
+
+def _register_commands() -> None:
+    from stabilis.cli import data, registry
+
+    data.register(app)
+    app.add_typer(registry.app, name="registry")
+
+
+def run() -> None:
+    """Console-script entry point with the single error handler."""
+    get_app()
+    json_mode = "--json" in sys.argv
+    try:
+        app(standalone_mode=False)
+    except StabilisError as exc:
+        if json_mode:
+            typer.echo(json.dumps({"error": exc.to_dict()}, indent=2, default=str))
+        else:
+            typer.secho(f"Error: {exc.message}", err=True, fg=typer.colors.RED)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("Aborted.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # click's usage errors
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+_register_commands_done = False
+
+
+def get_app() -> typer.Typer:
+    """The app with every command registered (for tests and doc generation)."""
+    global _register_commands_done
+    if not _register_commands_done:
+        _register_commands()
+        _register_commands_done = True
+    return app

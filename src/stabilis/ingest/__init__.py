@@ -1,0 +1,1 @@
+"""Pull (mirror or download) -> snapshot with sidecar -> parse -> harmonise -> load."""

@@ -1,0 +1,356 @@
+"""``stabilis build``: snapshots -> parsed, harmonised tables -> the DuckDB warehouse.
+
+The build is a list of *steps*: one per source, plus ``countries`` and ``registry``. Each step
+has a checksum of everything it reads — its snapshots' sha256, the code of its parser and of the
+shared reading/harmonising code, and the country concordance — and is skipped when the checksum
+equals the one recorded at the last build (``build_steps`` table). A build with nothing to do
+does not touch the warehouse file. Otherwise the whole build runs in a copy of the warehouse
+that replaces the current one only when every step succeeded (see ``store.Warehouse.building``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pandas as pd
+
+import stabilis
+from stabilis.config import Settings
+from stabilis.errors import SnapshotError, WarehouseError
+from stabilis.ingest import harmonise as harmonise_module
+from stabilis.ingest.harmonise import QUALITY_COLUMNS, harmonise
+from stabilis.ingest.snapshots import Snapshot, current_snapshots
+from stabilis.sources import SOURCE_MODULES, get_source
+from stabilis.sources import base as base_module
+from stabilis.sources import reading as reading_module
+from stabilis.store import Warehouse
+from stabilis.store.warehouse import WarehouseWriter
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class StepResult:
+    step: str
+    status: str  # "built" | "skipped" | "missing"
+    rows: int = 0
+    tables: list[str] = field(default_factory=list)
+    unmatched: int = 0
+    unexplained: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class BuildReport:
+    steps: list[StepResult]
+    warehouse: Path
+    changed: bool
+    seconds: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "warehouse": str(self.warehouse),
+            "changed": self.changed,
+            "seconds": round(self.seconds, 3),
+            "steps": [s.__dict__ for s in self.steps],
+        }
+
+
+def build(settings: Settings, *, full: bool = False, progress: Progress | None = None) -> BuildReport:
+    """Build or update the warehouse from the current snapshots."""
+    started = time.perf_counter()
+    warehouse = Warehouse(settings.warehouse_path)
+    snapshots = current_snapshots(settings.snapshot_dir)
+    if not snapshots:
+        raise SnapshotError(
+            f"There are no snapshots in {settings.snapshot_dir}. Run 'stabilis pull' first "
+            "(with --mirror DIR on an air-gapped machine)."
+        )
+    by_source: dict[str, list[Snapshot]] = {}
+    for (source, _key), snap in snapshots.items():
+        by_source.setdefault(source, []).append(snap)
+    for snaps in by_source.values():
+        for snap in snaps:
+            snap.verify()
+
+    country_code = _countries_fingerprint(by_source.get("reference", []))
+    checksums: dict[str, str] = {"countries": country_code}
+    for name in SOURCE_MODULES:
+        if name in by_source:
+            checksums[name] = _step_checksum(name, by_source[name], country_code)
+    checksums["registry"] = _registry_fingerprint()
+
+    previous: dict[str, str] = {}
+    if warehouse.exists() and not full:
+        try:
+            with warehouse.reader() as reader:
+                previous = reader.step_checksums()
+        except WarehouseError:
+            previous = {}
+    todo = [step for step, checksum in checksums.items() if previous.get(step) != checksum]
+    stale = [step for step in previous if step not in checksums]
+    results: list[StepResult] = []
+    if not todo and not stale:
+        results = [StepResult(step, "skipped") for step in checksums]
+        return BuildReport(results, warehouse.path, False, time.perf_counter() - started)
+
+    resolver = _resolver(by_source.get("reference", []))
+    with warehouse.building(full=full) as writer:
+        for step in stale:
+            _drop_step(writer, step)
+        total = len(checksums)
+        for i, (step, checksum) in enumerate(checksums.items()):
+            if progress:
+                progress(step, i, total)
+            if step not in todo:
+                results.append(StepResult(step, "skipped"))
+                continue
+            t0 = time.perf_counter()
+            if step == "countries":
+                result = _build_countries(writer, resolver)
+            elif step == "registry":
+                result = _build_registry(writer)
+            else:
+                result = _build_source(writer, step, by_source[step], resolver)
+            result.seconds = time.perf_counter() - t0
+            writer.record_step(step, checksum, _now(), result.rows, ",".join(result.tables))
+            results.append(result)
+        if progress:
+            progress("checks", total, total)
+        _check_unique_indicators(writer)
+        writer.create_panel_view()
+        writer.set_meta("built_at", _now())
+        writer.set_meta("stabilis_version", stabilis.__version__)
+        _write_snapshot_table(writer, snapshots)
+    return BuildReport(results, warehouse.path, True, time.perf_counter() - started)
+
+
+# -- steps ---------------------------------------------------------------------------------------
+
+
+def _build_source(
+    writer: WarehouseWriter, name: str, snaps: list[Snapshot], resolver: Any
+) -> StepResult:
+    module = get_source(name)
+    spec = module.SPEC
+    known = {f.key for f in spec.files}
+    indicator_frames: list[pd.DataFrame] = []
+    meta_rows: list[dict[str, Any]] = []
+    records: dict[str, list[pd.DataFrame]] = {}
+    quality: list[pd.DataFrame] = []
+    for snap in sorted(snaps, key=lambda s: s.provenance.file_key):
+        key = snap.provenance.file_key
+        if key not in known:
+            continue  # a file an older release had; its snapshot stays, unused
+        parsed_tables = module.parse(key, snap.path)
+        label = f"{name}/{snap.provenance.filename}"
+        for parsed in parsed_tables:
+            out = harmonise(parsed, resolver, source=name, file_label=label, snapshot=snap.id)
+            quality.append(out.quality)
+            if out.table == "indicators":
+                indicator_frames.append(out.frame)
+                for ind in parsed.indicators:
+                    meta_rows.append(
+                        {
+                            "indicator": ind.code, "label": ind.label, "source": name,
+                            "release": spec.release, "scale": ind.scale,
+                            "higher_is_better": ind.higher_is_better,
+                            "minimum": ind.minimum, "maximum": ind.maximum,
+                            "description": ind.description or parsed.description,
+                            "has_interval": ind.lower_column is not None,
+                            "snapshot": snap.id,
+                        }
+                    )
+            else:
+                records.setdefault(out.table, []).append(out.frame)
+    indicators = (
+        pd.concat(indicator_frames, ignore_index=True) if indicator_frames else _empty_indicators()
+    )
+    writer.replace_rows("indicators", "source", name, indicators)
+    meta = pd.DataFrame(meta_rows, columns=_META_COLUMNS).drop_duplicates("indicator", keep="last")
+    writer.replace_rows("indicator_meta", "source", name, meta)
+    tables = ["indicators"] if len(indicators) else []
+    rows = len(indicators)
+    for table, frames in records.items():
+        frame = pd.concat(frames, ignore_index=True)
+        frame.insert(0, "source", name)
+        writer.replace_table(table, frame)
+        tables.append(table)
+        rows += len(frame)
+    issues = pd.concat(quality, ignore_index=True) if quality else pd.DataFrame(columns=QUALITY_COLUMNS)
+    writer.replace_rows("quality_issues", "source", name, issues)
+    unmatched = issues[issues["issue"] == "unmatched_country"] if len(issues) else issues
+    return StepResult(
+        name, "built", rows=rows, tables=tables, unmatched=len(unmatched),
+        unexplained=int((~unmatched["explained"].astype(bool)).sum()) if len(unmatched) else 0,
+    )
+
+
+def _build_countries(writer: WarehouseWriter, resolver: Any) -> StepResult:
+    table = resolver.table.copy()
+    writer.replace_table("countries", table)
+    return StepResult("countries", "built", rows=len(table), tables=["countries"])
+
+
+def _build_registry(writer: WarehouseWriter) -> StepResult:
+    from stabilis.registry import load_registry
+
+    registry = load_registry()
+    tables = []
+    rows = 0
+    for name, frame in registry.tables().items():
+        writer.replace_table(f"registry_{name}", frame)
+        tables.append(f"registry_{name}")
+        rows += len(frame)
+    flags = registry.country_year_flags(1949, datetime.now(UTC).year)
+    long = flags.melt(id_vars=["iso3", "year"], var_name="indicator", value_name="value")
+    long = long.assign(lower=float("nan"), upper=float("nan"), source="registry",
+                       snapshot=f"registry@{registry.version}")
+    long["value"] = long["value"].astype("float64")
+    long["year"] = long["year"].astype("int32")
+    writer.replace_rows("indicators", "source", "registry", long)
+    meta = pd.DataFrame(
+        [
+            {
+                "indicator": code, "label": label, "source": "registry",
+                "release": registry.version, "scale": "0/1", "higher_is_better": None,
+                "minimum": 0.0, "maximum": 1.0, "description": description,
+                "has_interval": False, "snapshot": f"registry@{registry.version}",
+            }
+            for code, (label, description) in registry.flag_definitions().items()
+        ],
+        columns=_META_COLUMNS,
+    )
+    writer.replace_rows("indicator_meta", "source", "registry", meta)
+    return StepResult("registry", "built", rows=rows + len(long), tables=[*tables, "indicators"])
+
+
+def _drop_step(writer: WarehouseWriter, step: str) -> None:
+    for table in ("indicators", "indicator_meta", "quality_issues"):
+        writer.con.execute(f'DELETE FROM "{table}" WHERE source = ?', [step])
+    row = writer.con.execute("SELECT tables FROM build_steps WHERE step = ?", [step]).fetchone()
+    if row and row[0]:
+        for table in row[0].split(","):
+            if table not in ("indicators", "countries") and not table.startswith("registry_"):
+                writer.drop_table(table)
+    writer.forget_step(step)
+
+
+def _check_unique_indicators(writer: WarehouseWriter) -> None:
+    dup = writer.duplicate_indicator_keys()
+    if len(dup):
+        first = dup.iloc[0]
+        raise WarehouseError(
+            f"Two sources give {first['indicator']} for {first['iso3']} {first['year']} "
+            f"({first['sources']}); indicator codes must be unique per country-year. The build "
+            "was abandoned and the previous warehouse is unchanged."
+        )
+
+
+def _write_snapshot_table(writer: WarehouseWriter, snapshots: dict[tuple[str, str], Snapshot]) -> None:
+    rows = []
+    for snap in snapshots.values():
+        p = snap.provenance
+        rows.append(
+            {
+                "snapshot": snap.id, "source": p.source, "file_key": p.file_key,
+                "filename": p.filename, "release": p.release, "url": p.url,
+                "retrieved_from": p.retrieved_from, "licence": p.licence, "citation": p.citation,
+                "retrieved_at": p.retrieved_at, "sha256": p.sha256, "size": p.size,
+                "path": str(snap.path),
+            }
+        )
+    writer.replace_table("snapshots", pd.DataFrame(rows))
+
+
+# -- fingerprints ----------------------------------------------------------------------------
+
+
+def _module_hash(*modules: ModuleType) -> str:
+    sha = hashlib.sha256()
+    for module in modules:
+        sha.update(inspect.getsource(module).encode())
+    return sha.hexdigest()
+
+
+def _data_hash(folder: Path) -> str:
+    sha = hashlib.sha256()
+    if folder.exists():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                sha.update(path.name.encode())
+                sha.update(path.read_bytes())
+    return sha.hexdigest()
+
+
+def _countries_fingerprint(reference: list[Snapshot]) -> str:
+    import stabilis.countries as countries
+
+    sha = hashlib.sha256()
+    for snap in sorted(reference, key=lambda s: s.provenance.file_key):
+        sha.update(snap.provenance.sha256.encode())
+    folder = Path(countries.__file__).parent
+    sha.update(_data_hash(folder).encode())
+    return sha.hexdigest()
+
+
+def _registry_fingerprint() -> str:
+    import stabilis.registry as registry
+
+    return _data_hash(Path(registry.__file__).parent)
+
+
+def _step_checksum(name: str, snaps: list[Snapshot], country_code: str) -> str:
+    sha = hashlib.sha256()
+    for snap in sorted(snaps, key=lambda s: s.provenance.file_key):
+        sha.update(f"{snap.provenance.file_key}:{snap.provenance.sha256}".encode())
+    sha.update(
+        _module_hash(get_source(name), base_module, reading_module, harmonise_module).encode()
+    )
+    sha.update(country_code.encode())
+    return sha.hexdigest()
+
+
+def _resolver(reference: list[Snapshot]) -> Any:
+    from stabilis.countries import CountryResolver
+
+    files = {s.provenance.file_key: s for s in reference}
+    missing = {"codelist", "world"} - set(files)
+    if missing:
+        raise SnapshotError(
+            "The country concordance needs the reference files "
+            f"({', '.join(sorted(missing))} missing). Run 'stabilis pull --source reference'."
+        )
+    module = get_source("reference")
+    codes = module.parse("codelist", files["codelist"].path)[0].frame
+    world = module.parse("world", files["world"].path)[0].frame
+    return CountryResolver.from_reference(codes, world)
+
+
+_META_COLUMNS = [
+    "indicator", "label", "source", "release", "scale", "higher_is_better", "minimum",
+    "maximum", "description", "has_interval", "snapshot",
+]
+
+
+def _empty_indicators() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "iso3": pd.Series(dtype=object), "year": pd.Series(dtype="int32"),
+            "indicator": pd.Series(dtype=object), "value": pd.Series(dtype="float64"),
+            "lower": pd.Series(dtype="float64"), "upper": pd.Series(dtype="float64"),
+            "source": pd.Series(dtype=object), "snapshot": pd.Series(dtype=object),
+        }
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

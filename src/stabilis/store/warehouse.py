@@ -1,0 +1,242 @@
+"""The DuckDB warehouse: one file, built atomically.
+
+A build never writes to the file readers use. :meth:`Warehouse.building` copies the current
+file (or starts empty) to ``<name>.building``, yields a writer on the copy, and only when every
+step succeeded checkpoints it and renames it over the current file with :func:`os.replace`
+(atomic on POSIX). A build that fails or is killed leaves the previous warehouse untouched; the
+stale ``.building`` file is removed by the next build.
+
+Tables (see ARCHITECTURE.md for the full list): ``meta``, ``snapshots``, ``build_steps``,
+``countries``, ``indicators`` (long: iso3, year, indicator, value, lower, upper, source,
+snapshot), ``indicator_meta``, ``quality_issues``, one table per records kind (``conflicts``,
+``coups``, ``cyber_incidents``, ...), the ``registry_*`` tables, and the ``panel`` view (wide).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from stabilis.errors import WarehouseError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SCHEMA_VERSION = "1"
+
+_CORE_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS snapshots (
+    snapshot VARCHAR, source VARCHAR, file_key VARCHAR, filename VARCHAR, release VARCHAR,
+    url VARCHAR, retrieved_from VARCHAR, licence VARCHAR, citation VARCHAR,
+    retrieved_at VARCHAR, sha256 VARCHAR, size BIGINT, path VARCHAR
+);
+CREATE TABLE IF NOT EXISTS build_steps (
+    step VARCHAR PRIMARY KEY, checksum VARCHAR, built_at VARCHAR, rows BIGINT, tables VARCHAR
+);
+CREATE TABLE IF NOT EXISTS indicators (
+    iso3 VARCHAR NOT NULL, year INTEGER NOT NULL, indicator VARCHAR NOT NULL, value DOUBLE,
+    lower DOUBLE, upper DOUBLE, source VARCHAR NOT NULL, snapshot VARCHAR
+);
+CREATE TABLE IF NOT EXISTS indicator_meta (
+    indicator VARCHAR PRIMARY KEY, label VARCHAR, source VARCHAR, release VARCHAR,
+    scale VARCHAR, higher_is_better BOOLEAN, minimum DOUBLE, maximum DOUBLE,
+    description VARCHAR, has_interval BOOLEAN, snapshot VARCHAR
+);
+CREATE TABLE IF NOT EXISTS quality_issues (
+    source VARCHAR, file VARCHAR, "table" VARCHAR, "row" BIGINT, name VARCHAR, code VARCHAR,
+    year INTEGER, issue VARCHAR, reason VARCHAR, explained BOOLEAN
+);
+"""
+
+
+class Warehouse:
+    """The warehouse file at ``path``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    @property
+    def building_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".building")
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    # -- reading ------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[WarehouseReader]:
+        """A read-only connection; raises a clear error when nothing has been built yet."""
+        if not self.path.exists():
+            raise WarehouseError(
+                f"There is no warehouse at {self.path}. Run 'stabilis pull' and 'stabilis build' "
+                "first (or 'make demo')."
+            )
+        try:
+            con = duckdb.connect(str(self.path), read_only=True)
+        except duckdb.Error as exc:
+            raise WarehouseError(
+                f"The warehouse at {self.path} cannot be opened ({exc}). Rebuild it with "
+                "'stabilis build --full'."
+            ) from exc
+        try:
+            yield WarehouseReader(con)
+        finally:
+            con.close()
+
+    # -- writing ------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def building(self, *, full: bool = False) -> Iterator[WarehouseWriter]:
+        """Build into a copy and swap it in atomically when the block succeeds."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.building_path
+        for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        if self.path.exists() and not full:
+            shutil.copyfile(self.path, tmp)
+        con = duckdb.connect(str(tmp))
+        writer = WarehouseWriter(con)
+        try:
+            writer.ensure_schema()
+            yield writer
+            con.execute("CHECKPOINT")
+        except BaseException:
+            con.close()
+            tmp.unlink(missing_ok=True)
+            raise
+        con.close()
+        os.replace(tmp, self.path)
+
+
+class WarehouseReader:
+    """Queries against an open connection (read-only)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
+        return self.con.execute(sql, params or []).df()
+
+    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        row = self.con.execute(sql, params or []).fetchone()
+        return row[0] if row else None
+
+    def tables(self) -> list[str]:
+        rows = self.con.execute(
+            "SELECT table_name FROM information_schema.tables ORDER BY table_name"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def step_checksums(self) -> dict[str, str]:
+        rows = self.con.execute("SELECT step, checksum FROM build_steps").fetchall()
+        return {step: checksum for step, checksum in rows}
+
+    def meta(self) -> dict[str, str]:
+        return dict(self.con.execute("SELECT key, value FROM meta").fetchall())
+
+    def panel(
+        self,
+        indicators: Sequence[str],
+        iso3: Sequence[str] | None,
+        years: tuple[int, int] | None,
+    ) -> pd.DataFrame:
+        """Country-year rows (long) for the given indicators, countries and years."""
+        where = ["indicator IN (SELECT unnest($indicators))"]
+        params: dict[str, Any] = {"indicators": list(indicators)}
+        if iso3 is not None:
+            where.append("iso3 IN (SELECT unnest($iso3))")
+            params["iso3"] = list(iso3)
+        if years is not None:
+            where.append("year BETWEEN $y0 AND $y1")
+            params["y0"], params["y1"] = years
+        sql = (
+            "SELECT iso3, year, indicator, value FROM indicators WHERE "
+            + " AND ".join(where)
+            + " ORDER BY iso3, year"
+        )
+        return self.con.execute(sql, params).df()
+
+
+class WarehouseWriter(WarehouseReader):
+    """Writes inside :meth:`Warehouse.building`; every write is part of one swapped-in file."""
+
+    def ensure_schema(self) -> None:
+        self.con.execute(_CORE_DDL)
+        self.set_meta("schema_version", SCHEMA_VERSION)
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.con.execute(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value]
+        )
+
+    def replace_table(self, name: str, frame: pd.DataFrame) -> None:
+        """Create or replace a whole table from a frame (records tables, registry, countries)."""
+        _check_identifier(name)
+        self.con.register("_incoming", frame)
+        try:
+            self.con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _incoming')
+        finally:
+            self.con.unregister("_incoming")
+
+    def drop_table(self, name: str) -> None:
+        _check_identifier(name)
+        self.con.execute(f'DROP TABLE IF EXISTS "{name}"')
+
+    def replace_rows(self, table: str, where_column: str, value: str, frame: pd.DataFrame) -> None:
+        """Delete the rows of one source from a shared table and insert ``frame`` in their place."""
+        _check_identifier(table)
+        _check_identifier(where_column)
+        self.con.execute(f'DELETE FROM "{table}" WHERE "{where_column}" = ?', [value])
+        if len(frame):
+            self.con.register("_incoming", frame)
+            try:
+                columns = ", ".join(f'"{c}"' for c in frame.columns)
+                self.con.execute(
+                    f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM _incoming'
+                )
+            finally:
+                self.con.unregister("_incoming")
+
+    def record_step(self, step: str, checksum: str, built_at: str, rows: int, tables: str) -> None:
+        self.con.execute(
+            "INSERT OR REPLACE INTO build_steps VALUES (?, ?, ?, ?, ?)",
+            [step, checksum, built_at, rows, tables],
+        )
+
+    def forget_step(self, step: str) -> None:
+        self.con.execute("DELETE FROM build_steps WHERE step = ?", [step])
+
+    def duplicate_indicator_keys(self, limit: int = 5) -> pd.DataFrame:
+        return self.query(
+            "SELECT iso3, year, indicator, count(*) AS n, string_agg(DISTINCT source, ', ') AS sources "
+            "FROM indicators GROUP BY ALL HAVING count(*) > 1 ORDER BY n DESC LIMIT ?",
+            [limit],
+        )
+
+    def create_panel_view(self) -> int:
+        """(Re)create the wide ``panel`` view: one column per indicator code."""
+        codes = [r[0] for r in self.con.execute(
+            "SELECT DISTINCT indicator FROM indicators ORDER BY indicator"
+        ).fetchall()]
+        self.con.execute("DROP VIEW IF EXISTS panel")
+        if not codes:
+            return 0
+        quoted = ", ".join("'" + c.replace("'", "''") + "'" for c in codes)
+        self.con.execute(
+            "CREATE VIEW panel AS PIVOT (SELECT iso3, year, indicator, value FROM indicators) "
+            f"ON indicator IN ({quoted}) USING first(value) GROUP BY iso3, year ORDER BY iso3, year"
+        )
+        return len(codes)
+
+
+def _check_identifier(name: str) -> None:
+    if not name.replace("_", "").isalnum():
+        raise WarehouseError(f"'{name}' is not a valid table or column name.")

@@ -1,0 +1,268 @@
+"""The one application object. The CLI, the API, the dashboard and the tests all call it.
+
+>>> import stabilis
+>>> ws = stabilis.open()                                   # doctest: +SKIP
+>>> ws.panel(["vdem.v2x_polyarchy", "fh.total_reversed"], countries="nato", years=(1990, 2024))
+... # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from stabilis.config import Settings
+from stabilis.errors import NotFoundError, QueryError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from stabilis.ingest.build import BuildReport, Progress
+    from stabilis.ingest.pull import PullResult
+    from stabilis.registry import Registry
+
+#: Groups a user can ask for by name, and what they mean.
+GROUPS: dict[str, str] = {
+    "all": "every country in the warehouse",
+    "nato": "NATO members",
+    "partners": "NATO partners (any framework), not members",
+    "pfp": "Partnership for Peace",
+    "eapc": "Euro-Atlantic Partnership Council",
+    "md": "Mediterranean Dialogue",
+    "ici": "Istanbul Cooperation Initiative",
+    "global": "partners across the globe",
+}
+
+
+class Workspace:
+    """Data directory, warehouse and registry behind every interface."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def warehouse(self) -> Any:
+        from stabilis.store import Warehouse
+
+        return Warehouse(self.settings.warehouse_path)
+
+    @cached_property
+    def registry(self) -> Registry:
+        from stabilis.registry import load_registry
+
+        return load_registry()
+
+    # -- the pipeline -----------------------------------------------------------------------
+
+    def pull(
+        self, sources: Sequence[str] | None = None, progress: Progress | None = None
+    ) -> list[PullResult]:
+        """Fetch source files into snapshots (from the mirror when one is configured)."""
+        from stabilis.ingest.pull import pull
+
+        return pull(self.settings, sources, progress)
+
+    def build(self, *, full: bool = False, progress: Progress | None = None) -> BuildReport:
+        """Build or update the warehouse from the current snapshots."""
+        from stabilis.ingest.build import build
+
+        return build(self.settings, full=full, progress=progress)
+
+    # -- what is there ------------------------------------------------------------------------
+
+    def summary(self) -> dict[str, Any]:
+        """What the warehouse holds: per source, rows and indicators; countries; quality."""
+        with self.warehouse.reader() as db:
+            per_source = db.query(
+                "SELECT s.source, count(DISTINCT s.snapshot) AS files, "
+                "  coalesce(any_value(i.n), 0) AS indicator_values, "
+                "  coalesce(any_value(m.k), 0) AS indicators, "
+                "  coalesce(any_value(b.rows), 0) AS rows, "
+                "  coalesce(any_value(q.unmatched), 0) AS unmatched_rows, "
+                "  coalesce(any_value(q.unexplained), 0) AS unexplained_rows "
+                "FROM snapshots s "
+                "LEFT JOIN (SELECT source, count(*) n FROM indicators GROUP BY 1) i USING (source) "
+                "LEFT JOIN (SELECT source, count(*) k FROM indicator_meta GROUP BY 1) m USING (source) "
+                "LEFT JOIN build_steps b ON b.step = s.source "
+                "LEFT JOIN (SELECT source, count(*) FILTER (issue = 'unmatched_country') unmatched, "
+                "  count(*) FILTER (NOT explained) unexplained FROM quality_issues GROUP BY 1) q "
+                "  USING (source) "
+                "GROUP BY s.source ORDER BY s.source"
+            )
+            totals = {
+                "countries": db.scalar("SELECT count(*) FROM countries"),
+                "indicators": db.scalar("SELECT count(*) FROM indicator_meta"),
+                "indicator_values": db.scalar("SELECT count(*) FROM indicators"),
+                "country_years": db.scalar(
+                    "SELECT count(*) FROM (SELECT DISTINCT iso3, year FROM indicators)"
+                ),
+                "unmatched_rows": db.scalar(
+                    "SELECT count(*) FROM quality_issues WHERE issue = 'unmatched_country'"
+                ),
+                "unexplained_rows": db.scalar(
+                    "SELECT count(*) FROM quality_issues WHERE NOT explained"
+                ),
+            }
+            meta = db.meta()
+        return {
+            "warehouse": str(self.warehouse.path),
+            "built_at": meta.get("built_at"),
+            "totals": totals,
+            "sources": per_source.to_dict(orient="records"),
+        }
+
+    def sources(self) -> pd.DataFrame:
+        """Every source Stabilis knows: producer, release, licence, citation and files."""
+        import pandas as pd
+
+        from stabilis.sources import all_sources
+
+        rows = []
+        for module in all_sources():
+            spec = module.SPEC
+            for f in spec.files:
+                rows.append(
+                    {
+                        "source": spec.name, "title": spec.title, "producer": spec.producer,
+                        "release": spec.release, "licence": spec.licence,
+                        "citation": spec.citation, "file": f.key, "url": f.url,
+                        "mirror_path": f.mirror_path,
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    def snapshots(self) -> pd.DataFrame:
+        """The snapshots the warehouse was built from, with their provenance."""
+        with self.warehouse.reader() as db:
+            return db.query("SELECT * FROM snapshots ORDER BY source, file_key")
+
+    def indicators(self, source: str | None = None, search: str | None = None) -> pd.DataFrame:
+        """Indicator codes with label, source, scale and direction (is higher better?)."""
+        sql = "SELECT * FROM indicator_meta WHERE 1=1"
+        params: list[Any] = []
+        if source:
+            sql += " AND source = ?"
+            params.append(source)
+        if search:
+            sql += " AND (indicator ILIKE ? OR label ILIKE ?)"
+            params += [f"%{search}%", f"%{search}%"]
+        with self.warehouse.reader() as db:
+            return db.query(sql + " ORDER BY indicator", params)
+
+    def quality(self, *, unexplained_only: bool = False, source: str | None = None) -> pd.DataFrame:
+        """The quality report: every source row without a country, and superseded rows."""
+        sql = "SELECT * FROM quality_issues WHERE 1=1"
+        params: list[Any] = []
+        if unexplained_only:
+            sql += " AND NOT explained"
+        if source:
+            sql += " AND source = ?"
+            params.append(source)
+        with self.warehouse.reader() as db:
+            return db.query(sql + ' ORDER BY source, file, "row"', params)
+
+    def table(self, name: str, iso3: str | None = None) -> pd.DataFrame:
+        """A records table (conflicts, coups, cyber_incidents, disinfo_cases, ...)."""
+        with self.warehouse.reader() as db:
+            tables = db.tables()
+            if name not in tables:
+                raise NotFoundError(
+                    f"The warehouse has no table '{name}'. Tables: {', '.join(tables)}."
+                )
+            if iso3:
+                return db.query(f'SELECT * FROM "{name}" WHERE iso3 = ?', [iso3.upper()])
+            return db.query(f'SELECT * FROM "{name}"')
+
+    # -- countries and groups -------------------------------------------------------------
+
+    def countries(self, group: str | None = None, year: int | None = None) -> pd.DataFrame:
+        """The canonical country table, optionally only a group's members in ``year``."""
+        with self.warehouse.reader() as db:
+            table = db.query("SELECT * FROM countries ORDER BY iso3")
+        if group in (None, "all"):
+            return table
+        members = self.group_members(str(group), year)
+        return table[table["iso3"].isin(members)].reset_index(drop=True)
+
+    def group_members(self, group: str, year: int | None = None) -> list[str]:
+        """ISO3 codes of a group (see :data:`GROUPS`) in ``year`` (default: this year)."""
+        key = group.lower()
+        if key not in GROUPS:
+            raise NotFoundError(
+                f"There is no group '{group}'. Groups: {', '.join(GROUPS)}."
+            )
+        when = year if year is not None else datetime.now(UTC).year
+        if key == "all":
+            with self.warehouse.reader() as db:
+                return [r for r in db.query("SELECT iso3 FROM countries")["iso3"]]
+        return sorted(self.registry.group_members(key, when))
+
+    def resolve_countries(
+        self, countries: str | Sequence[str] | None, year: int | None = None
+    ) -> list[str] | None:
+        """Turn a group name, or a list of ISO3 codes or names, into ISO3 codes."""
+        if countries is None:
+            return None
+        if isinstance(countries, str):
+            if countries.lower() in GROUPS:
+                return None if countries.lower() == "all" else self.group_members(countries, year)
+            countries = [c.strip() for c in countries.split(",") if c.strip()]
+        with self.warehouse.reader() as db:
+            table = db.query("SELECT iso3, name FROM countries")
+        by_code = set(table["iso3"])
+        by_name = {str(n).casefold(): i for i, n in zip(table["iso3"], table["name"], strict=True)}
+        out = []
+        for item in countries:
+            if item.upper() in by_code:
+                out.append(item.upper())
+            elif item.casefold() in by_name:
+                out.append(by_name[item.casefold()])
+            else:
+                close = difflib.get_close_matches(item.casefold(), list(by_name), n=3)
+                hint = f" Did you mean {', '.join(close)}?" if close else ""
+                raise NotFoundError(
+                    f"'{item}' is not a country code, country name or group in the warehouse."
+                    f"{hint} Groups: {', '.join(GROUPS)}."
+                )
+        return out
+
+    # -- the panel ------------------------------------------------------------------------
+
+    def panel(
+        self,
+        indicators: Sequence[str] | str,
+        countries: str | Sequence[str] | None = None,
+        years: tuple[int, int] | None = None,
+    ) -> pd.DataFrame:
+        """A wide country-year frame keyed by ``iso3, year``, one column per indicator.
+
+        ``countries`` is a group name (``"nato"``, ``"partners"``, ... — members in the last
+        year asked, or this year), a list of ISO3 codes or names, or None for all.
+        """
+        from stabilis.panel import to_wide
+
+        codes = [indicators] if isinstance(indicators, str) else list(indicators)
+        if not codes:
+            raise QueryError("Ask for at least one indicator (see 'stabilis indicators list').")
+        if years is not None:
+            if len(years) != 2 or years[0] > years[1]:
+                raise QueryError(f"The year range {years} must be (first, last) with first <= last.")
+        group_year = None
+        if years is not None:
+            group_year = min(years[1], datetime.now(UTC).year)
+        iso3 = self.resolve_countries(countries, group_year)
+        with self.warehouse.reader() as db:
+            known = set(db.query("SELECT indicator FROM indicator_meta")["indicator"])
+            unknown = [c for c in codes if c not in known]
+            if unknown:
+                close = difflib.get_close_matches(unknown[0], list(known), n=3)
+                hint = f" Did you mean {', '.join(close)}?" if close else ""
+                raise NotFoundError(
+                    f"Unknown indicator '{unknown[0]}'.{hint} List them with "
+                    "'stabilis indicators list'."
+                )
+            long = db.panel(codes, iso3, years)
+        return to_wide(long, codes)
