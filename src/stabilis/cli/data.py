@@ -27,8 +27,13 @@ def _progress(enabled: bool, label: str) -> Iterator[Any]:
 
     console = Console(stderr=True)
     with Progress(
-        TextColumn(f"[bold]{label}[/bold]"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=False,
+        TextColumn(f"[bold]{label}[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
     ) as bar:
         task = bar.add_task("", total=None)
 
@@ -47,7 +52,9 @@ def _show_frame(frame: Any, title: str | None = None, limit: int | None = None) 
     for column in shown.columns:
         table.add_column(str(column))
     for row in shown.itertuples(index=False):
-        table.add_row(*["" if _isna(v) else (f"{v:.4g}" if isinstance(v, float) else str(v)) for v in row])
+        table.add_row(
+            *["" if _isna(v) else (f"{v:.4g}" if isinstance(v, float) else str(v)) for v in row]
+        )
     Console().print(table)
     if limit and len(frame) > limit:
         typer.echo(f"... {len(frame) - limit} more rows (use --format csv to get them all)")
@@ -72,7 +79,9 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def pull(
         ctx: typer.Context,
-        source: list[str] = typer.Option([], "--source", "-s", help="Only this source (repeatable)."),
+        source: list[str] = typer.Option(
+            [], "--source", "-s", help="Only this source (repeatable)."
+        ),
         quiet: bool = QUIET_OPT,
         as_json: bool = JSON_OPT,
     ) -> None:
@@ -119,7 +128,8 @@ def register(app: typer.Typer) -> None:
         if unexplained:
             typer.secho(
                 f"{unexplained} source rows matched no country and are not explained; "
-                "see 'stabilis quality --unexplained'.", fg=typer.colors.YELLOW,
+                "see 'stabilis quality --unexplained'.",
+                fg=typer.colors.YELLOW,
             )
 
     @app.command()
@@ -145,15 +155,24 @@ def register(app: typer.Typer) -> None:
     def panel(
         ctx: typer.Context,
         indicators: str = typer.Option(
-            ..., "--indicators", "-i", help="Comma-separated indicator codes, e.g. vdem.v2x_polyarchy,fh.total_reversed."
+            ...,
+            "--indicators",
+            "-i",
+            help="Comma-separated indicator codes, e.g. vdem.v2x_polyarchy,fh.total_reversed.",
         ),
         countries: str | None = typer.Option(
-            None, "--countries", "-c",
+            None,
+            "--countries",
+            "-c",
             help="A group (nato, partners, pfp, eapc, md, ici, global, all) or comma-separated ISO3 codes or names.",
         ),
-        years: str | None = typer.Option(None, "--years", "-y", help="Year range FIRST-LAST, e.g. 1990-2024."),
+        years: str | None = typer.Option(
+            None, "--years", "-y", help="Year range FIRST-LAST, e.g. 1990-2024."
+        ),
         fmt: str = typer.Option("table", "--format", "-f", help="table, csv, parquet or json."),
-        out: Path | None = typer.Option(None, "--out", "-o", help="Write to this file instead of stdout."),
+        out: Path | None = typer.Option(
+            None, "--out", "-o", help="Write to this file instead of stdout."
+        ),
     ) -> None:
         """Print or save a country-year panel of indicators."""
         year_range = _parse_years(years)
@@ -178,7 +197,9 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"Wrote {len(frame)} rows to {out}", err=True)
 
     indicators_app = typer.Typer(help="Indicator codes and their metadata.", no_args_is_help=True)
-    countries_app = typer.Typer(help="The canonical country table and groups.", no_args_is_help=True)
+    countries_app = typer.Typer(
+        help="The canonical country table and groups.", no_args_is_help=True
+    )
     sources_app = typer.Typer(help="Source specs and snapshots.", no_args_is_help=True)
     app.add_typer(indicators_app, name="indicators")
     app.add_typer(countries_app, name="countries")
@@ -196,13 +217,19 @@ def register(app: typer.Typer) -> None:
         if as_json:
             emit_json(_records(frame), rows=len(frame))
         else:
-            _show_frame(frame[["indicator", "label", "source", "scale", "higher_is_better"]], limit=200)
+            _show_frame(
+                frame[["indicator", "label", "source", "scale", "higher_is_better"]], limit=200
+            )
 
     @countries_app.command("list")
     def countries_list(
         ctx: typer.Context,
-        group: str | None = typer.Option(None, "--group", "-g", help="nato, partners, pfp, eapc, md, ici, global, all."),
-        year: int | None = typer.Option(None, "--year", help="Membership in this year (default: this year)."),
+        group: str | None = typer.Option(
+            None, "--group", "-g", help="nato, partners, pfp, eapc, md, ici, global, all."
+        ),
+        year: int | None = typer.Option(
+            None, "--year", help="Membership in this year (default: this year)."
+        ),
         as_json: bool = JSON_OPT,
     ) -> None:
         """List countries (optionally a group's members in a year)."""
@@ -210,7 +237,9 @@ def register(app: typer.Typer) -> None:
         if as_json:
             emit_json(_records(frame), rows=len(frame))
         else:
-            cols = [c for c in ("iso3", "name", "gwcode", "cowcode", "vdem_id", "region") if c in frame]
+            cols = [
+                c for c in ("iso3", "name", "gwcode", "cowcode", "vdem_id", "region") if c in frame
+            ]
             _show_frame(frame[cols])
 
     @sources_app.command("list")
@@ -235,7 +264,9 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def quality(
         ctx: typer.Context,
-        unexplained: bool = typer.Option(False, "--unexplained", help="Only rows nobody has explained."),
+        unexplained: bool = typer.Option(
+            False, "--unexplained", help="Only rows nobody has explained."
+        ),
         source: str | None = typer.Option(None, "--source", help="Only this source."),
         as_json: bool = JSON_OPT,
     ) -> None:

@@ -31,7 +31,9 @@ class State:
 
     def __init__(self, data_dir: Path | None, mirror: str | None, config: Path | None) -> None:
         self.overrides: dict[str, Any] = {
-            "data_dir": data_dir, "mirror": mirror, "config_file": config,
+            "data_dir": data_dir,
+            "mirror": mirror,
+            "config_file": config,
         }
         self._workspace: Any = None
 
@@ -58,7 +60,8 @@ def main(
         None, "--data-dir", help="Folder for snapshots and the warehouse [env: STABILIS_DATA_DIR]."
     ),
     mirror: str | None = typer.Option(
-        None, "--mirror",
+        None,
+        "--mirror",
         help="Offline mirror (folder or http address laid out like shared/data) [env: STABILIS_MIRROR].",
     ),
     config: Path | None = typer.Option(

@@ -64,7 +64,9 @@ class BuildReport:
         }
 
 
-def build(settings: Settings, *, full: bool = False, progress: Progress | None = None) -> BuildReport:
+def build(
+    settings: Settings, *, full: bool = False, progress: Progress | None = None
+) -> BuildReport:
     """Build or update the warehouse from the current snapshots."""
     started = time.perf_counter()
     warehouse = Warehouse(settings.warehouse_path)
@@ -160,10 +162,14 @@ def _build_source(
                 for ind in parsed.indicators:
                     meta_rows.append(
                         {
-                            "indicator": ind.code, "label": ind.label, "source": name,
-                            "release": spec.release, "scale": ind.scale,
+                            "indicator": ind.code,
+                            "label": ind.label,
+                            "source": name,
+                            "release": spec.release,
+                            "scale": ind.scale,
                             "higher_is_better": ind.higher_is_better,
-                            "minimum": ind.minimum, "maximum": ind.maximum,
+                            "minimum": ind.minimum,
+                            "maximum": ind.maximum,
                             "description": ind.description or parsed.description,
                             "has_interval": ind.lower_column is not None,
                             "snapshot": snap.id,
@@ -185,11 +191,17 @@ def _build_source(
         writer.replace_table(table, frame)
         tables.append(table)
         rows += len(frame)
-    issues = pd.concat(quality, ignore_index=True) if quality else pd.DataFrame(columns=QUALITY_COLUMNS)
+    issues = (
+        pd.concat(quality, ignore_index=True) if quality else pd.DataFrame(columns=QUALITY_COLUMNS)
+    )
     writer.replace_rows("quality_issues", "source", name, issues)
     unmatched = issues[issues["issue"] == "unmatched_country"] if len(issues) else issues
     return StepResult(
-        name, "built", rows=rows, tables=tables, unmatched=len(unmatched),
+        name,
+        "built",
+        rows=rows,
+        tables=tables,
+        unmatched=len(unmatched),
         unexplained=int((~unmatched["explained"].astype(bool)).sum()) if len(unmatched) else 0,
     )
 
@@ -201,36 +213,63 @@ def _build_countries(writer: WarehouseWriter, resolver: Any) -> StepResult:
 
 
 def _build_registry(writer: WarehouseWriter) -> StepResult:
-    from stabilis.registry import load_registry
+    """Registry tables, and its country-year flags as ``nato.*`` indicators.
+
+    Operations whose end the registry does not know (``end_known`` false) count only in their
+    start year for the flags, so an unknown end never turns into decades of "ongoing".
+    """
+    from stabilis.registry import FLAG_DEFINITIONS, TABLES, load_registry
 
     registry = load_registry()
+    release = registry.version.version
     tables = []
     rows = 0
-    for name, frame in registry.tables().items():
-        writer.replace_table(f"registry_{name}", frame)
+    for name in TABLES:
+        frame = registry.table(name)
+        writer.replace_table(f"registry_{name}", _storable(frame))
         tables.append(f"registry_{name}")
         rows += len(frame)
-    flags = registry.country_year_flags(1949, datetime.now(UTC).year)
+    last_year = registry.version.as_of_year or datetime.now(UTC).year
+    flags = registry.country_year_flags(1949, last_year, unknown_end="start_year")
     long = flags.melt(id_vars=["iso3", "year"], var_name="indicator", value_name="value")
-    long = long.assign(lower=float("nan"), upper=float("nan"), source="registry",
-                       snapshot=f"registry@{registry.version}")
+    long = long.dropna(subset=["value"])
+    long = long.assign(
+        lower=float("nan"), upper=float("nan"), source="registry", snapshot=f"registry@{release}"
+    )
     long["value"] = long["value"].astype("float64")
     long["year"] = long["year"].astype("int32")
     writer.replace_rows("indicators", "source", "registry", long)
     meta = pd.DataFrame(
         [
             {
-                "indicator": code, "label": label, "source": "registry",
-                "release": registry.version, "scale": "0/1", "higher_is_better": None,
-                "minimum": 0.0, "maximum": 1.0, "description": description,
-                "has_interval": False, "snapshot": f"registry@{registry.version}",
+                "indicator": code,
+                "label": definition,
+                "source": "registry",
+                "release": release,
+                "scale": "years" if code.endswith("years_since_accession") else "0/1",
+                "higher_is_better": None,
+                "minimum": 0.0,
+                "maximum": None if code.endswith("years_since_accession") else 1.0,
+                "description": definition,
+                "has_interval": False,
+                "snapshot": f"registry@{release}",
             }
-            for code, (label, description) in registry.flag_definitions().items()
+            for code, definition in FLAG_DEFINITIONS.items()
+            if code in set(long["indicator"])
         ],
         columns=_META_COLUMNS,
     )
     writer.replace_rows("indicator_meta", "source", "registry", meta)
     return StepResult("registry", "built", rows=rows + len(long), tables=[*tables, "indicators"])
+
+
+def _storable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Object columns as text so DuckDB gets one type per column."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = out[column].map(lambda v: None if v is None or v != v else str(v))
+    return out
 
 
 def _drop_step(writer: WarehouseWriter, step: str) -> None:
@@ -255,16 +294,26 @@ def _check_unique_indicators(writer: WarehouseWriter) -> None:
         )
 
 
-def _write_snapshot_table(writer: WarehouseWriter, snapshots: dict[tuple[str, str], Snapshot]) -> None:
+def _write_snapshot_table(
+    writer: WarehouseWriter, snapshots: dict[tuple[str, str], Snapshot]
+) -> None:
     rows = []
     for snap in snapshots.values():
         p = snap.provenance
         rows.append(
             {
-                "snapshot": snap.id, "source": p.source, "file_key": p.file_key,
-                "filename": p.filename, "release": p.release, "url": p.url,
-                "retrieved_from": p.retrieved_from, "licence": p.licence, "citation": p.citation,
-                "retrieved_at": p.retrieved_at, "sha256": p.sha256, "size": p.size,
+                "snapshot": snap.id,
+                "source": p.source,
+                "file_key": p.file_key,
+                "filename": p.filename,
+                "release": p.release,
+                "url": p.url,
+                "retrieved_from": p.retrieved_from,
+                "licence": p.licence,
+                "citation": p.citation,
+                "retrieved_at": p.retrieved_at,
+                "sha256": p.sha256,
+                "size": p.size,
                 "path": str(snap.path),
             }
         )
@@ -285,7 +334,7 @@ def _data_hash(folder: Path) -> str:
     sha = hashlib.sha256()
     if folder.exists():
         for path in sorted(folder.rglob("*")):
-            if path.is_file():
+            if path.is_file() and path.suffix in (".py", ".csv", ".json"):
                 sha.update(path.name.encode())
                 sha.update(path.read_bytes())
     return sha.hexdigest()
@@ -336,18 +385,31 @@ def _resolver(reference: list[Snapshot]) -> Any:
 
 
 _META_COLUMNS = [
-    "indicator", "label", "source", "release", "scale", "higher_is_better", "minimum",
-    "maximum", "description", "has_interval", "snapshot",
+    "indicator",
+    "label",
+    "source",
+    "release",
+    "scale",
+    "higher_is_better",
+    "minimum",
+    "maximum",
+    "description",
+    "has_interval",
+    "snapshot",
 ]
 
 
 def _empty_indicators() -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "iso3": pd.Series(dtype=object), "year": pd.Series(dtype="int32"),
-            "indicator": pd.Series(dtype=object), "value": pd.Series(dtype="float64"),
-            "lower": pd.Series(dtype="float64"), "upper": pd.Series(dtype="float64"),
-            "source": pd.Series(dtype=object), "snapshot": pd.Series(dtype=object),
+            "iso3": pd.Series(dtype=object),
+            "year": pd.Series(dtype="int32"),
+            "indicator": pd.Series(dtype=object),
+            "value": pd.Series(dtype="float64"),
+            "lower": pd.Series(dtype="float64"),
+            "upper": pd.Series(dtype="float64"),
+            "source": pd.Series(dtype=object),
+            "snapshot": pd.Series(dtype=object),
         }
     )
 

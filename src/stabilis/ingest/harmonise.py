@@ -30,7 +30,16 @@ if TYPE_CHECKING:
     from stabilis.countries import CountryResolver
 
 QUALITY_COLUMNS = [
-    "source", "file", "table", "row", "name", "code", "year", "issue", "reason", "explained"
+    "source",
+    "file",
+    "table",
+    "row",
+    "name",
+    "code",
+    "year",
+    "issue",
+    "reason",
+    "explained",
 ]
 
 
@@ -208,7 +217,10 @@ def _concat_issues(issues: list[pd.DataFrame]) -> pd.DataFrame:
     issues = [i for i in issues if len(i)]
     if not issues:
         return pd.DataFrame(
-            {c: pd.Series(dtype="float64" if c in ("row", "year") else object) for c in QUALITY_COLUMNS}
+            {
+                c: pd.Series(dtype="float64" if c in ("row", "year") else object)
+                for c in QUALITY_COLUMNS
+            }
         )
     out = pd.concat(issues, ignore_index=True)
     out["row"] = pd.to_numeric(out["row"]).astype("int64")

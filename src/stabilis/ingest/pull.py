@@ -49,8 +49,12 @@ class PullResult:
     def as_dict(self) -> dict[str, object]:
         p = self.snapshot.provenance
         return {
-            "source": self.source, "file": self.file_key, "status": self.status,
-            "sha256": p.sha256, "size": p.size, "retrieved_from": p.retrieved_from,
+            "source": self.source,
+            "file": self.file_key,
+            "status": self.status,
+            "sha256": p.sha256,
+            "size": p.size,
+            "retrieved_from": p.retrieved_from,
             "path": str(self.snapshot.path),
         }
 

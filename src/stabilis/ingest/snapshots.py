@@ -112,7 +112,9 @@ def list_snapshots(snapshot_dir: Path, source: str | None = None) -> list[Snapsh
         provenance = read_sidecar(sidecar)
         data_path = sidecar.with_name(sidecar.name[: -len(SIDECAR_SUFFIX)])
         found.append(Snapshot(provenance, data_path))
-    found.sort(key=lambda s: (s.provenance.source, s.provenance.file_key, s.provenance.retrieved_at))
+    found.sort(
+        key=lambda s: (s.provenance.source, s.provenance.file_key, s.provenance.retrieved_at)
+    )
     return found
 
 
@@ -128,8 +130,7 @@ def store_snapshot(incoming: Path, provenance: Provenance, snapshot_dir: Path) -
     """Move a fetched file into its own snapshot folder and write its sidecar (atomically)."""
     stamp = provenance.retrieved_at.replace(":", "").replace("-", "")
     folder = (
-        snapshot_dir / provenance.source / provenance.file_key
-        / f"{stamp}-{provenance.sha256[:12]}"
+        snapshot_dir / provenance.source / provenance.file_key / f"{stamp}-{provenance.sha256[:12]}"
     )
     folder.mkdir(parents=True, exist_ok=False)
     target = folder / provenance.filename
