@@ -161,12 +161,19 @@ def test_operation_country_years_include_known_deployments(registry: Registry) -
 
 
 def test_unknown_operation_end_can_stop_at_start_year(registry: Registry) -> None:
+    # The AMISOM airlift (SOM, from 2007) has no end date in the sources.
     ongoing = registry.operation_country_years(1990, 2025)
-    deny = ongoing[ongoing["operation_code"] == "DENY_FLIGHT"]
-    assert not deny["end_known"].any()
-    assert deny["year"].max() == 2025
+    airlift = ongoing[ongoing["operation_code"] == "AMISOM"]
+    assert not airlift["end_known"].any()
+    assert airlift["year"].max() == 2025
     capped = registry.operation_country_years(1990, 2025, unknown_end="start_year")
-    assert capped.loc[capped["operation_code"] == "DENY_FLIGHT", "year"].tolist() == [1993]
+    assert capped.loc[capped["operation_code"] == "AMISOM", "year"].tolist() == [2007]
+
+
+def test_deny_flight_ends_with_the_ifor_takeover(registry: Registry) -> None:
+    years = registry.operation_country_years(1990, 2025)
+    deny = years[years["operation_code"] == "DENY_FLIGHT"]
+    assert deny["year"].tolist() == [1993, 1994, 1995]
 
 
 def test_operations_during_includes_maritime_without_host(registry: Registry) -> None:
