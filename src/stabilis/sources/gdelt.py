@@ -1,0 +1,317 @@
+"""GDELT 2.0 (Global Database of Events, Language and Tone) reference files and a mentions sample.
+
+Three staged files (SOURCES.md section 12), none of them event rows:
+
+* ``mentions``: 1,635 real GDELT 2.0 Mentions rows from the single 15-minute slice 2017-07-01
+  23:45 UTC (repo ``linwoodc3/gdeltPyR``, ``data/mentionssamp.csv``, commit 8762db7f), good for
+  parser tests only -> records ``gdelt_mentions`` with typed columns: ids and offsets as
+  integers, ``eventtimedate``/``mentiontimedate`` parsed from ``YYYYMMDDHHMMSS`` (UTC),
+  ``confidence`` 0-100 (percent), ``mentiondoctone`` as a float.
+* ``event_columns``: the official field list of the headerless Events ``*.export.CSV`` files
+  (same repo, ``utils/schema_csvs/...Sep2016.csv``) -> records ``gdelt_event_columns``
+  (``position`` 1-61, ``name``, ``type``, ``description``). :func:`event_column_names` turns it
+  into the names :func:`parse_events` needs.
+* ``cameo``: the CAMEO event codebook, **headerless** ``code,label`` (repo
+  ``tenthe/CAMEO-Event-Data-Codebook``, commit 7fa67ffc; 37 labels hold unquoted commas, so
+  each line is split at its first comma) -> records ``cameo_codes``. Codes are
+  kept as text with their leading zeros ("01", "010", "0211"); ``root`` is the two-digit root
+  code and ``quad_class`` GDELT's quad class of that root (1 verbal cooperation 01-05,
+  2 material cooperation 06-09, 3 verbal conflict 10-14, 4 material conflict 15-20).
+
+:func:`parse_events` reads an official GDELT 2.0 Events export (tab-separated, no header) for
+the later event pipeline; no staged file uses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from stabilis.errors import DataFileError
+from stabilis.sources.base import ROW, ParsedTable, SourceFile, SourceSpec
+from stabilis.sources.reading import check_unique, read_csv, to_number
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SPEC = SourceSpec(
+    name="gdelt",
+    title="GDELT 2.0 event schema, CAMEO codes and a Mentions sample",
+    producer="The GDELT Project",
+    release="GDELT 2.0 (Events schema of Sep 2016; Mentions slice of 2017-07-01 23:45 UTC)",
+    licence="Unlimited use and redistribution with citation and a link to gdeltproject.org",
+    citation=(
+        "Leetaru, K. & Schrodt, P. A. (2013). GDELT: Global Data on Events, Location and Tone, "
+        "1979-2012. ISA Annual Convention. CAMEO: Schrodt, P. A. (2012), CAMEO Conflict and "
+        "Mediation Event Observations Event and Actor Codebook."
+    ),
+    homepage="https://www.gdeltproject.org/",
+    files=(
+        SourceFile(
+            key="mentions",
+            mirror_path="gdelt/gdelt2_mentions_sample.csv",
+            url="http://data.gdeltproject.org/gdeltv2/20170701234500.mentions.CSV.zip",
+            description=(
+                "1,635 Mentions rows of one 15-minute slice (staged: repo linwoodc3/gdeltPyR "
+                "data/mentionssamp.csv, commit 8762db7f, with a header row)."
+            ),
+        ),
+        SourceFile(
+            key="event_columns",
+            mirror_path="gdelt/gdelt2_events_column_labels.csv",
+            url="http://data.gdeltproject.org/documentation/GDELT-Event_Codebook-V2.0.pdf",
+            description=(
+                "The 61 fields of the Events export, in order (staged: gdeltPyR "
+                "utils/schema_csvs/GDELT_2.0_Events_Column_Labels_Header_Row_Sep2016.csv)."
+            ),
+        ),
+        SourceFile(
+            key="cameo",
+            mirror_path="gdelt/cameo_event_codes.csv",
+            url="http://data.gdeltproject.org/documentation/CAMEO.Manual.1.1b3.pdf",
+            description=(
+                "CAMEO event codes and labels, headerless (staged: repo "
+                "tenthe/CAMEO-Event-Data-Codebook cameo.csv, commit 7fa67ffc)."
+            ),
+        ),
+    ),
+    caveats=(
+        "There are no staged Events rows; the Mentions sample is one 15-minute slice, for "
+        "parser tests only."
+    ),
+)
+
+_MENTION_INTEGERS: dict[str, tuple[int | None, int | None]] = {
+    "globaleventid": (1, None),
+    "mentiontype": (1, 6),
+    "sentenceid": (0, None),
+    "actor1charoffset": (-1, None),
+    "actor2charoffset": (-1, None),
+    "actioncharoffset": (-1, None),
+    "inrawtext": (0, 1),
+    "confidence": (0, 100),
+    "mentiondoclen": (0, None),
+}
+_MENTION_TEXT = ("mentionsourcename", "mentionidentifier", "mentiondoctranslationinfo", "extras")
+
+#: Events fields that are whole numbers / decimals in the official schema; the rest are text.
+EVENT_INTEGERS = (
+    "GLOBALEVENTID",
+    "SQLDATE",
+    "MonthYear",
+    "Year",
+    "IsRootEvent",
+    "QuadClass",
+    "NumMentions",
+    "NumSources",
+    "NumArticles",
+    "Actor1Geo_Type",
+    "Actor2Geo_Type",
+    "ActionGeo_Type",
+    "DATEADDED",
+)
+EVENT_FLOATS = (
+    "FractionDate",
+    "GoldsteinScale",
+    "AvgTone",
+    "Actor1Geo_Lat",
+    "Actor1Geo_Long",
+    "Actor2Geo_Lat",
+    "Actor2Geo_Long",
+    "ActionGeo_Lat",
+    "ActionGeo_Long",
+)
+_EVENT_RANGES: dict[str, tuple[float, float]] = {
+    "QuadClass": (1, 4),
+    "GoldsteinScale": (-10, 10),
+    "IsRootEvent": (0, 1),
+    "AvgTone": (-100, 100),
+}
+_COLUMN_TYPES = ("INTEGER", "FLOAT", "STRING")
+
+
+def parse(file_key: str, path: Path) -> list[ParsedTable]:
+    """Parse one GDELT file: ``mentions``, ``event_columns`` or ``cameo``."""
+    SPEC.file(file_key)
+    if file_key == "mentions":
+        return [_parse_mentions(path)]
+    if file_key == "event_columns":
+        return [_parse_event_columns(path)]
+    return [_parse_cameo(path)]
+
+
+def event_column_names(frame: pd.DataFrame) -> list[str]:
+    """The Events field names in file order, from a ``gdelt_event_columns`` frame."""
+    return [str(name) for name in frame.sort_values("position")["name"]]
+
+
+def parse_events(path: Path, names: Sequence[str]) -> pd.DataFrame:
+    """Read an official GDELT 2.0 Events export (``*.export.CSV``, or its ``.zip``).
+
+    The file is tab-separated with no header; ``names`` are its 61 field names in order (see
+    :func:`event_column_names`). Numeric fields of the official schema are typed (integers as
+    ``Int64``); ``EventCode``, ``EventBaseCode`` and ``EventRootCode`` stay text so CAMEO's
+    leading zeros survive ("010"). ``_row`` numbers the file's lines from 1.
+    """
+    names = list(names)
+    missing = [n for n in ("GLOBALEVENTID", "EventCode", "EventRootCode") if n not in names]
+    if missing:
+        raise ValueError(f"names lacks the Events fields {missing}; pass all 61 field names")
+    raw = read_csv(path, delimiter="\t", header=False, names=names, member=".CSV")
+    frame = raw.copy()
+    for column in EVENT_INTEGERS:
+        if column in names:
+            low, high = _EVENT_RANGES.get(column, (None, None))
+            frame[column] = to_number(
+                raw, column, file=path, integer=True, minimum=low, maximum=high
+            )
+    for column in EVENT_FLOATS:
+        if column in names:
+            low, high = _EVENT_RANGES.get(column, (None, None))
+            frame[column] = to_number(raw, column, file=path, minimum=low, maximum=high)
+    return frame
+
+
+def _parse_mentions(path: Path) -> ParsedTable:
+    import pandas as pd
+
+    raw = read_csv(
+        path,
+        required=(
+            *_MENTION_INTEGERS,
+            "eventtimedate",
+            "mentiontimedate",
+            "mentiondoctone",
+            *_MENTION_TEXT,
+        ),
+    )
+    frame = pd.DataFrame({ROW: raw[ROW]})
+    for column, (low, high) in _MENTION_INTEGERS.items():
+        frame[column] = to_number(raw, column, file=path, integer=True, minimum=low, maximum=high)
+    for column in ("eventtimedate", "mentiontimedate"):
+        frame[column] = _timestamps(raw, column, path)
+    frame["mentiondoctone"] = to_number(raw, "mentiondoctone", file=path, minimum=-100, maximum=100)
+    for column in _MENTION_TEXT:
+        frame[column] = raw[column]
+    ordered = [
+        "globaleventid",
+        "eventtimedate",
+        "mentiontimedate",
+        *list(_MENTION_INTEGERS)[1:],
+        "mentiondoctone",
+        *_MENTION_TEXT,
+        ROW,
+    ]
+    return ParsedTable(
+        table="gdelt_mentions",
+        frame=frame[ordered],
+        year_column=None,
+        description="GDELT 2.0 Mentions rows (one 15-minute sample slice).",
+    )
+
+
+def _parse_event_columns(path: Path) -> ParsedTable:
+    import pandas as pd
+
+    raw = read_csv(path, required=("tableId", "dataType", "Description"))
+    frame = pd.DataFrame(
+        {
+            "position": range(1, len(raw) + 1),
+            "name": raw["tableId"],
+            "type": raw["dataType"],
+            "description": raw["Description"],
+            ROW: raw[ROW],
+        }
+    )
+    for column, source in (("name", "tableId"), ("type", "dataType")):
+        bad = frame[column].isna() | (
+            ~frame[column].isin(_COLUMN_TYPES) if column == "type" else False
+        )
+        if bad.any():
+            i = int(bad.to_numpy().nonzero()[0][0])
+            raise DataFileError(
+                f"'{frame[column].iloc[i]}' is not a valid field {column} "
+                f"(types are {', '.join(_COLUMN_TYPES)}).",
+                file=path,
+                row=int(frame[ROW].iloc[i]),
+                column=source,
+                hint="Restore GDELT's published field list.",
+            )
+    check_unique(frame, ["name"], file=path)
+    if len(frame) != 61:
+        raise DataFileError(
+            f"the GDELT 2.0 Events export has 61 fields but this list has {len(frame)}.",
+            file=path,
+            hint="Restore GDELT's published field list (Sep 2016).",
+        )
+    return ParsedTable(
+        table="gdelt_event_columns",
+        frame=frame,
+        year_column=None,
+        description="The 61 fields of a GDELT 2.0 Events export, in file order.",
+    )
+
+
+def _parse_cameo(path: Path) -> ParsedTable:
+    import numpy as np
+
+    # Labels hold unquoted commas ("Appeal for change in institutions, regime"), so each line is
+    # read whole (no tab occurs in the file) and split at its first comma.
+    lines = read_csv(path, delimiter="\t", header=False, names=("line",))
+    parts = lines["line"].fillna("").str.split(",", n=1)
+    raw = lines.assign(code=parts.str[0], label=parts.str[1])
+    code = raw["code"].fillna("").str.strip()
+    valid = code.str.fullmatch(r"\d{2,4}")
+    root = code.str.slice(0, 2)
+    root_number = root.where(valid, "0").astype("int64")
+    valid &= (root_number >= 1) & (root_number <= 20)
+    if not valid.all():
+        i = int(np.flatnonzero(~valid.to_numpy())[0])
+        raise DataFileError(
+            f"'{code.iloc[i]}' is not a CAMEO event code (2-4 digits, root 01-20).",
+            file=path,
+            row=int(raw[ROW].iloc[i]),
+            column="code",
+            hint="Keep codes as text with leading zeros; a spreadsheet may have dropped them.",
+        )
+    no_label = raw["label"].isna().to_numpy()
+    if no_label.any():
+        i = int(np.flatnonzero(no_label)[0])
+        raise DataFileError(
+            "the line has a code but no ',label' after it.",
+            file=path,
+            row=int(raw[ROW].iloc[i]),
+            column="label",
+            hint="Restore the CAMEO codebook file.",
+        )
+    frame = raw.assign(code=code, label=raw["label"].str.strip(), root=root)
+    frame["level"] = code.str.len().astype("int64")
+    frame["quad_class"] = np.select(
+        [root_number <= 5, root_number <= 9, root_number <= 14], [1, 2, 3], default=4
+    )
+    check_unique(frame, ["code"], file=path)
+    return ParsedTable(
+        table="cameo_codes",
+        frame=frame[["code", "label", "root", "level", "quad_class", ROW]],
+        year_column=None,
+        description="CAMEO event codes as text (leading zeros kept) with root and quad class.",
+    )
+
+
+def _timestamps(raw: pd.DataFrame, column: str, path: Path) -> pd.Series:
+    import numpy as np
+    import pandas as pd
+
+    parsed = pd.to_datetime(raw[column], format="%Y%m%d%H%M%S", errors="coerce")
+    bad = parsed.isna().to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataFileError(
+            f"'{raw[column].iloc[i]}' is not a GDELT timestamp (YYYYMMDDHHMMSS).",
+            file=path,
+            row=int(raw[ROW].iloc[i]),
+            column=column,
+            hint="Restore GDELT's original file.",
+        )
+    return parsed.dt.tz_localize("UTC")
