@@ -86,29 +86,21 @@ def _register_commands() -> None:
 
 
 def run() -> None:
-    """Console-script entry point with the single error handler."""
-    get_app()
+    """Console-script entry point with the single error handler.
+
+    Usage errors are click's own (exit code 2 with the usage line); a StabilisError becomes its
+    message on stderr (or the JSON error envelope with ``--json``) and its exit code.
+    """
+    application = get_app()
     json_mode = "--json" in sys.argv
     try:
-        app(standalone_mode=False)
+        application()
     except StabilisError as exc:
         if json_mode:
             typer.echo(json.dumps({"error": exc.to_dict()}, indent=2, default=str))
         else:
             typer.secho(f"Error: {exc.message}", err=True, fg=typer.colors.RED)
         sys.exit(exc.exit_code)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        typer.echo("Aborted.", err=True)
-        sys.exit(130)
-    except Exception as exc:  # click's usage errors
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
 
 
 _register_commands_done = False

@@ -143,12 +143,14 @@ def read_csv(
             "the file has a header but no data rows.", file=label,
             hint="Pull the source again; the download may have been cut short.",
         )
-    frame = table.to_pandas(types_mapper=None)
-    frame = frame.astype(object).where(frame.notna(), None)
+    first = 2 if header else 1
     # Spreadsheet numbering: the header is row 1, the first data row is row 2. Rows whose
     # values hold newlines shift later numbers; the count stays right for ordinary files.
-    frame[ROW] = pd.RangeIndex(2 if header else 1, table.num_rows + (2 if header else 1))
-    return frame
+    columns_out: dict[str, Any] = {
+        name: _text_values(table.column(name)) for name in table.column_names
+    }
+    columns_out[ROW] = range(first, first + table.num_rows)
+    return pd.DataFrame(columns_out)
 
 
 def read_xlsx(
@@ -344,6 +346,13 @@ def _complain_about_missing(
         file=label, row=header_row, column=column,
         hint=hint + "Check that this is the release Stabilis expects (stabilis sources list).",
     )
+
+
+def _text_values(column: Any) -> Any:
+    """A pyarrow text column as an object array of str, with None for missing."""
+    import numpy as np
+
+    return column.to_numpy(zero_copy_only=False).astype(object, copy=False)
 
 
 def _row_of(frame: pd.DataFrame, i: int) -> int:

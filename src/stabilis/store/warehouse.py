@@ -94,12 +94,38 @@ class Warehouse:
     # -- writing ------------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def building(self, *, full: bool = False) -> Iterator[WarehouseWriter]:
-        """Build into a copy and swap it in atomically when the block succeeds."""
+    def lock(self) -> Iterator[None]:
+        """Hold the build lock; a second build at the same time is refused, not interleaved."""
+        import fcntl
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        with lock_path.open("w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise WarehouseError(
+                    f"Another build of {self.path} is running; wait for it to finish."
+                ) from exc
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def discard_stale_build(self) -> None:
+        """Remove what a failed or killed build left behind (call while holding the lock)."""
         tmp = self.building_path
         for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
             stale.unlink(missing_ok=True)
+
+    @contextlib.contextmanager
+    def building(self, *, full: bool = False) -> Iterator[WarehouseWriter]:
+        """Build into a copy and swap it in atomically when the block succeeds.
+
+        Call while holding :meth:`lock`.
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.discard_stale_build()
         if self.path.exists() and not full:
             shutil.copyfile(self.path, tmp)
         con = duckdb.connect(str(tmp))
@@ -173,9 +199,7 @@ class WarehouseWriter(WarehouseReader):
         self.set_meta("schema_version", SCHEMA_VERSION)
 
     def set_meta(self, key: str, value: str) -> None:
-        self.con.execute(
-            "INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value]
-        )
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
     def replace_table(self, name: str, frame: pd.DataFrame) -> None:
         """Create or replace a whole table from a frame (records tables, registry, countries)."""
@@ -223,9 +247,12 @@ class WarehouseWriter(WarehouseReader):
 
     def create_panel_view(self) -> int:
         """(Re)create the wide ``panel`` view: one column per indicator code."""
-        codes = [r[0] for r in self.con.execute(
-            "SELECT DISTINCT indicator FROM indicators ORDER BY indicator"
-        ).fetchall()]
+        codes = [
+            r[0]
+            for r in self.con.execute(
+                "SELECT DISTINCT indicator FROM indicators ORDER BY indicator"
+            ).fetchall()
+        ]
         self.con.execute("DROP VIEW IF EXISTS panel")
         if not codes:
             return 0

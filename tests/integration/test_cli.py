@@ -1,0 +1,74 @@
+"""The CLI over a built warehouse, as a user types it."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from stabilis.cli.main import get_app
+from stabilis.workspace import Workspace
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def cli(built: Workspace):
+    runner = CliRunner()
+    app = get_app()
+
+    def invoke(*args: str):
+        return runner.invoke(app, ["--data-dir", str(built.settings.data_dir), *args])
+
+    return invoke
+
+
+def test_panel_csv_returns_nato_series_of_vdem_fh_and_wgi(cli):
+    result = cli("panel", "-i", "vdem.v2x_polyarchy,fh.pr,wgi.va_est", "-c", "nato",
+                 "-y", "2000-2023", "-f", "csv")
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(io.StringIO(result.stdout))
+    assert list(frame.columns) == ["iso3", "year", "vdem.v2x_polyarchy", "fh.pr", "wgi.va_est"]
+    assert frame["iso3"].nunique() == 32
+    assert frame[["vdem.v2x_polyarchy", "fh.pr", "wgi.va_est"]].notna().all(axis=None)
+
+
+def test_panel_parquet_for_partners(cli, tmp_path):
+    out = tmp_path / "partners.parquet"
+    result = cli("panel", "-i", "vdem.v2x_libdem,fh.total", "-c", "partners", "-y", "2015-2023",
+                 "-f", "parquet", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    frame = pd.read_parquet(out)
+    assert {"GEO", "UKR", "MLT"} <= set(frame["iso3"])
+
+
+def test_unknown_indicator_is_a_clear_error(cli):
+    result = cli("panel", "-i", "vdem.v2x_polyarhy", "-c", "GEO")
+    assert result.exit_code != 0
+    assert "Did you mean vdem.v2x_polyarchy" in str(result.exception)
+
+
+def test_summary_json_envelope(cli):
+    result = cli("summary", "--json")
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    assert set(body) == {"data", "meta"}
+    assert body["data"]["totals"]["countries"] > 190
+
+
+def test_registry_frameworks_for_georgia_in_2008(cli):
+    result = cli("registry", "frameworks", "GEO", "--year", "2008", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)["data"]
+    frameworks = {f["framework"] for f in data["frameworks"]}
+    assert {"Partnership for Peace", "Euro-Atlantic Partnership Council"} <= frameworks
+
+
+def test_quality_and_indicator_listing(cli):
+    assert cli("quality", "--unexplained").exit_code == 0
+    result = cli("indicators", "list", "--source", "wgi", "--json")
+    codes = {row["indicator"] for row in json.loads(result.stdout)["data"]}
+    assert "wgi.pv_est" in codes
