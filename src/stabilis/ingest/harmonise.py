@@ -62,6 +62,7 @@ def harmonise(
     issues: list[pd.DataFrame] = []
     if parsed.country_keys:
         resolved = resolver.resolve_frame(frame, dict(parsed.country_keys), parsed.year_column)
+        resolved["canonical"] = _canonical(frame, resolved, parsed.country_keys, resolver.table)
         iso3 = resolved["iso3"]
         issues.append(_unmatched(parsed, frame, resolved, source, file_label, role=None))
     else:
@@ -138,6 +139,25 @@ def _to_long(
     long["snapshot"] = snapshot
     long["year"] = long["year"].astype("int32")
     return long, superseded
+
+
+def _canonical(
+    frame: pd.DataFrame, resolved: pd.DataFrame, keys: dict[str, Any], table: pd.DataFrame
+) -> np.ndarray[Any, Any]:
+    """True where a row matched through the code its country uses today (e.g. G&W 260 for DEU)."""
+    out = np.zeros(len(frame), dtype=bool)
+    by_iso3 = table.set_index("iso3")
+    for column, kind in keys.items():
+        if kind not in ("gwcode", "cowcode", "vdem_id") or kind not in by_iso3:
+            continue
+        used = (resolved["matched_by"] == kind).to_numpy()
+        if not used.any():
+            continue
+        own = by_iso3[kind].reindex(resolved["iso3"]).to_numpy()
+        code = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype="float64")
+        own_num = pd.to_numeric(pd.Series(own), errors="coerce").to_numpy(dtype="float64")
+        out |= used & (code == own_num)
+    return out
 
 
 def _bound(frame: pd.DataFrame, index: pd.Index, column: str | None) -> np.ndarray[Any, Any]:
