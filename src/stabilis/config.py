@@ -70,7 +70,9 @@ class Settings:
         return cls._coerce(values)
 
     def with_(self, **changes: Any) -> Settings:
-        return Settings._coerce({**{f.name: getattr(self, f.name) for f in fields(self)}, **changes})
+        return Settings._coerce(
+            {**{f.name: getattr(self, f.name) for f in fields(self)}, **changes}
+        )
 
     @classmethod
     def _coerce(cls, values: dict[str, Any]) -> Settings:

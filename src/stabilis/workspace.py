@@ -126,9 +126,14 @@ class Workspace:
             for f in spec.files:
                 rows.append(
                     {
-                        "source": spec.name, "title": spec.title, "producer": spec.producer,
-                        "release": spec.release, "licence": spec.licence,
-                        "citation": spec.citation, "file": f.key, "url": f.url,
+                        "source": spec.name,
+                        "title": spec.title,
+                        "producer": spec.producer,
+                        "release": spec.release,
+                        "licence": spec.licence,
+                        "citation": spec.citation,
+                        "file": f.key,
+                        "url": f.url,
                         "mirror_path": f.mirror_path,
                     }
                 )
@@ -191,9 +196,7 @@ class Workspace:
         """ISO3 codes of a group (see :data:`GROUPS`) in ``year`` (default: this year)."""
         key = group.lower()
         if key not in GROUPS:
-            raise NotFoundError(
-                f"There is no group '{group}'. Groups: {', '.join(GROUPS)}."
-            )
+            raise NotFoundError(f"There is no group '{group}'. Groups: {', '.join(GROUPS)}.")
         when = year if year is not None else datetime.now(UTC).year
         if key == "all":
             with self.warehouse.reader() as db:
@@ -249,7 +252,9 @@ class Workspace:
             raise QueryError("Ask for at least one indicator (see 'stabilis indicators list').")
         if years is not None:
             if len(years) != 2 or years[0] > years[1]:
-                raise QueryError(f"The year range {years} must be (first, last) with first <= last.")
+                raise QueryError(
+                    f"The year range {years} must be (first, last) with first <= last."
+                )
         group_year = None
         if years is not None:
             group_year = min(years[1], datetime.now(UTC).year)

@@ -48,6 +48,7 @@ def read_csv(
     and the closest match. ``names`` gives column names to a file without a header row.
     ``member`` picks a CSV inside a zip archive by suffix (``path`` may then be a ``.zip``).
     """
+    import numpy as np
     import pandas as pd
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -146,11 +147,11 @@ def read_csv(
     first = 2 if header else 1
     # Spreadsheet numbering: the header is row 1, the first data row is row 2. Rows whose
     # values hold newlines shift later numbers; the count stays right for ordinary files.
-    columns_out: dict[str, Any] = {
-        name: _text_values(table.column(name)) for name in table.column_names
-    }
-    columns_out[ROW] = range(first, first + table.num_rows)
-    return pd.DataFrame(columns_out)
+    frame = pd.DataFrame(
+        {name: _text_values(table.column(name)) for name in table.column_names}, dtype=object
+    )
+    frame[ROW] = np.arange(first, first + table.num_rows)
+    return frame
 
 
 def read_xlsx(
@@ -270,7 +271,7 @@ def to_number(
             i = int(np.flatnonzero(out.to_numpy())[0])
             raise DataFileError(
                 f"{text.iloc[i]} is {word} the valid range "
-                f"[{_fmt(minimum)}, {_fmt(maximum)}] ({int(out.sum())} such values).",
+                f"[{_fmt(minimum)}, {_fmt(maximum, upper=True)}] ({int(out.sum())} such values).",
                 file=file, row=_row_of(frame, i), column=column,
                 hint="The file may be a different release or scale; check it against the producer's codebook.",
             )
@@ -350,9 +351,9 @@ def _complain_about_missing(
 
 def _text_values(column: Any) -> Any:
     """A pyarrow text column as an object array of str, with None for missing."""
-    import numpy as np
-
-    return column.to_numpy(zero_copy_only=False).astype(object, copy=False)
+    values = column.to_numpy(zero_copy_only=False).astype(object)
+    values[column.is_null().to_numpy(zero_copy_only=False)] = None
+    return values
 
 
 def _row_of(frame: pd.DataFrame, i: int) -> int:
@@ -370,7 +371,7 @@ def _cell_text(value: Any) -> str | None:
     return text or None
 
 
-def _fmt(value: float | None) -> str:
+def _fmt(value: float | None, *, upper: bool = False) -> str:
     if value is None:
-        return "-inf"
+        return "inf" if upper else "-inf"
     return f"{value:g}"
