@@ -125,6 +125,7 @@ class Warehouse:
         Call while holding :meth:`lock`.
         """
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.building_path
         self.discard_stale_build()
         if self.path.exists() and not full:
             shutil.copyfile(self.path, tmp)
