@@ -67,9 +67,17 @@ class BuildReport:
 def build(
     settings: Settings, *, full: bool = False, progress: Progress | None = None
 ) -> BuildReport:
-    """Build or update the warehouse from the current snapshots."""
-    started = time.perf_counter()
+    """Build or update the warehouse from the current snapshots (one build at a time)."""
     warehouse = Warehouse(settings.warehouse_path)
+    with warehouse.lock():
+        warehouse.discard_stale_build()
+        return _build_locked(settings, warehouse, full=full, progress=progress)
+
+
+def _build_locked(
+    settings: Settings, warehouse: Warehouse, *, full: bool, progress: Progress | None
+) -> BuildReport:
+    started = time.perf_counter()
     snapshots = current_snapshots(settings.snapshot_dir)
     if not snapshots:
         raise SnapshotError(
