@@ -30,7 +30,7 @@ typecheck: install
 	$(BIN)/mypy
 
 test: install lint typecheck
-	STABILIS_MIRROR="$(MIRROR)" $(BIN)/pytest -q --cov=stabilis --cov-report=term:skip-covered
+	STABILIS_MIRROR="$(MIRROR)" $(BIN)/pytest -q --cov=stabilis --cov-report=term:skip-covered --cov-fail-under=90
 
 bench: install
 	STABILIS_MIRROR="$(MIRROR)" $(BIN)/python benchmarks/build.py

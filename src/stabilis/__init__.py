@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["__version__", "open"]
 
 
-def open(data_dir: Any = None, **settings: Any) -> Workspace:  # noqa: A001 - the documented entry point
+def open(data_dir: Any = None, **settings: Any) -> Workspace:
     """Open the workspace in ``data_dir`` (default: the configured data directory)."""
     from stabilis.config import Settings
     from stabilis.workspace import Workspace

@@ -200,7 +200,7 @@ class Workspace:
         when = year if year is not None else datetime.now(UTC).year
         if key == "all":
             with self.warehouse.reader() as db:
-                return [r for r in db.query("SELECT iso3 FROM countries")["iso3"]]
+                return list(db.query("SELECT iso3 FROM countries")["iso3"])
         return sorted(self.registry.group_members(key, when))
 
     def resolve_countries(
@@ -250,11 +250,8 @@ class Workspace:
         codes = [indicators] if isinstance(indicators, str) else list(indicators)
         if not codes:
             raise QueryError("Ask for at least one indicator (see 'stabilis indicators list').")
-        if years is not None:
-            if len(years) != 2 or years[0] > years[1]:
-                raise QueryError(
-                    f"The year range {years} must be (first, last) with first <= last."
-                )
+        if years is not None and (len(years) != 2 or years[0] > years[1]):
+            raise QueryError(f"The year range {years} must be (first, last) with first <= last.")
         group_year = None
         if years is not None:
             group_year = min(years[1], datetime.now(UTC).year)

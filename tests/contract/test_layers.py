@@ -11,12 +11,20 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "stabilis"
 # Layer of each top-level module or package; a module may import only from lower layers
 # (a larger number) or its own package.
 LAYERS = {
-    "cli": 0, "api": 0, "dashboard": 0,
+    "cli": 0,
+    "api": 0,
+    "dashboard": 0,
     "workspace": 1,
-    "forecast": 2, "impact": 2, "threats": 2, "report": 2,
-    "ingest": 3, "panel": 3,
+    "forecast": 2,
+    "impact": 2,
+    "threats": 2,
+    "report": 2,
+    "ingest": 3,
+    "panel": 3,
     "countries": 4,  # builds the country table from the reference source's parsed frames
-    "store": 5, "sources": 5, "registry": 5,
+    "store": 5,
+    "sources": 5,
+    "registry": 5,
     "config": 6,
     "errors": 7,
 }
@@ -60,7 +68,7 @@ def test_imports_only_go_downward():
                 continue
             upward = LAYERS[target] < LAYERS[owner]
             sideways = LAYERS[target] == LAYERS[owner] and (
-                owner in INDEPENDENT and target in INDEPENDENT or LAYERS[owner] in (0, 2)
+                (owner in INDEPENDENT and target in INDEPENDENT) or LAYERS[owner] in (0, 2)
             )
             if upward or sideways:
                 violations.append(f"{path.relative_to(SRC)} imports {module}")
@@ -69,10 +77,14 @@ def test_imports_only_go_downward():
 
 def test_duckdb_is_imported_only_in_store():
     offenders = [
-        str(p.relative_to(SRC)) for p in SRC.rglob("*.py")
-        if _owner(p) != "store" and "duckdb" in {
+        str(p.relative_to(SRC))
+        for p in SRC.rglob("*.py")
+        if _owner(p) != "store"
+        and "duckdb"
+        in {
             n.names[0].name if isinstance(n, ast.Import) else (n.module or "")
-            for n in ast.walk(ast.parse(p.read_text())) if isinstance(n, ast.Import | ast.ImportFrom)
+            for n in ast.walk(ast.parse(p.read_text()))
+            if isinstance(n, ast.Import | ast.ImportFrom)
         }
     ]
     assert not offenders

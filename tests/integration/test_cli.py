@@ -29,22 +29,44 @@ def cli(built: Workspace):
 def test_panel_csv_returns_nato_series_of_vdem_fh_and_wgi(cli):
     # A group means its members in the last year asked: 32 in 2024 (Sweden joined that year).
     # WGI is annual from 2002 (1996, 1998 and 2000 before that).
-    result = cli("panel", "-i", "vdem.v2x_polyarchy,fh.pr,wgi.va_est", "-c", "nato",
-                 "-y", "2002-2024", "-f", "csv")
+    result = cli(
+        "panel",
+        "-i",
+        "vdem.v2x_polyarchy,fh.pr,wgi.va_est",
+        "-c",
+        "nato",
+        "-y",
+        "2002-2024",
+        "-f",
+        "csv",
+    )
     assert result.exit_code == 0, result.output
     frame = pd.read_csv(io.StringIO(result.stdout))
     assert list(frame.columns) == ["iso3", "year", "vdem.v2x_polyarchy", "fh.pr", "wgi.va_est"]
     assert frame["iso3"].nunique() == 32
     # Freedom House rated "Serbia and Montenegro" as one until 2005 (the SRB row carries it).
-    upto_2023 = frame[(frame["year"] <= 2023) & ~((frame["iso3"] == "MNE") & (frame["year"] < 2006))]
+    upto_2023 = frame[
+        (frame["year"] <= 2023) & ~((frame["iso3"] == "MNE") & (frame["year"] < 2006))
+    ]
     assert upto_2023[["vdem.v2x_polyarchy", "fh.pr", "wgi.va_est"]].notna().all(axis=None)
     assert frame.loc[frame["year"] == 2024, "vdem.v2x_polyarchy"].notna().all()
 
 
 def test_panel_parquet_for_partners(cli, tmp_path):
     out = tmp_path / "partners.parquet"
-    result = cli("panel", "-i", "vdem.v2x_libdem,fh.total", "-c", "partners", "-y", "2015-2023",
-                 "-f", "parquet", "-o", str(out))
+    result = cli(
+        "panel",
+        "-i",
+        "vdem.v2x_libdem,fh.total",
+        "-c",
+        "partners",
+        "-y",
+        "2015-2023",
+        "-f",
+        "parquet",
+        "-o",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     frame = pd.read_parquet(out)
     assert {"GEO", "UKR", "MLT"} <= set(frame["iso3"])
@@ -77,3 +99,23 @@ def test_quality_and_indicator_listing(cli):
     result = cli("indicators", "list", "--source", "wgi", "--json")
     codes = {row["indicator"] for row in json.loads(result.stdout)["data"]}
     assert "wgi.pv_est" in codes
+
+
+def readme_commands() -> list[list[str]]:
+    import re
+    import shlex
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    commands = []
+    for line in re.findall(r"^\$ stabilis (.*)$", readme, re.M):
+        words = shlex.split(line, comments=True)
+        if "pull" not in words:  # the session fixture has pulled the mirror already
+            commands.append(words)
+    return commands
+
+
+@pytest.mark.parametrize("words", readme_commands(), ids=" ".join)
+def test_readme_command_runs(cli, words):
+    result = cli(*words)
+    assert result.exit_code == 0, f"stabilis {' '.join(words)}:\n{result.output}"

@@ -20,11 +20,38 @@ from stabilis.workspace import Workspace
 pytestmark = pytest.mark.integration
 
 NATO_ACCESSION = {
-    "BEL": 1949, "CAN": 1949, "DNK": 1949, "FRA": 1949, "ISL": 1949, "ITA": 1949, "LUX": 1949,
-    "NLD": 1949, "NOR": 1949, "PRT": 1949, "GBR": 1949, "USA": 1949, "GRC": 1952, "TUR": 1952,
-    "DEU": 1955, "ESP": 1982, "CZE": 1999, "HUN": 1999, "POL": 1999, "BGR": 2004, "EST": 2004,
-    "LVA": 2004, "LTU": 2004, "ROU": 2004, "SVK": 2004, "SVN": 2004, "ALB": 2009, "HRV": 2009,
-    "MNE": 2017, "MKD": 2020, "FIN": 2023, "SWE": 2024,
+    "BEL": 1949,
+    "CAN": 1949,
+    "DNK": 1949,
+    "FRA": 1949,
+    "ISL": 1949,
+    "ITA": 1949,
+    "LUX": 1949,
+    "NLD": 1949,
+    "NOR": 1949,
+    "PRT": 1949,
+    "GBR": 1949,
+    "USA": 1949,
+    "GRC": 1952,
+    "TUR": 1952,
+    "DEU": 1955,
+    "ESP": 1982,
+    "CZE": 1999,
+    "HUN": 1999,
+    "POL": 1999,
+    "BGR": 2004,
+    "EST": 2004,
+    "LVA": 2004,
+    "LTU": 2004,
+    "ROU": 2004,
+    "SVK": 2004,
+    "SVN": 2004,
+    "ALB": 2009,
+    "HRV": 2009,
+    "MNE": 2017,
+    "MKD": 2020,
+    "FIN": 2023,
+    "SWE": 2024,
 }
 
 
@@ -81,10 +108,16 @@ def test_vdem_value_equals_the_source_file(built: Workspace, mirror: Path):
 
 
 def test_wgi_and_freedom_house_values_equal_the_source_files(built: Workspace, mirror: Path):
-    wgi = source_value(mirror / "wgi" / "wgi_1996_2023_long.csv",
-                       {"code": "ROM", "year": "2010", "indicator": "pv"}, "estimate")
-    fh = source_value(mirror / "freedom_house" / "fiw_ratings_1972_2024.csv",
-                      {"fh_country": "Georgia", "year": "2008"}, "pr")
+    wgi = source_value(
+        mirror / "wgi" / "wgi_1996_2023_long.csv",
+        {"code": "ROM", "year": "2010", "indicator": "pv"},
+        "estimate",
+    )
+    fh = source_value(
+        mirror / "freedom_house" / "fiw_ratings_1972_2024.csv",
+        {"fh_country": "Georgia", "year": "2008"},
+        "pr",
+    )
     got = built.panel(["wgi.pv_est"], countries=["ROU"], years=(2010, 2010))
     assert got["wgi.pv_est"].iloc[0] == pytest.approx(wgi)
     got = built.panel(["fh.pr"], countries=["GEO"], years=(2008, 2008))
@@ -139,8 +172,10 @@ def test_killed_build_leaves_the_previous_warehouse_readable(built: Workspace, t
     before = built.summary()["totals"]
     env = {**os.environ, "STABILIS_DATA_DIR": str(built.settings.data_dir)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "stabilis.cli", "build", "--full", "--quiet"], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "stabilis.cli", "build", "--full", "--quiet"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     building = Warehouse(built.settings.warehouse_path).building_path
     deadline = time.monotonic() + 60

@@ -26,7 +26,9 @@ def test_default_data_dir_is_per_user(tmp_path):
 
 
 def test_precedence_file_then_env_then_flags(tmp_path, monkeypatch):
-    Path("stabilis.toml").write_text('[stabilis]\ndata_dir = "from-file"\nmirror = "/file/mirror"\n')
+    Path("stabilis.toml").write_text(
+        '[stabilis]\ndata_dir = "from-file"\nmirror = "/file/mirror"\n'
+    )
     assert Settings.load().data_dir == Path("from-file")
     monkeypatch.setenv("STABILIS_DATA_DIR", "from-env")
     settings = Settings.load()
@@ -37,22 +39,22 @@ def test_precedence_file_then_env_then_flags(tmp_path, monkeypatch):
 
 def test_unknown_setting_is_named():
     Path("stabilis.toml").write_text("[stabilis]\ndatadir = 'x'\n")
-    with pytest.raises(ConfigError, match="Unknown setting.*datadir"):
+    with pytest.raises(ConfigError, match=r"Unknown setting.*datadir"):
         Settings.load()
 
 
 def test_bad_toml_is_named():
     Path("stabilis.toml").write_text("[stabilis\n")
-    with pytest.raises(ConfigError, match="stabilis.toml is not valid TOML"):
+    with pytest.raises(ConfigError, match=r"stabilis.toml is not valid TOML"):
         Settings.load()
 
 
 def test_bad_timeout_is_refused(monkeypatch):
     monkeypatch.setenv("STABILIS_TIMEOUT", "soon")
-    with pytest.raises(ConfigError, match="timeout must be a number"):
+    with pytest.raises(ConfigError, match=r"timeout must be a number"):
         Settings.load()
 
 
 def test_missing_explicit_config_file_is_refused():
-    with pytest.raises(ConfigError, match="does not exist"):
+    with pytest.raises(ConfigError, match=r"does not exist"):
         Settings.load(config_file="nope.toml")

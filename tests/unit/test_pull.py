@@ -62,7 +62,9 @@ def test_repull_of_unchanged_file_is_a_no_op(tmp_path, mirror_dir):
 def test_changed_file_becomes_new_snapshot_and_old_is_kept(tmp_path, mirror_dir):
     settings = settings_for(tmp_path, str(mirror_dir))
     old = pull(settings, ["polity5"])[0].snapshot
-    (mirror_dir / POLITY_PATH).write_text(POLITY + POLITY.splitlines()[1].replace("1990", "1991") + "\n")
+    (mirror_dir / POLITY_PATH).write_text(
+        POLITY + POLITY.splitlines()[1].replace("1990", "1991") + "\n"
+    )
     new = pull(settings, ["polity5"])[0]
     assert new.status == "new"
     assert old.path.exists() and new.snapshot.path != old.path
@@ -72,7 +74,9 @@ def test_changed_file_becomes_new_snapshot_and_old_is_kept(tmp_path, mirror_dir)
 
 def test_missing_mirror_file_says_where_to_get_it(tmp_path):
     (tmp_path / "empty").mkdir()
-    with pytest.raises(PullError, match=r"has no file polity5/.*Copy the file there from https?://"):
+    with pytest.raises(
+        PullError, match=r"has no file polity5/.*Copy the file there from https?://"
+    ):
         pull(settings_for(tmp_path, str(tmp_path / "empty")), ["polity5"])
 
 
@@ -89,7 +93,7 @@ def test_tampered_snapshot_is_detected(tmp_path, mirror_dir):
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+    def log_message(self, format, *args):
         pass
 
 

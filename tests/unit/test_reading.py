@@ -19,12 +19,12 @@ def test_reader_keeps_text_and_spreadsheet_row_numbers(write_file):
 
 
 def test_empty_file_is_refused(write_file):
-    with pytest.raises(DataFileError, match="a.csv: the file is empty"):
+    with pytest.raises(DataFileError, match=r"a.csv: the file is empty"):
         read_csv(write_file("a.csv", ""), required=["year"])
 
 
 def test_header_without_rows_is_refused(write_file):
-    with pytest.raises(DataFileError, match="header but no data rows"):
+    with pytest.raises(DataFileError, match=r"header but no data rows"):
         read_csv(write_file("a.csv", "gwcode,year\n"), required=["year"])
 
 
@@ -75,7 +75,7 @@ def test_special_codes_pass_the_range_check(write_file):
 
 def test_fractional_value_in_integer_column_is_refused(write_file):
     frame = read_csv(write_file("a.csv", "x\n1.5\n"), required=["x"])
-    with pytest.raises(DataFileError, match="whole number"):
+    with pytest.raises(DataFileError, match=r"whole number"):
         to_number(frame, "x", file="a.csv", integer=True)
 
 
@@ -88,7 +88,7 @@ def test_duplicate_keys_name_both_rows(write_file):
 
 
 def test_duplicate_header_column_is_refused(write_file):
-    with pytest.raises(DataFileError, match="names this column twice"):
+    with pytest.raises(DataFileError, match=r"names this column twice"):
         read_csv(write_file("a.csv", "year,year\n1,2\n"), required=["year"])
 
 
@@ -106,19 +106,19 @@ def test_damaged_zip_is_refused(tmp_path):
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("a.csv", GOOD)
         archive.writestr("b.csv", GOOD)
-    with pytest.raises(DataFileError, match="exactly one file"):
+    with pytest.raises(DataFileError, match=r"exactly one file"):
         read_csv(path, required=["value"])
 
 
 def test_non_utf8_file_is_refused(tmp_path):
     path = tmp_path / "a.csv"
     path.write_bytes("name,year\nC\xf4te,1990\n".encode("latin-1"))
-    with pytest.raises(DataFileError, match="UTF-8"):
+    with pytest.raises(DataFileError, match=r"UTF-8"):
         read_csv(path, required=["name"])
 
 
 def test_missing_file_says_to_pull(tmp_path):
-    with pytest.raises(DataFileError, match="stabilis pull"):
+    with pytest.raises(DataFileError, match=r"stabilis pull"):
         read_csv(tmp_path / "nope.csv", required=["x"])
 
 
@@ -138,5 +138,5 @@ def test_xlsx_sheet_keeps_worksheet_row_numbers(tmp_path):
     assert list(frame["code"]) == ["AFG", "ALB"]
     assert list(frame["_row"]) == [3, 4]
     assert frame["value"].iloc[1] is None
-    with pytest.raises(DataFileError, match="no sheet 'Other'"):
+    with pytest.raises(DataFileError, match=r"no sheet 'Other'"):
         read_xlsx(path, sheet="Other")

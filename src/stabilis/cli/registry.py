@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from stabilis.cli.data import JSON_OPT, _records, _show_frame
@@ -11,7 +13,7 @@ app = typer.Typer(
 )
 
 
-def _registry(ctx: typer.Context):  # type: ignore[no-untyped-def]
+def _registry(ctx: typer.Context) -> Any:
     return ctx.obj.workspace().registry
 
 

@@ -40,21 +40,39 @@ _SPECIAL = (-66, -77, -88)
 
 INDICATORS = (
     IndicatorSpec(
-        column="polity2", code="polity5.polity2", label="Polity2 combined score",
-        scale="-10 (autocracy) to 10 (democracy)", higher_is_better=True,
-        minimum=-10, maximum=10,
+        column="polity2",
+        code="polity5.polity2",
+        label="Polity2 combined score",
+        scale="-10 (autocracy) to 10 (democracy)",
+        higher_is_better=True,
+        minimum=-10,
+        maximum=10,
     ),
     IndicatorSpec(
-        column="democ", code="polity5.democ", label="Institutionalised democracy",
-        scale="0-10", higher_is_better=True, minimum=0, maximum=10,
+        column="democ",
+        code="polity5.democ",
+        label="Institutionalised democracy",
+        scale="0-10",
+        higher_is_better=True,
+        minimum=0,
+        maximum=10,
     ),
     IndicatorSpec(
-        column="autoc", code="polity5.autoc", label="Institutionalised autocracy",
-        scale="0-10", higher_is_better=False, minimum=0, maximum=10,
+        column="autoc",
+        code="polity5.autoc",
+        label="Institutionalised autocracy",
+        scale="0-10",
+        higher_is_better=False,
+        minimum=0,
+        maximum=10,
     ),
     IndicatorSpec(
-        column="durable", code="polity5.durable", label="Regime durability (years)",
-        scale="years since the last regime transition", higher_is_better=None, minimum=0,
+        column="durable",
+        code="polity5.durable",
+        label="Regime durability (years)",
+        scale="years since the last regime transition",
+        higher_is_better=None,
+        minimum=0,
     ),
 )
 
@@ -64,8 +82,15 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     SPEC.file(file_key)
     name_col = "polity_annual_country"
     raw = read_csv(
-        path, required=("polity_annual_ccode", name_col, "year", "GWn", "cown",
-                        *(i.column for i in INDICATORS))
+        path,
+        required=(
+            "polity_annual_ccode",
+            name_col,
+            "year",
+            "GWn",
+            "cown",
+            *(i.column for i in INDICATORS),
+        ),
     )
     frame = raw[[ROW, name_col]].copy()
     frame["polity_ccode"] = to_number(raw, "polity_annual_ccode", file=path, integer=True)
@@ -74,7 +99,11 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     frame["cowcode"] = to_number(raw, "cown", file=path, integer=True, minimum=1, maximum=999)
     for spec in INDICATORS:
         values = to_number(
-            raw, spec.column, file=path, minimum=spec.minimum, maximum=spec.maximum,
+            raw,
+            spec.column,
+            file=path,
+            minimum=spec.minimum,
+            maximum=spec.maximum,
             allowed=_SPECIAL,
         )
         frame[spec.column] = values.where(~values.isin(_SPECIAL))

@@ -59,7 +59,9 @@ def read_csv(
         raw = raw[3:]
     if not raw.strip():
         raise DataFileError(
-            "the file is empty.", file=label, hint="Pull the source again; the download may have failed."
+            "the file is empty.",
+            file=label,
+            hint="Pull the source again; the download may have failed.",
         )
     try:
         first_line = raw.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
@@ -84,7 +86,10 @@ def read_csv(
     for col in columns:
         if col in seen:
             raise DataFileError(
-                "the header names this column twice.", file=label, row=1, column=col,
+                "the header names this column twice.",
+                file=label,
+                row=1,
+                column=col,
                 hint="Rename one of the two columns.",
             )
         seen.add(col)
@@ -141,7 +146,8 @@ def read_csv(
         raise DataFileError(problem + extra, file=label, row=row_number, hint=_FIX_HINT)
     if table.num_rows == 0:
         raise DataFileError(
-            "the file has a header but no data rows.", file=label,
+            "the file has a header but no data rows.",
+            file=label,
             hint="Pull the source again; the download may have been cut short.",
         )
     first = 2 if header else 1
@@ -246,7 +252,9 @@ def to_number(
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise DataFileError(
             f"'{text.iloc[i]}' is not a number ({int(bad.sum())} such values in this column).",
-            file=file, row=_row_of(frame, i), column=column,
+            file=file,
+            row=_row_of(frame, i),
+            column=column,
             hint="Correct the value or restore the producer's original file.",
         )
     specials = set(allowed)
@@ -256,8 +264,10 @@ def to_number(
         if fractional.any():
             i = int(np.flatnonzero(fractional.to_numpy())[0])
             raise DataFileError(
-                f"'{text.iloc[i]}' should be a whole number.", file=file,
-                row=_row_of(frame, i), column=column,
+                f"'{text.iloc[i]}' should be a whole number.",
+                file=file,
+                row=_row_of(frame, i),
+                column=column,
                 hint="Correct the value or restore the producer's original file.",
             )
     for bound, outside, word in (
@@ -272,7 +282,9 @@ def to_number(
             raise DataFileError(
                 f"{text.iloc[i]} is {word} the valid range "
                 f"[{_fmt(minimum)}, {_fmt(maximum, upper=True)}] ({int(out.sum())} such values).",
-                file=file, row=_row_of(frame, i), column=column,
+                file=file,
+                row=_row_of(frame, i),
+                column=column,
                 hint="The file may be a different release or scale; check it against the producer's codebook.",
             )
     if integer:
@@ -293,7 +305,9 @@ def check_unique(frame: pd.DataFrame, keys: Sequence[str], *, file: str | Path) 
     raise DataFileError(
         f"rows {' and '.join(map(str, rows[:2]))} have the same key ({described}); "
         f"{int(dup.sum())} rows in all share a key.",
-        file=file, row=rows[0] if rows else None, column=", ".join(keys),
+        file=file,
+        row=rows[0] if rows else None,
+        column=", ".join(keys),
         hint="Remove the duplicate rows or restore the producer's original file.",
     )
 
@@ -329,7 +343,8 @@ def _complain_about_delimiter(first_line: str, delimiter: str, label: str) -> No
         raise DataFileError(
             f"the header has a single column; the file seems to be separated by {shown} "
             f"rather than '{delimiter}'.",
-            file=label, row=1,
+            file=label,
+            row=1,
             hint="Re-save the file with the producer's delimiter (a spreadsheet program may have changed it).",
         )
 
@@ -344,7 +359,9 @@ def _complain_about_missing(
     raise DataFileError(
         f"the required column is missing ({len(missing)} missing in all: {', '.join(missing)}). "
         f"Columns found: {shown}.",
-        file=label, row=header_row, column=column,
+        file=label,
+        row=header_row,
+        column=column,
         hint=hint + "Check that this is the release Stabilis expects (stabilis sources list).",
     )
 

@@ -164,7 +164,7 @@ class WarehouseReader:
 
     def step_checksums(self) -> dict[str, str]:
         rows = self.con.execute("SELECT step, checksum FROM build_steps").fetchall()
-        return {step: checksum for step, checksum in rows}
+        return dict(rows)
 
     def meta(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT key, value FROM meta").fetchall())

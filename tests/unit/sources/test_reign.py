@@ -22,7 +22,7 @@ TEXT = f"""{HEADER}
 255,Germany,Germany33117,9/1/1990,12/31/2020,parliamentary,1990-09-01,2020-12-31,255,1990,German Federal Republic,260,255,True
 483,Chad,Chad33208,12/1/1990,4/23/2021,personal,1990-12-01,2021-04-23,483,2020,Chad,483,483,True
 483,Chad,Chad4232021,4/23/2021,12/31/2020,provisional military,2021-04-23,2020-12-31,483,2020,Chad,483,483,True
-"""  # noqa: E501
+"""
 
 
 def test_records_keep_every_spell_year(write_file: Callable[[str, str], Path]) -> None:
