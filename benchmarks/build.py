@@ -28,8 +28,10 @@ rows = 0
 for path in sorted(root.rglob("*.csv")):
     if "replication" in path.parts:
         continue
-    header = None if path.name == "cameo_event_codes.csv" else "infer"
-    rows += len(pd.read_csv(path, header=header, low_memory=False))
+    if path.name == "cameo_event_codes.csv":  # labels hold unquoted commas: one field per line
+        rows += len(pd.read_csv(path, header=None, sep="\t"))
+    else:
+        rows += len(pd.read_csv(path, low_memory=False))
 for path in sorted(root.rglob("*.topojson")):
     json.loads(path.read_text())
 print(rows)
