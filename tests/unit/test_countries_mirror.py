@@ -139,3 +139,15 @@ def test_every_real_name_and_code_resolves_or_is_explained(
         for value, reasons in frame[bad].assign(r=out["reason"][bad]).groupby("value")["r"]:
             unexplained.append(f"{relative} [{column}] {value!r}: {reasons.iloc[0]}")
     assert not unexplained, f"{len(unexplained)} unexplained:\n" + "\n".join(unexplained)
+
+
+@pytest.mark.integration
+def test_every_rule_and_alias_targets_a_country_in_the_real_table(
+    resolver: CountryResolver,
+) -> None:
+    from stabilis.countries.concordance import load_concordance
+
+    concordance = load_concordance()
+    known = set(resolver.table["iso3"])
+    assert set(concordance.rules["iso3"]) - known == set()
+    assert set(concordance.aliases["iso3"]) - known == set()

@@ -37,9 +37,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import read_csv, to_number
+from stabilis.sources.reading import check_dates, read_csv, to_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -176,7 +175,13 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     frame["state_a"] = raw["StateA"].str.strip()
     frame["state_b"] = raw["StateB"].str.strip()
     frame["name"] = raw["Name"].str.strip()
-    frame["start_date"] = _iso_dates(raw, "interactionstartdate", file=path)
+    frame["start_date"] = check_dates(
+        raw,
+        "interactionstartdate",
+        file=path,
+        required=True,
+        hint="Every incident needs a start date; restore the producer's file.",
+    )
     frame["year"] = frame["start_date"].str.slice(0, 4).astype("int64")
     frame["method"] = to_number(raw, "method", file=path, minimum=0, maximum=4.9)
     frame["method_group"] = np.floor(frame["method"]).astype("Int64")
@@ -233,21 +238,3 @@ def _literal_or(
     literal = raw.assign(**{column: text.where(~formula, None)})
     values = to_number(literal, column, file=path, integer=True, minimum=0)
     return values.where(~formula, computed.astype("Int64")).astype("Int64"), formula
-
-
-def _iso_dates(raw: pd.DataFrame, column: str, *, file: Path) -> pd.Series:
-    import numpy as np
-    import pandas as pd
-
-    text = raw[column]
-    bad = (pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").isna()).to_numpy()
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise DataFileError(
-            f"'{text.iloc[i]}' is not an ISO date (yyyy-mm-dd).",
-            file=file,
-            row=int(raw[ROW].iloc[i]),
-            column=column,
-            hint="Every incident needs a start date; restore the producer's file.",
-        )
-    return text

@@ -38,13 +38,12 @@ the workbook carries names only.
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, read_csv, read_xlsx, to_number
+from stabilis.sources.reading import check_unique, is_xlsx, read_csv, read_xlsx, to_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -249,7 +248,7 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     SPEC.file(file_key)
     if file_key == "ratings":
         return [_parse_ratings(path)]
-    if _is_workbook(path):
+    if is_xlsx(path):
         return [_parse_subscores_workbook(path)]
     return [_parse_subscores_csv(path)]
 
@@ -404,17 +403,6 @@ def _subscores_frame(raw: pd.DataFrame, path: Path, name_col: str) -> pd.DataFra
             na_values=_MISSING,
         )
     return frame
-
-
-def _is_workbook(path: Path) -> bool:
-    """True when ``path`` is an .xlsx workbook (a zip holding ``xl/workbook.xml``)."""
-    try:
-        if not zipfile.is_zipfile(path):
-            return False
-        with zipfile.ZipFile(path) as archive:
-            return "xl/workbook.xml" in archive.namelist()
-    except OSError:
-        return False
 
 
 def _find_workbook_header(path: Path) -> tuple[str, int, list[str]]:

@@ -26,13 +26,12 @@ year as a date; its year is taken.
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, read_csv, read_xlsx, to_number
+from stabilis.sources.reading import check_unique, is_xlsx, read_csv, read_xlsx, to_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -119,11 +118,7 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     """Parse the stacked CSV or one official yearly workbook into country-year indicators."""
     SPEC.file(file_key)
     required = ("Country", "Year", "Rank", "Total", *COMPONENTS.values())
-    raw = (
-        read_xlsx(path, required=required)
-        if _is_workbook(path)
-        else read_csv(path, required=required)
-    )
+    raw = read_xlsx(path, required=required) if is_xlsx(path) else read_csv(path, required=required)
     frame = raw[[ROW, "Country"]].rename(columns={"Country": "country"})
     frame["country"] = frame["country"].str.strip()
     _require_names(frame, path)
@@ -179,14 +174,3 @@ def _require_names(frame: pd.DataFrame, path: Path) -> None:
             column="Country",
             hint="Restore the producer's original file.",
         )
-
-
-def _is_workbook(path: Path) -> bool:
-    """True when ``path`` is an .xlsx workbook (a zip holding ``xl/workbook.xml``)."""
-    try:
-        if not zipfile.is_zipfile(path):
-            return False
-        with zipfile.ZipFile(path) as archive:
-            return "xl/workbook.xml" in archive.namelist()
-    except OSError:
-        return False

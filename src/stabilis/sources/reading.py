@@ -292,6 +292,58 @@ def to_number(
     return values.astype("float64")
 
 
+def check_dates(
+    frame: pd.DataFrame,
+    column: str,
+    *,
+    file: str | Path,
+    required: bool = False,
+    shown: str | None = None,
+    hint: str = "Restore the producer's dates; a spreadsheet may have reformatted them.",
+) -> pd.Series:
+    """Check that a text column holds ISO ``yyyy-mm-dd`` dates and return it unchanged.
+
+    Any year is accepted (REIGN spells start in 1600, before pandas' datetime range). With
+    ``required`` an empty cell is an error too.
+    """
+    import datetime as dt
+
+    import numpy as np
+
+    text = frame[column]
+    valid: dict[str, bool] = {}
+    for value in text.dropna().unique():
+        try:
+            dt.date.fromisoformat(str(value))
+            valid[value] = len(str(value)) == 10
+        except ValueError:
+            valid[value] = False
+    bad = text.map(lambda v: not valid[v] if v is not None and v == v else required)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy(dtype=bool))[0])
+        shown_value = text.iloc[i]
+        problem = (
+            "the date is missing."
+            if shown_value is None or shown_value != shown_value
+            else f"'{shown_value}' is not an ISO date (yyyy-mm-dd)."
+        )
+        raise DataFileError(
+            problem, file=file, row=_row_of(frame, i), column=shown or column, hint=hint
+        )
+    return text
+
+
+def is_xlsx(path: Path) -> bool:
+    """True when ``path`` is an .xlsx workbook (a zip holding ``xl/workbook.xml``)."""
+    try:
+        if not zipfile.is_zipfile(path):
+            return False
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except OSError:
+        return False
+
+
 def check_unique(frame: pd.DataFrame, keys: Sequence[str], *, file: str | Path) -> None:
     """Raise if two rows share the same key, naming both rows."""
     dup = frame.duplicated(subset=list(keys), keep=False)

@@ -35,7 +35,6 @@ year-end rule does not pick it for 2020. The source is no longer updated.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,7 +47,7 @@ from stabilis.sources.base import (
     SourceFile,
     SourceSpec,
 )
-from stabilis.sources.reading import check_unique, read_csv, to_number
+from stabilis.sources.reading import check_dates, check_unique, read_csv, to_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -149,8 +148,8 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     records = raw[[ROW, name_col]].copy()
     records["casename"] = raw["gwf_casename"]
     records["regime_type"] = _regime_types(raw, path)
-    records["spell_start"] = _iso_dates(raw, "Start", path)
-    records["spell_end"] = _iso_dates(raw, "End", path)
+    records["spell_start"] = check_dates(raw, "Start", file=path, required=True).astype(object)
+    records["spell_end"] = check_dates(raw, "End", file=path, required=True).astype(object)
     records["year"] = to_number(raw, "year", file=path, integer=True, minimum=1500, maximum=2100)
     records["reign_cowcode"] = to_number(
         raw, "reign_cowcode", file=path, integer=True, minimum=1, maximum=999
@@ -214,19 +213,3 @@ def _regime_types(raw: pd.DataFrame, path: Path) -> pd.Series:
             hint="A new type needs a line in stabilis.sources.reign.COMPONENTS.",
         )
     return kinds
-
-
-def _iso_dates(raw: pd.DataFrame, column: str, path: Path) -> pd.Series:
-    """Check ``YYYY-MM-DD`` dates and return them as text (they predate pandas' datetimes)."""
-    for i, text in enumerate(raw[column]):
-        try:
-            date.fromisoformat(str(text))
-        except ValueError:
-            raise DataFileError(
-                f"'{text}' is not a date in the form YYYY-MM-DD.",
-                file=path,
-                row=int(raw[ROW].iloc[i]),
-                column=column,
-                hint="Restore the producer's original file.",
-            ) from None
-    return raw[column].astype(object)

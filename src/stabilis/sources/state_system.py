@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, read_csv, to_number
+from stabilis.sources.reading import check_dates, check_unique, read_csv, to_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,6 +63,9 @@ SPEC = SourceSpec(
 )
 
 
+_SPELL_HINT = "Every spell needs a valid start and end date; restore the producer's file."
+
+
 def parse(file_key: str, path: Path) -> list[ParsedTable]:
     """Parse the G&W (``gw``) or COW (``cow``) membership list into spells."""
     SPEC.file(file_key)
@@ -79,8 +82,8 @@ def _parse_gw(path: Path) -> ParsedTable:
     frame["gwcode"] = to_number(raw, "gwcode", file=path, integer=True, minimum=1, maximum=999)
     frame["stateabb"] = raw["stateabb"]
     frame["statename"] = raw["statename"]
-    frame["start_date"] = _dates(raw, "startdate", file=path)
-    frame["end_date"] = _dates(raw, "enddate", file=path)
+    frame["start_date"] = check_dates(raw, "startdate", file=path, required=True, hint=_SPELL_HINT)
+    frame["end_date"] = check_dates(raw, "enddate", file=path, required=True, hint=_SPELL_HINT)
     _check_order(frame, path, "enddate")
     check_unique(frame, ["gwcode", "start_date"], file=path)
     return ParsedTable(
@@ -116,8 +119,13 @@ def _parse_cow(path: Path) -> ParsedTable:
         assembled = pd.DataFrame(
             {out: text.astype(object).where(text.notna(), None), ROW: raw[ROW]}
         )
-        frame[out] = _dates(
-            assembled, out, file=path, shown=f"{prefix}year/{prefix}month/{prefix}day"
+        frame[out] = check_dates(
+            assembled,
+            out,
+            file=path,
+            required=True,
+            hint=_SPELL_HINT,
+            shown=f"{prefix}year/{prefix}month/{prefix}day",
         )
     frame["version"] = to_number(raw, "version", file=path, integer=True)
     _check_order(frame, path, "endyear")
@@ -167,26 +175,6 @@ def system_years(
     out["year"] = out["year"].astype("int64")
     out[code] = out[code].astype("int64")
     return out.sort_values([code, "year"], ignore_index=True)
-
-
-def _dates(raw: pd.DataFrame, column: str, *, file: Path, shown: str | None = None) -> pd.Series:
-    """Check ISO ``yyyy-mm-dd`` dates (a missing date is an error: spells need both ends)."""
-    import numpy as np
-    import pandas as pd
-
-    text = raw[column]
-    parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-    bad = parsed.isna()
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataFileError(
-            f"'{text.iloc[i]}' is not a valid date (yyyy-mm-dd).",
-            file=file,
-            row=int(raw[ROW].iloc[i]),
-            column=shown or column,
-            hint="Every spell needs a valid start and end date; restore the producer's file.",
-        )
-    return text
 
 
 def _check_order(frame: pd.DataFrame, path: Path, column: str) -> None:

@@ -25,12 +25,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, read_csv, to_number
+from stabilis.sources.reading import check_dates, check_unique, read_csv, to_number
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 SPEC = SourceSpec(
     name="ucdp",
@@ -125,7 +124,7 @@ def _parse_acd(path: Path) -> ParsedTable:
     for column, (low, high) in _ACD_CODES.items():
         frame[column] = to_number(raw, column, file=path, integer=True, minimum=low, maximum=high)
     for column in _ACD_DATES:
-        frame[column] = _iso_dates(raw, column, file=path)
+        frame[column] = check_dates(raw, column, file=path)
     check_unique(frame, ["conflict_id", "year"], file=path)
 
     # One row per location country: the cell "651, 666" gives two rows sharing _row.
@@ -185,23 +184,3 @@ def _parse_onsets(path: Path) -> ParsedTable:
         indicators=ONSET_INDICATORS,
         description="UCDP conflict onset counts per G&W state-year, 1946-2017.",
     )
-
-
-def _iso_dates(raw: pd.DataFrame, column: str, *, file: Path) -> pd.Series:
-    """Check that a text column holds ISO ``yyyy-mm-dd`` dates (or is empty); return it as text."""
-    import numpy as np
-    import pandas as pd
-
-    text = raw[column]
-    parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-    bad = parsed.isna() & text.notna()
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataFileError(
-            f"'{text.iloc[i]}' is not an ISO date (yyyy-mm-dd).",
-            file=file,
-            row=int(raw[ROW].iloc[i]),
-            column=column,
-            hint="Restore the producer's dates; a spreadsheet may have reformatted them.",
-        )
-    return text

@@ -28,13 +28,12 @@ producer's.
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, read_csv, read_xlsx, to_number
+from stabilis.sources.reading import check_unique, is_xlsx, read_csv, read_xlsx, to_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -143,7 +142,7 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     import pandas as pd
 
     SPEC.file(file_key)
-    if _is_workbook(path):
+    if is_xlsx(path):
         raw = read_xlsx(path, required=_COLUMNS)
     else:
         raw = read_csv(path, required=_COLUMNS, na_values=("", ".."))
@@ -211,14 +210,3 @@ def _require_text(raw: pd.DataFrame, column: str, path: Path) -> None:
             column=column,
             hint="Restore the producer's original file.",
         )
-
-
-def _is_workbook(path: Path) -> bool:
-    """True when ``path`` is an .xlsx workbook (a zip holding ``xl/workbook.xml``)."""
-    try:
-        if not zipfile.is_zipfile(path):
-            return False
-        with zipfile.ZipFile(path) as archive:
-            return "xl/workbook.xml" in archive.namelist()
-    except OSError:
-        return False

@@ -77,7 +77,7 @@ def test_unknown_regime_type_names_file_row_and_column(
 
 def test_bad_spell_date_is_refused(write_file: Callable[[str, str], Path]) -> None:
     path = write_file("reign.csv", TEXT.replace(",1949-09-16,", ",16/09/1949,"))
-    with pytest.raises(DataFileError, match="YYYY-MM-DD") as info:
+    with pytest.raises(DataFileError, match="not an ISO date") as info:
         reign.parse("regime_types", path)
     assert (info.value.row, info.value.column) == (5, "Start")
 

@@ -43,7 +43,7 @@ def test_cow_parser_assembles_iso_dates(write_file: Writer) -> None:
 
 def test_impossible_cow_date_names_row_and_columns(write_file: Writer) -> None:
     path = write_file("cow.csv", COW.replace("1990,10,3", "1990,2,30"))
-    with pytest.raises(DataFileError, match="not a valid date") as info:
+    with pytest.raises(DataFileError, match="not an ISO date") as info:
         state_system.parse("cow", path)
     assert info.value.row == 3
     assert info.value.column == "styear/stmonth/stday"
