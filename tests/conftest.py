@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from stabilis.config import Settings
+from stabilis.workspace import Workspace
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -39,3 +42,14 @@ def write_file(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Workspace:
+    """A warehouse pulled from the whole offline mirror and built once per test session."""
+    data_dir = tmp_path_factory.mktemp("stabilis-data")
+    ws = Workspace(Settings(data_dir=data_dir, mirror=str(mirror)))
+    ws.pull()
+    report = ws.build()
+    assert report.changed
+    return ws
