@@ -75,3 +75,15 @@ def test_renamed_column_is_refused_before_anything_loads(tmp_path, small_mirror)
     ):
         ws.build()
     assert not ws.warehouse.path.exists()
+
+
+def test_removed_source_is_dropped_from_the_warehouse(tmp_path, small_mirror):
+    ws = Workspace(Settings(data_dir=tmp_path / "data", mirror=str(small_mirror)))
+    ws.pull(["reference", "polity5"])
+    ws.build()
+    assert len(ws.indicators(source="polity5"))
+    shutil.rmtree(ws.settings.snapshot_dir / "polity5")
+    report = ws.build()
+    assert report.changed
+    assert ws.indicators(source="polity5").empty
+    assert ws.quality(source="polity5").empty

@@ -193,7 +193,13 @@ def _build_source(
     writer.replace_rows("indicator_meta", "source", name, meta)
     tables = ["indicators"] if len(indicators) else []
     rows = len(indicators)
+    owners = _table_owners(writer)
     for table, frames in records.items():
+        if owners.get(table, name) != name or table in _RESERVED_TABLES:
+            raise WarehouseError(
+                f"Source '{name}' writes the table '{table}', which belongs to "
+                f"'{owners.get(table, 'the warehouse')}'; give the parser's table another name."
+            )
         frame = pd.concat(frames, ignore_index=True)
         frame.insert(0, "source", name)
         writer.replace_table(table, frame)
@@ -212,6 +218,28 @@ def _build_source(
         unmatched=len(unmatched),
         unexplained=int((~unmatched["explained"].astype(bool)).sum()) if len(unmatched) else 0,
     )
+
+
+_RESERVED_TABLES = {
+    "indicators",
+    "indicator_meta",
+    "countries",
+    "snapshots",
+    "build_steps",
+    "meta",
+    "quality_issues",
+    "panel",
+}
+
+
+def _table_owners(writer: WarehouseWriter) -> dict[str, str]:
+    """Records table -> the build step that wrote it, from ``build_steps``."""
+    owners: dict[str, str] = {}
+    for step, tables in writer.step_tables().items():
+        for table in tables:
+            if table and table not in _RESERVED_TABLES:
+                owners[table] = step
+    return owners
 
 
 def _build_countries(writer: WarehouseWriter, resolver: Any) -> StepResult:
@@ -281,13 +309,12 @@ def _storable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _drop_step(writer: WarehouseWriter, step: str) -> None:
+    """Remove what a step whose source has no snapshot any more wrote."""
     for table in ("indicators", "indicator_meta", "quality_issues"):
-        writer.con.execute(f'DELETE FROM "{table}" WHERE source = ?', [step])
-    row = writer.con.execute("SELECT tables FROM build_steps WHERE step = ?", [step]).fetchone()
-    if row and row[0]:
-        for table in row[0].split(","):
-            if table not in ("indicators", "countries") and not table.startswith("registry_"):
-                writer.drop_table(table)
+        writer.replace_rows(table, "source", step, pd.DataFrame())
+    for table in writer.step_tables().get(step, []):
+        if table not in _RESERVED_TABLES and not table.startswith("registry_"):
+            writer.drop_table(table)
     writer.forget_step(step)
 
 

@@ -166,6 +166,11 @@ class WarehouseReader:
         rows = self.con.execute("SELECT step, checksum FROM build_steps").fetchall()
         return dict(rows)
 
+    def step_tables(self) -> dict[str, list[str]]:
+        """Build step -> the tables it wrote at the last build."""
+        rows = self.con.execute("SELECT step, tables FROM build_steps").fetchall()
+        return {step: [t for t in (tables or "").split(",") if t] for step, tables in rows}
+
     def meta(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT key, value FROM meta").fetchall())
 
