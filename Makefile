@@ -5,7 +5,9 @@ BIN    := $(VENV)/bin
 # The offline mirror of the source files; override with  make demo MIRROR=/path/to/mirror
 MIRROR ?= $(abspath ../shared/data)
 
-.PHONY: demo test install lint typecheck unit bench clean
+DASHBOARD := src/stabilis/dashboard
+
+.PHONY: demo test install lint typecheck bench clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,12 +17,23 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# Front-end files the dashboard serves itself (d3, topojson-client, world-atlas): never a CDN.
+$(DASHBOARD)/node_modules/.installed: $(DASHBOARD)/package.json $(DASHBOARD)/package-lock.json
+	npm ci --prefix $(DASHBOARD) --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+install: $(VENV)/.installed $(DASHBOARD)/node_modules/.installed chromium
 
 demo: install
 	$(BIN)/stabilis --mirror "$(MIRROR)" pull
 	$(BIN)/stabilis build
 	$(BIN)/stabilis summary
+	@echo "Dashboard and JSON API on http://127.0.0.1:8000 (Ctrl-C stops it)"
+	$(BIN)/stabilis serve --host 127.0.0.1 --port 8000
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
@@ -34,6 +47,7 @@ test: install lint typecheck
 
 bench: install
 	STABILIS_MIRROR="$(MIRROR)" $(BIN)/python benchmarks/build.py
+	$(BIN)/python benchmarks/api.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage test-output
+	rm -rf $(VENV) $(DASHBOARD)/node_modules .pytest_cache .mypy_cache .ruff_cache .coverage test-output

@@ -79,10 +79,11 @@ def emit_json(data: Any, **meta: Any) -> None:
 
 
 def _register_commands() -> None:
-    from stabilis.cli import data, registry
+    from stabilis.cli import data, registry, serve
 
     data.register(app)
     app.add_typer(registry.app, name="registry")
+    app.command(name="serve")(serve.serve)
 
 
 def run() -> None:

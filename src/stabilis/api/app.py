@@ -1,0 +1,70 @@
+"""``create_app(ws)``: the FastAPI application behind ``stabilis serve``.
+
+JSON routes live under ``/api/v1`` (OpenAPI document at ``/api/v1/openapi.json``; a readable
+route list at ``/api``); the dashboard's pages, scripts, styles and map file are served by the
+same application, so a browser needs nothing from the internet. The app only reads: it never
+pulls, builds or writes to the warehouse.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI
+from starlette.middleware.gzip import GZipMiddleware
+
+from stabilis import __version__
+from stabilis.api import catalogue, maps, panel, profiles, registry, results
+from stabilis.api.cache import ReadCache
+from stabilis.api.handlers import install_error_handlers
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from stabilis.workspace import Workspace
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """\
+Read-only access to the Stabilis warehouse: countries and groups, the country-year panel (JSON,
+CSV or Parquet), indicator metadata and provenance, the alliance registry, forecasts and impact
+results. Success bodies are `{"data": ..., "meta": ...}`; errors are
+`{"error": {"code": ..., "message": ..., "details": ...}}` with the matching HTTP status.
+Tables are paginated with `limit` (at most 10,000) and `offset`; `meta.next_offset` gives the
+next page.
+"""
+
+
+def create_app(ws: Workspace, *, cache_size: int = 512, assets_dir: Path | None = None) -> FastAPI:
+    """The web application over ``ws``: JSON API plus dashboard.
+
+    ``cache_size`` is the number of encoded responses kept per warehouse build (0 turns the cache
+    off); ``assets_dir`` is where the npm front-end packages were installed (default: the
+    dashboard package's ``node_modules``).
+    """
+    from stabilis.dashboard import mount
+
+    app = FastAPI(
+        title="Stabilis API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,  # Swagger UI and ReDoc load their scripts from a CDN: not here.
+        redoc_url=None,
+    )
+    cache = ReadCache(ws.warehouse.path, maxsize=cache_size)
+    app.state.workspace = ws
+    app.state.cache = cache
+    for router in (
+        catalogue.router(ws, cache),
+        maps.router(ws, cache),
+        profiles.router(ws, cache),
+        panel.router(ws),
+        registry.router(ws),
+        results.router(ws, cache),
+    ):
+        app.include_router(router, prefix=API_PREFIX)
+    html_error = mount(app, ws, cache, assets_dir=assets_dir)
+    install_error_handlers(app, html_error)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    return app

@@ -1,0 +1,117 @@
+"""What exists: status, groups, countries, indicators (with provenance), sources and snapshots."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+
+from stabilis.api.params import parse_format, parse_iso3
+from stabilis.api.responses import PAGE, Page, envelope, json_response, records, table_response
+from stabilis.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from stabilis.api.cache import ReadCache
+    from stabilis.workspace import Workspace
+
+FORMAT_QUERY = Query("json", description="json (paginated), csv or parquet (whole table).")
+
+
+def router(ws: Workspace, cache: ReadCache) -> APIRouter:
+    api = APIRouter(tags=["catalogue"])
+
+    @api.get("/status", summary="The warehouse behind the API: when it was built, what it holds")
+    def status() -> Response:
+        def compute() -> bytes:
+            info = ws.summary()
+            return envelope(
+                {"built_at": info["built_at"], "totals": info["totals"]},
+                warehouse=info["warehouse"],
+            )
+
+        return json_response(cache.get_or_compute(("status",), compute))
+
+    @api.get("/groups", summary="Country groups and their members in a year")
+    def groups(year: int | None = Query(None, ge=1949, le=2100)) -> Response:
+        from stabilis.workspace import GROUPS
+
+        when = year or datetime.now(UTC).year
+
+        def compute() -> bytes:
+            data = [
+                {"group": name, "description": text, "members": ws.group_members(name, when)}
+                for name, text in GROUPS.items()
+            ]
+            return envelope(data, year=when)
+
+        return json_response(cache.get_or_compute(("groups", when), compute))
+
+    @api.get("/countries", summary="The canonical country table, optionally one group's members")
+    def countries(
+        group: str | None = Query(None, description="nato, partners, pfp, md, ici, global, all"),
+        year: int | None = Query(None, ge=1949, le=2100, description="Group membership year."),
+        format: str = FORMAT_QUERY,
+        page: Page = PAGE,
+    ) -> Response:
+        table = ws.countries(group=group, year=year)
+        return table_response(
+            table, parse_format(format), "countries", page, group=group, year=year
+        )
+
+    @api.get("/countries/{iso3}", summary="One country: codes, region, neighbours, groups now")
+    def country(iso3: str = Path(description="ISO3 code, e.g. UKR")) -> Response:
+        code = parse_iso3(iso3)
+        table = ws.countries()
+        row = table[table["iso3"] == code]
+        if row.empty:
+            raise NotFoundError(
+                f"There is no country '{code}' in the warehouse. List them at /api/v1/countries.",
+                details={"iso3": code},
+            )
+        return json_response(envelope(records(row)[0]))
+
+    @api.get("/indicators", summary="Indicator codes with label, scale, direction and release")
+    def indicators(
+        source: str | None = Query(None, description="Only this source, e.g. vdem."),
+        search: str | None = Query(None, max_length=100, description="Words in code or label."),
+        format: str = FORMAT_QUERY,
+        page: Page = PAGE,
+    ) -> Response:
+        table = ws.indicators(source=source, search=search)
+        return table_response(table, parse_format(format), "indicators", page)
+
+    @api.get("/indicators/{code}", summary="One indicator: metadata, coverage and provenance")
+    def indicator(code: str) -> Response:
+        from stabilis.store.series import indicator_metadata, indicator_years
+
+        def compute() -> bytes:
+            with ws.warehouse.reader() as db:
+                meta = records(indicator_metadata(db, [code]))[0]
+                years = indicator_years(db, code)
+                snapshots = db.query(
+                    "SELECT snapshot, source, file_key, filename, release, licence, citation, "
+                    "retrieved_at, sha256 FROM snapshots WHERE source = ?",
+                    [meta["source"]],
+                )
+            coverage = {
+                "first_year": int(years["year"].min()) if len(years) else None,
+                "last_year": int(years["year"].max()) if len(years) else None,
+                "years": records(years),
+            }
+            return envelope(
+                {**meta, "coverage": coverage, "provenance": records(snapshots)},
+            )
+
+        return json_response(cache.get_or_compute(("indicator", code), compute))
+
+    @api.get("/sources", summary="Every source: producer, release, licence, citation, files")
+    def sources(format: str = FORMAT_QUERY, page: Page = PAGE) -> Response:
+        return table_response(ws.sources(), parse_format(format), "sources", page)
+
+    @api.get("/snapshots", summary="The snapshots the warehouse was built from, with checksums")
+    def snapshots(format: str = FORMAT_QUERY, page: Page = PAGE) -> Response:
+        return table_response(ws.snapshots(), parse_format(format), "snapshots", page)
+
+    return api

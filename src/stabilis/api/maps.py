@@ -1,0 +1,95 @@
+"""``GET /api/v1/indicators/{code}/values``: one indicator for every country in one year.
+
+This is what the overview map and its ranked table draw: each country's value, the producer's
+interval where there is one, its rank among the countries shown, and its ISO numeric code (the
+id of its shape in the Natural Earth TopoJSON). ``group`` keeps the members of a group in that
+year. The scale's direction (is higher better?) travels with the data so every legend states it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+
+from stabilis.api.params import check_year, parse_format
+from stabilis.api.responses import PAGE, Page, envelope, json_response, records, table_response
+from stabilis.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from stabilis.api.cache import ReadCache
+    from stabilis.workspace import Workspace
+
+
+def indicator_values(
+    ws: Workspace, code: str, year: int | None, group: str
+) -> tuple[Any, dict[str, Any]]:
+    """The ranked cross-section and its metadata (indicator, year, years available, group)."""
+    import pandas as pd
+
+    from stabilis.store.series import (
+        indicator_cross_section,
+        indicator_metadata,
+        indicator_years,
+    )
+
+    with ws.warehouse.reader() as db:
+        meta = records(indicator_metadata(db, [code]))[0]
+        years = indicator_years(db, code)
+        if years.empty:
+            raise NotFoundError(f"The indicator '{code}' has no values in the warehouse.")
+        available = [int(y) for y in years["year"]]
+        chosen = available[-1] if year is None else check_year(year)
+        values = indicator_cross_section(db, code, chosen)
+        names = db.query("SELECT iso3, name, iso3n FROM countries")
+    members = None if group == "all" else set(ws.group_members(group, chosen))
+    table = values.merge(names, on="iso3", how="left")
+    if members is not None:
+        table = table[table["iso3"].isin(members)]
+    ascending = meta.get("higher_is_better") is False
+    table = table.sort_values(["value", "iso3"], ascending=[ascending, True], kind="stable")
+    table.insert(0, "rank", range(1, len(table) + 1))
+    table["iso3n"] = [None if pd.isna(n) else f"{int(n):03d}" for n in table["iso3n"]]
+    table = table[["rank", "iso3", "name", "value", "lower", "upper", "iso3n"]].reset_index(
+        drop=True
+    )
+    info = {
+        "indicator": meta,
+        "year": chosen,
+        "years": available,
+        "group": group,
+        "members_without_value": sorted(members - set(table["iso3"])) if members else [],
+        "ranked": "best first" if meta.get("higher_is_better") is not None else "highest first",
+    }
+    return table, info
+
+
+def router(ws: Workspace, cache: ReadCache) -> APIRouter:
+    api = APIRouter(tags=["map"])
+
+    @api.get(
+        "/indicators/{code}/values",
+        summary="One indicator across countries in one year, ranked (the overview map)",
+    )
+    def values(
+        code: str = Path(description="Indicator code, e.g. vdem.v2x_polyarchy"),
+        year: int | None = Query(None, description="Default: the latest year with values."),
+        group: str = Query("all", description="all, nato, partners, pfp, eapc, md, ici, global"),
+        format: str = Query("json", description="json (paginated), csv or parquet (whole)."),
+        page: Page = PAGE,
+    ) -> Response:
+        fmt = parse_format(format)
+        key = group.lower()
+        if fmt == "json" and page.offset == 0 and page.limit >= 1000:
+            # The map asks for whole cross-sections: cache them by (code, year, group).
+            def compute() -> bytes:
+                table, info = indicator_values(ws, code, year, key)
+                return envelope(records(page.slice(table)), **info, **page.meta(len(table)))
+
+            return json_response(cache.get_or_compute(("values", code, year, key), compute))
+        table, info = indicator_values(ws, code, year, key)
+        name = f"{code}-{info['year']}-{key}"
+        return table_response(table, fmt, name, page, **info)
+
+    return api

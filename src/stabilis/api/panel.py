@@ -1,0 +1,58 @@
+"""``GET /api/v1/panel``: any indicators x countries x years, as JSON pages, CSV or Parquet."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from stabilis.api.params import parse_format, parse_list, parse_years
+from stabilis.api.responses import PAGE, Page, table_response
+from stabilis.errors import QueryError
+
+if TYPE_CHECKING:
+    from stabilis.workspace import Workspace
+
+
+def router(ws: Workspace) -> APIRouter:
+    api = APIRouter(tags=["panel"])
+
+    @api.get(
+        "/panel",
+        summary="The country-year panel: one row per country-year, one column per indicator",
+    )
+    def panel(
+        indicators: str = Query(
+            ..., description="Comma-separated codes, e.g. vdem.v2x_polyarchy,fh.total (max 50)."
+        ),
+        countries: str | None = Query(
+            None,
+            description="A group (nato, partners, pfp, md, ici, global, all) or ISO3 codes "
+            "separated by commas. Default: all.",
+        ),
+        years: str | None = Query(None, description="1990-2024 or 2020. Default: every year."),
+        format: str = Query("json", description="json (paginated), csv or parquet (whole)."),
+        page: Page = PAGE,
+    ) -> Response:
+        codes = parse_list(indicators, "indicators")
+        if not codes:
+            raise QueryError(
+                "Ask for at least one indicator, e.g. indicators=vdem.v2x_polyarchy. "
+                "The codes are listed at /api/v1/indicators.",
+                details={"parameter": "indicators"},
+            )
+        span = parse_years(years)
+        fmt = parse_format(format)
+        frame = ws.panel(codes, countries=countries or None, years=span)
+        return table_response(
+            frame,
+            fmt,
+            "stabilis-panel",
+            page,
+            indicators=codes,
+            countries=countries or "all",
+            years=list(span) if span else None,
+        )
+
+    return api

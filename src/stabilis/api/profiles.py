@@ -1,0 +1,166 @@
+"""``GET /api/v1/countries/{iso3}/profile``: everything the country page draws, in one body.
+
+Indicator trends with the producers' bounds, regime episodes (V-Dem ERT), coups (Powell &
+Thyne), armed conflicts (UCDP/PRIO), the registry timeline (membership, partnerships,
+programmes, operations). One warehouse connection answers every warehouse question; the body is
+cached per warehouse build. Forecasts and impact results are not part of it (they change without
+a rebuild): the page asks ``/api/v1/forecasts?iso3=`` and ``/api/v1/impact/cases?iso3=``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+
+from stabilis.api.params import parse_iso3, parse_list, parse_years
+from stabilis.api.responses import envelope, json_response, records
+from stabilis.errors import NotFoundError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from stabilis.api.cache import ReadCache
+    from stabilis.workspace import Workspace
+
+#: The trends a profile shows unless asked otherwise: V-Dem's indices (with their bands), WGI
+#: political stability and voice (with standard-error bands), Freedom House and Polity.
+DEFAULT_INDICATORS = (
+    "vdem.v2x_polyarchy",
+    "vdem.v2x_libdem",
+    "vdem.v2xcs_ccsi",
+    "vdem.v2x_freexp_altinf",
+    "wgi.pv_est",
+    "wgi.va_est",
+    "fh.total",
+    "polity5.polity2",
+)
+DEFAULT_FIRST_YEAR = 1990
+
+_TIMELINE = {
+    "members": ("membership", "NATO membership", "code"),
+    "partnerships": ("partnership", "framework", "framework_code"),
+    "programmes": ("programme", "programme", "programme_code"),
+    "operations": ("operation", "operation", "operation_code"),
+}
+
+
+def _day(value: Any) -> str | None:
+    """``YYYY-MM-DD`` from a date or ISO timestamp string; None when missing."""
+    return None if value in (None, "") else str(value)[:10]
+
+
+def _timeline(ws: Workspace, iso3: str) -> list[dict[str, Any]]:
+    """Registry spells touching the country, oldest first."""
+    spans: list[dict[str, Any]] = []
+    for table, (kind, label_column, code_column) in _TIMELINE.items():
+        frame = ws.registry.table(table)
+        rows = frame[frame["iso3"] == iso3]
+        for row in records(rows):
+            label = row.get(label_column) if kind != "membership" else "NATO membership"
+            spans.append(
+                {
+                    "kind": kind,
+                    "label": label,
+                    "code": row.get(code_column) or row.get("code"),
+                    "start": _day(row.get("start_first")),
+                    "end": _day(row.get("end_last")),
+                    "end_known": bool(row.get("end_known", True)),
+                    "detail": row.get("milestone") or row.get("basis") or row.get("kind") or "",
+                    "confidence": row.get("confidence"),
+                    "source": row.get("source"),
+                }
+            )
+    return sorted(spans, key=lambda s: (str(s["start"]), s["kind"]))
+
+
+def _series(meta: pd.DataFrame, series: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for info in records(meta):
+        points = series[series["indicator"] == info["indicator"]]
+        info["points"] = records(points[["year", "value", "lower", "upper"]])
+        out.append(info)
+    return out
+
+
+def country_profile(
+    ws: Workspace, iso3: str, indicators: list[str] | None, years: tuple[int, int] | None
+) -> dict[str, Any]:
+    """The profile body (see the module docstring)."""
+    from stabilis.store.series import country_records, indicator_metadata, indicator_series
+
+    this_year = datetime.now(UTC).year
+    span = years or (DEFAULT_FIRST_YEAR, this_year)
+    with ws.warehouse.reader() as db:
+        country = db.query("SELECT * FROM countries WHERE iso3 = ?", [iso3])
+        if country.empty:
+            raise NotFoundError(
+                f"There is no country '{iso3}' in the warehouse. List them at /api/v1/countries.",
+                details={"iso3": iso3},
+            )
+        if indicators:
+            meta = indicator_metadata(db, indicators)
+        else:
+            known = set(db.query("SELECT indicator FROM indicator_meta")["indicator"])
+            meta = indicator_metadata(db, [c for c in DEFAULT_INDICATORS if c in known])
+        order = {code: i for i, code in enumerate(indicators or DEFAULT_INDICATORS)}
+        meta = meta.sort_values("indicator", key=lambda s: s.map(order)).reset_index(drop=True)
+        series = indicator_series(db, iso3, list(meta["indicator"]), span)
+        episodes = country_records(db, "regime_episodes", iso3)
+        coups = country_records(db, "coups", iso3)
+        conflicts = country_records(db, "conflicts", iso3)
+    first, last = span
+    if not episodes.empty:
+        episodes = episodes[(episodes["end_year"] >= first) & (episodes["start_year"] <= last)]
+        episodes = episodes[
+            ["kind", "episode_id", "start_year", "end_year", "outcome", "termination"]
+        ]
+    if not coups.empty:
+        coups = coups[coups["year"].between(first, last)]
+        coups = coups[["year", "attempts", "successful", "failed"]].sort_values("year")
+    if not conflicts.empty:
+        conflicts = conflicts[conflicts["year"].between(first, last)]
+        keep = ["year", "conflict_id", "side_a", "side_b", "territory_name", "intensity_level"]
+        conflicts = conflicts[keep].sort_values(["year", "conflict_id"])
+    groups = [
+        g
+        for g in ("nato", "pfp", "eapc", "md", "ici", "global")
+        if iso3 in set(ws.registry.group_members(g, min(last, this_year)))
+    ]
+    return {
+        "country": records(country)[0],
+        "years": [first, last],
+        "groups": groups,
+        "indicators": _series(meta, series),
+        "episodes": records(episodes),
+        "coups": records(coups),
+        "conflicts": records(conflicts),
+        "timeline": _timeline(ws, iso3),
+    }
+
+
+def router(ws: Workspace, cache: ReadCache) -> APIRouter:
+    api = APIRouter(tags=["countries"])
+
+    @api.get(
+        "/countries/{iso3}/profile",
+        summary="A country's trends with bounds, episodes, coups, conflicts, registry timeline",
+    )
+    def profile(
+        iso3: str = Path(description="ISO3 code, e.g. UKR"),
+        indicators: str | None = Query(None, description="Comma-separated codes (default set)."),
+        years: str | None = Query(None, description=f"Default {DEFAULT_FIRST_YEAR}-this year."),
+    ) -> Response:
+        code = parse_iso3(iso3)
+        codes = parse_list(indicators, "indicators") or None
+        span = parse_years(years)
+
+        def compute() -> bytes:
+            return envelope(country_profile(ws, code, codes, span), iso3=code)
+
+        key = ("profile", code, tuple(codes or ()), span)
+        return json_response(cache.get_or_compute(key, compute))
+
+    return api

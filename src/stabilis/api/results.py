@@ -1,0 +1,304 @@
+"""Forecasts and impact results, read defensively from services that may not exist yet.
+
+The forecasting and impact services are built beside the dashboard. Until the Workspace has them
+(``ws.forecasts``, ``ws.impact``), or while they hold no results, every reader here returns an
+:class:`Availability` that says so plainly instead of failing; the pages and the API show that
+message. These readers only duck-type the services (no import of their packages).
+
+What is read:
+
+* Forecasts: the newest ``run`` entry of ``ws.forecasts.archive`` (``entries()`` oldest first,
+  ``load(id)`` -> long frame ``outcome, origin, iso3, p, lower, upper[, factors]``, where
+  ``outcome`` is ``<space>_up``, ``<space>_down`` or an event such as ``coup``). A web request
+  never fits a model: with no archived run, the page says to run ``stabilis forecast run``.
+  Past forecasts against what happened: ``ws.forecasts.score()`` (cached per archive state).
+* Impact: ``ws.impact.cases()`` -> ``id, title, treated, ...``; one case's result from
+  ``ws.impact.result(case)`` when the service stores results, else ``ws.impact.run_case(case)``
+  (computed once per warehouse build, then cached); a result has ``tidy()``, ``summary()`` and,
+  per outcome, ``results[i].tidy()`` with ``year, treated, synthetic`` paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from stabilis.api.params import parse_iso3
+from stabilis.api.responses import encode, envelope, json_response, records
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from stabilis.api.cache import ReadCache
+
+#: Columns of the long forecast frame the dashboard needs.
+FORECAST_COLUMNS = ("outcome", "origin", "iso3", "p")
+
+
+@dataclass
+class Availability:
+    """Rows when there are results, else an empty list and a message saying why not."""
+
+    available: bool
+    message: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_meta(self) -> dict[str, Any]:
+        return {"available": self.available, "message": self.message, **self.extra}
+
+
+def _service(ws: Any, name: str) -> Any:
+    return getattr(ws, name, None)
+
+
+def _frame_or_reason(service: Any, method: str, *args: Any) -> tuple[pd.DataFrame | None, str]:
+    """Call ``service.method(*args)`` and return a frame, or None with the reason."""
+    import pandas as pd
+
+    function = getattr(service, method, None)
+    if not callable(function):
+        return None, f"the service has no '{method}()' method this dashboard reads"
+    try:
+        frame = function(*args)
+    except Exception as exc:  # a results service that fails must not take the page down
+        return None, f"'{method}()' failed: {exc}"
+    if frame is None:
+        return None, f"'{method}()' returned no results"
+    if not isinstance(frame, pd.DataFrame):
+        try:
+            frame = pd.DataFrame(frame)
+        except (TypeError, ValueError):
+            return None, f"'{method}()' did not return a table"
+    return frame, ""
+
+
+FORECAST_COLUMNS = ("outcome", "origin", "iso3", "p")
+
+
+def _latest_run(service: Any) -> tuple[pd.DataFrame | None, str, str]:
+    """The newest archived live run: (frame, entry id, reason when there is none)."""
+    archive = getattr(service, "archive", None)
+    if archive is None or not callable(getattr(archive, "entries", None)):
+        return None, "", "the forecasting service has no archive this dashboard reads"
+    try:
+        runs = [e for e in archive.entries() if getattr(e, "kind", "run") == "run"]
+        if not runs:
+            return None, "", ""
+        entry = runs[-1]
+        return archive.load(entry.id), str(entry.id), ""
+    except Exception as exc:  # an unreadable archive must not take the page down
+        return None, "", f"the forecast archive could not be read ({exc})"
+
+
+def _direction(outcome: str) -> tuple[str, str]:
+    """``electoral_down`` -> (``electoral``, ``down``); an event such as ``coup`` -> (coup, event)."""
+    for suffix in ("up", "down"):
+        if outcome.endswith(f"_{suffix}"):
+            return outcome[: -len(suffix) - 1], suffix
+    return outcome, "event"
+
+
+def forecasts(ws: Any) -> Availability:
+    """The latest archived live forecasts (the watch list), or why there are none.
+
+    Rows: ``iso3, space, direction (down | up | event), outcome, from_year, p, lower, upper,
+    drivers``.
+    """
+    service = _service(ws, "forecasts")
+    if service is None:
+        return Availability(
+            False,
+            "Forecasts are not available yet: this installation has no forecasting service. "
+            "Once it exists, run 'stabilis forecast run' and reload this page.",
+        )
+    frame, entry_id, reason = _latest_run(service)
+    if frame is None:
+        return Availability(
+            False,
+            f"No forecasts to show: {reason}."
+            if reason
+            else "No forecast has been issued yet. Run 'stabilis forecast run' and reload.",
+        )
+    missing = [c for c in FORECAST_COLUMNS if c not in frame.columns]
+    if missing:
+        return Availability(
+            False,
+            f"The archived forecasts lack the columns {', '.join(missing)}; this dashboard "
+            "cannot show them yet.",
+        )
+    import pandas as pd
+
+    split = [_direction(str(o)) for o in frame["outcome"]]
+    table = pd.DataFrame(
+        {
+            "iso3": frame["iso3"],
+            "space": [space for space, _ in split],
+            "direction": [direction for _, direction in split],
+            "outcome": frame["outcome"],
+            "from_year": frame["origin"],
+            "p": frame["p"],
+            "lower": frame.get("lower"),
+            "upper": frame.get("upper"),
+            "drivers": frame.get("factors"),
+        }
+    )
+    origin = int(table["from_year"].max())
+    return Availability(
+        True,
+        f"{len(table)} forecasts issued from data up to {origin} (archive entry {entry_id}).",
+        records(table),
+        {"archive_id": entry_id, "origin": origin},
+    )
+
+
+def forecast_scores(ws: Any) -> Availability:
+    """Archived forecasts rescored against what happened, or why there are none."""
+    service = _service(ws, "forecasts")
+    if service is None:
+        return Availability(False, "Past forecasts are not available yet: no forecasting service.")
+    frame, reason = _frame_or_reason(service, "score")
+    if frame is None or frame.empty:
+        detail = f": {reason}" if reason else ""
+        return Availability(False, f"No past forecast has been scored yet{detail}.")
+    return Availability(True, f"{len(frame)} scored forecast sets.", records(frame))
+
+
+def impact_cases(ws: Any) -> Availability:
+    """The impact case studies, or why there are none. Rows carry ``case`` (the id)."""
+    service = _service(ws, "impact")
+    if service is None:
+        return Availability(
+            False,
+            "Impact results are not available yet: this installation has no impact service. "
+            "Once it exists, run 'stabilis impact run <case>' and reload this page.",
+        )
+    frame, reason = _frame_or_reason(service, "cases")
+    if frame is None or frame.empty:
+        detail = f": {reason}" if reason else ""
+        return Availability(False, f"No impact case is defined yet{detail}.")
+    if "case" not in frame.columns and "id" in frame.columns:
+        frame = frame.rename(columns={"id": "case"})
+    return Availability(True, f"{len(frame)} case studies.", records(frame))
+
+
+def _paths(result: Any) -> list[dict[str, Any]]:
+    """Treated and synthetic paths per outcome, from each sub-result's ``tidy()``."""
+    paths = []
+    for part in getattr(result, "results", None) or []:
+        tidy = getattr(part, "tidy", None)
+        data = getattr(part, "data", None)
+        if not callable(tidy) or data is None:
+            continue
+        frame = tidy()
+        if not {"year", "treated", "synthetic"} <= set(frame.columns):
+            continue
+        paths.append(
+            {
+                "outcome": str(getattr(data, "outcome", "")),
+                "treated": str(getattr(data, "treated", "")),
+                "treatment_year": getattr(data, "treatment_year", None),
+                "higher_is_better": getattr(part, "higher_is_better", None),
+                "verdict": str(getattr(part, "verdict", "")),
+                "points": records(frame),
+            }
+        )
+    return paths
+
+
+def impact_result(ws: Any, case: str) -> Availability:
+    """One case's result (estimates, summary with caveats, paths), or why not."""
+    service = _service(ws, "impact")
+    if service is None:
+        return Availability(False, "Impact results are not available yet: no impact service.")
+    stored = getattr(service, "result", None)
+    function = stored if callable(stored) else getattr(service, "run_case", None)
+    if not callable(function):
+        return Availability(False, "The impact service has no result this page can read.")
+    try:
+        result = function(case)
+    except Exception as exc:  # an unknown case or a failed run: say it on the page
+        return Availability(False, f"No result for case '{case}': {exc}")
+    if result is None:
+        return Availability(
+            False, f"The case '{case}' has not been run yet: run 'stabilis impact run {case}'."
+        )
+    summary = getattr(result, "summary", None)
+    text = str(summary() if callable(summary) else summary or "")
+    tidy = getattr(result, "tidy", None)
+    rows = records(tidy()) if callable(tidy) else []
+    extra = {"case": case, "summary": text, "paths": _paths(result)}
+    return Availability(True, text.splitlines()[0] if text else f"Result for {case}.", rows, extra)
+
+
+def for_country(availability: Availability, iso3: str, key: str = "iso3") -> Availability:
+    """Only the rows about one country (``key`` may hold several codes, e.g. ``"SRB XKX"``)."""
+    if not availability.available:
+        return availability
+    rows = [
+        r
+        for r in availability.rows
+        if iso3 in str(r.get(key, "")).upper().replace(",", " ").split()
+    ]
+    if not rows:
+        return Availability(False, f"No results concern {iso3}.", [], availability.extra)
+    return Availability(True, availability.message, rows, availability.extra)
+
+
+def _respond(availability: Availability) -> Response:
+    return json_response(envelope(availability.rows, **availability.as_meta()))
+
+
+class _NotCached(Exception):
+    """A 'not available' answer: returned, but not kept, so a later run shows up at once."""
+
+    def __init__(self, body: bytes) -> None:
+        super().__init__("not cached")
+        self.body = body
+
+
+def router(ws: Any, cache: ReadCache) -> APIRouter:
+    """Routes over results; each answers 200 with ``meta.available`` false when there are none."""
+    api = APIRouter(tags=["results"])
+    iso3_query = Query(None, description="Only rows about this country (ISO3).")
+
+    def cached(key: tuple[Any, ...], read: Any) -> Response:
+        def compute() -> bytes:
+            found = read()
+            if not found.available:
+                raise _NotCached(encode({"data": found.rows, "meta": found.as_meta()}))
+            return envelope(found.rows, **found.as_meta())
+
+        try:
+            return json_response(cache.get_or_compute(key, compute))
+        except _NotCached as miss:
+            return json_response(miss.body)
+
+    @api.get("/forecasts", summary="The latest forecasts with intervals and drivers (watch list)")
+    def forecast_list(iso3: str | None = iso3_query) -> Response:
+        found = forecasts(ws)
+        return _respond(for_country(found, parse_iso3(iso3)) if iso3 else found)
+
+    @api.get("/forecasts/scores", summary="Past forecasts against what happened")
+    def forecast_score_list() -> Response:
+        service = _service(ws, "forecasts")
+        archive = getattr(service, "archive", None)
+        try:
+            entries = tuple(e.id for e in archive.entries()) if archive is not None else ()
+        except Exception:  # the scores route reports the problem itself
+            entries = ()
+        return cached(("forecast-scores", entries), lambda: forecast_scores(ws))
+
+    @api.get("/impact/cases", summary="Impact case studies")
+    def impact_case_list(iso3: str | None = iso3_query) -> Response:
+        found = impact_cases(ws)
+        return _respond(for_country(found, parse_iso3(iso3), "treated") if iso3 else found)
+
+    @api.get("/impact/cases/{case}", summary="One case: estimate, inference, paths, caveats")
+    def impact_case(case: str) -> Response:
+        return cached(("impact", case), lambda: impact_result(ws, case))
+
+    return api

@@ -1,0 +1,221 @@
+"""The dashboard's pages: routes, the shared page context, and the HTML error page.
+
+Pages are rendered on the server with Jinja2 (headings, forms, tables that need no script) and
+completed in the browser by small scripts that read the JSON API (maps and charts). Rendered
+pages are cached per warehouse build like the API's reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from stabilis.dashboard import assets
+from stabilis.errors import NotFoundError, StabilisError
+
+if TYPE_CHECKING:
+    from stabilis.workspace import Workspace
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_INDICATOR = "vdem.v2x_polyarchy"
+
+NAV = (
+    ("overview", "/", "Overview map"),
+    ("countries", "/countries", "Countries"),
+    ("forecasts", "/forecasts", "Forecasts"),
+    ("impact", "/impact", "Impact"),
+    ("registry", "/registry", "Registry"),
+    ("data", "/data", "Data sources"),
+    ("api", "/api", "API"),
+)
+#: Groups offered by the map's filter, in the order an analyst reads them.
+MAP_GROUPS = (
+    ("all", "All countries"),
+    ("nato", "NATO members"),
+    ("partners", "All partners"),
+    ("pfp", "Partnership for Peace"),
+    ("md", "Mediterranean Dialogue"),
+    ("ici", "Istanbul Cooperation Initiative"),
+    ("global", "Partners across the globe"),
+)
+REGISTRY_TABLES = ("members", "partnerships", "programmes", "operations")
+PROFILE_START_YEARS = (1900, 1946, 1970, 1990, 2000, 2010)
+
+
+class Cache(Protocol):
+    """What the pages need of the API's read cache."""
+
+    def get_or_compute(self, key: Hashable, compute: Callable[[], bytes]) -> bytes: ...
+
+
+def mount(
+    app: FastAPI, ws: Workspace, cache: Cache, *, assets_dir: Path | None = None
+) -> Callable[[Request, StabilisError, int], Response]:
+    """Add the pages, static files and vendor files to ``app``; return the HTML error page."""
+    vendor_root = Path(assets_dir) if assets_dir else HERE / "node_modules"
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    missing = assets.missing_files(vendor_root)
+
+    def built_at() -> str:
+        def compute() -> bytes:
+            with ws.warehouse.reader() as db:
+                return str(db.meta().get("built_at", "unknown")).encode()
+
+        try:
+            return cache.get_or_compute(("built_at",), compute).decode()
+        except StabilisError:
+            return "not built"
+
+    def render(
+        request: Request, name: str, active: str, status: int = 200, **context: Any
+    ) -> Response:
+        context.update(
+            nav=NAV,
+            active=active,
+            built_at=built_at(),
+            assets_missing=missing,
+            install_hint=assets.INSTALL_HINT,
+        )
+        return templates.TemplateResponse(request, name, context, status_code=status)
+
+    def cached_page(
+        request: Request, key: tuple[Hashable, ...], build: Callable[[], Response]
+    ) -> Response:
+        def compute() -> bytes:
+            return bytes(build().body)
+
+        return HTMLResponse(cache.get_or_compute(("page", *key), compute))
+
+    def indicator_choices() -> list[tuple[str, list[dict[str, Any]]]]:
+        table = ws.indicators()
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for code, label, source in zip(
+            table["indicator"], table["label"], table["source"], strict=True
+        ):
+            grouped.setdefault(str(source), []).append({"indicator": code, "label": label})
+        return sorted(grouped.items())
+
+    @app.get("/", include_in_schema=False)
+    def overview(request: Request) -> Response:
+        def build() -> Response:
+            return render(
+                request,
+                "overview.html",
+                "overview",
+                choices=indicator_choices(),
+                groups=MAP_GROUPS,
+                default_indicator=DEFAULT_INDICATOR,
+            )
+
+        return cached_page(request, ("overview",), build)
+
+    @app.get("/countries", include_in_schema=False)
+    def countries(request: Request) -> Response:
+        def build() -> Response:
+            table = ws.countries()
+            table = table[~table["historical"].fillna(False).astype(bool)]
+            year = datetime.now(UTC).year
+            membership = {
+                g: set(ws.group_members(g, year)) for g in ("nato", "pfp", "md", "ici", "global")
+            }
+            rows = []
+            for row in table[["iso3", "name", "region", "subregion"]].to_dict(orient="records"):
+                row["groups"] = [g for g, members in membership.items() if row["iso3"] in members]
+                rows.append(row)
+            return render(request, "countries.html", "countries", rows=rows, year=year)
+
+        return cached_page(request, ("countries",), build)
+
+    @app.get("/countries/{iso3}", include_in_schema=False)
+    def country(request: Request, iso3: str) -> Response:
+        code = iso3.strip().upper()
+        table = ws.countries()
+        row = table[table["iso3"] == code]
+        if row.empty:
+            raise NotFoundError(
+                f"There is no country '{iso3}'. Pick one from the list at /countries.",
+                details={"iso3": iso3},
+            )
+        info = row.iloc[0].to_dict()
+        names = dict(zip(table["iso3"], table["name"], strict=True))
+        neighbours = [
+            (n, names.get(n, n)) for n in str(info.get("neighbours") or "").split(";") if n
+        ]
+        return render(
+            request,
+            "country.html",
+            "countries",
+            country=info,
+            neighbours=neighbours,
+            start_years=PROFILE_START_YEARS,
+        )
+
+    @app.get("/forecasts", include_in_schema=False)
+    def forecasts(request: Request) -> Response:
+        return render(request, "forecasts.html", "forecasts", groups=MAP_GROUPS)
+
+    @app.get("/impact", include_in_schema=False)
+    def impact(request: Request) -> Response:
+        return render(request, "impact.html", "impact")
+
+    @app.get("/impact/{case}", include_in_schema=False)
+    def impact_case(request: Request, case: str) -> Response:
+        return render(request, "impact_case.html", "impact", case=case)
+
+    @app.get("/registry", include_in_schema=False)
+    def registry(request: Request, table: str = "members") -> Response:
+        if table not in REGISTRY_TABLES:
+            raise NotFoundError(
+                f"There is no registry table '{table}'. Tables: {', '.join(REGISTRY_TABLES)}."
+            )
+        return render(
+            request,
+            "registry.html",
+            "registry",
+            table=table,
+            tables=REGISTRY_TABLES,
+            version=ws.registry.version,
+        )
+
+    @app.get("/data", include_in_schema=False)
+    def data(request: Request) -> Response:
+        def build() -> Response:
+            return render(
+                request,
+                "data.html",
+                "data",
+                sources=ws.sources().to_dict(orient="records"),
+                snapshots=ws.snapshots().to_dict(orient="records"),
+            )
+
+        return cached_page(request, ("data",), build)
+
+    @app.get("/api", include_in_schema=False)
+    def api_reference(request: Request) -> Response:
+        spec = app.openapi()
+        routes = [
+            {
+                "path": path,
+                "method": method.upper(),
+                "summary": op.get("summary", ""),
+                "parameters": op.get("parameters", []),
+            }
+            for path, ops in spec["paths"].items()
+            for method, op in ops.items()
+        ]
+        return render(request, "api.html", "api", routes=routes, spec=spec)
+
+    app.include_router(assets.router(vendor_root))
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    def error_page(request: Request, error: StabilisError, status: int) -> Response:
+        return render(request, "error.html", "", status=status, error=error, status_code=status)
+
+    return error_page

@@ -1,0 +1,292 @@
+"""The dashboard in a real browser: Debian's Chromium driven by Playwright, against a real
+uvicorn server on a free loopback port. Screenshots of each page land in
+test-output/screenshots/.
+
+Chromium must be installed by the project's set-up (``apt-get install -y chromium``);
+Playwright's own browser download is never used.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from stabilis.api import create_app
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAGES = {
+    "overview": "/",
+    "countries": "/countries",
+    "country-ukraine": "/countries/UKR",
+    "country-malta": "/countries/MLT?from=2000",
+    "forecasts": "/forecasts",
+    "impact": "/impact",
+    "impact-case": "/impact/kosovo-1999",
+    "registry": "/registry?table=partnerships",
+    "data": "/data",
+    "api": "/api",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(built) -> Iterator[str]:
+    import uvicorn
+
+    port = _free_port()
+    config = uvicorn.Config(create_app(built), host="127.0.0.1", port=port, log_level="warning")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("The test server did not start within 20 s.")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium is not at {CHROMIUM}; install it with 'apt-get install -y chromium' "
+            "(the project's set-up does)."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=server)
+    tab = context.new_page()
+    tab.problems = []  # console errors, uncaught exceptions, failed requests
+    tab.on("console", lambda m: m.type == "error" and tab.problems.append(m.text))
+    tab.on("pageerror", lambda e: tab.problems.append(str(e)))
+    tab.on("requestfailed", lambda r: tab.problems.append(f"failed: {r.url}"))
+    tab.on("response", lambda r: r.status >= 400 and tab.problems.append(f"{r.status}: {r.url}"))
+    yield tab
+    context.close()
+
+
+def _wait_for_map(page) -> None:
+    page.wait_for_selector("path.country.has-value", timeout=20_000)
+    page.wait_for_selector("#ranked tbody tr", timeout=20_000)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_loads_without_console_errors(page, name):
+    page.goto(PAGES[name])
+    page.wait_for_load_state("networkidle")
+    if name == "overview":
+        _wait_for_map(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    assert page.problems == []
+    assert page.locator("h1").count() == 1
+
+
+def test_map_draws_countries_and_hover_shows_the_value(page, built):
+    page.goto("/?indicator=vdem.v2x_polyarchy&year=2020&group=all")
+    _wait_for_map(page)
+    assert page.locator("path.country").count() > 200
+    assert page.locator("path.country.has-value").count() > 150
+    brazil = built.panel("vdem.v2x_polyarchy", countries=["BRA"], years=(2020, 2020))
+    page.hover('path.country[data-key="076"]')
+    tooltip = page.locator("#tooltip")
+    tooltip.wait_for(state="visible")
+    text = tooltip.inner_text()
+    assert "Brazil" in text
+    assert f"{brazil['vdem.v2x_polyarchy'].iloc[0]:.3f}" in text
+    assert "higher is better" in text
+    legend = page.locator("#legend").inner_text()
+    assert "(worse)" in legend and "(better)" in legend
+
+
+def test_changing_the_group_filter_changes_the_table(page, built):
+    page.goto("/?indicator=vdem.v2x_polyarchy&year=2024&group=all")
+    _wait_for_map(page)
+    everyone = page.locator("#ranked tbody tr").count()
+    page.select_option("#group", "md")
+    page.wait_for_function(
+        f"document.querySelectorAll('#ranked tbody tr').length < {everyone}", timeout=10_000
+    )
+    shown = page.eval_on_selector_all("#ranked tbody tr", "rows => rows.map(r => r.dataset.iso3)")
+    assert set(shown) <= set(built.group_members("md", 2024))
+    assert len(shown) >= 5
+    assert "group=md" in page.url
+
+
+def test_the_year_slider_moves_the_map_to_another_year(page):
+    page.goto("/?indicator=vdem.v2x_polyarchy&year=2024&group=nato")
+    _wait_for_map(page)
+    page.locator("#year").fill("1995")
+    page.locator("#year").dispatch_event("change")
+    page.wait_for_function("document.querySelector('#ranked-note').textContent.includes('1995')")
+    assert page.locator("#ranked tbody tr").count() == 16  # NATO's members in 1995
+
+
+def test_a_download_returns_the_rows_shown(page):
+    page.goto("/?indicator=wgi.pv_est&year=2015&group=partners")
+    _wait_for_map(page)
+    shown = page.eval_on_selector_all(
+        "#ranked tbody tr",
+        "rows => rows.map(r => [r.dataset.iso3, Number(r.cells[2].dataset.value)])",
+    )
+    href = page.get_attribute("#download-csv", "href")
+    response = page.request.get(href)
+    assert response.ok
+    rows = list(csv.DictReader(io.StringIO(response.text())))
+    assert [r["iso3"] for r in rows] == [iso3 for iso3, _ in shown]
+    assert [float(r["value"]) for r in rows] == pytest.approx([value for _, value in shown])
+
+
+def test_keyboard_focus_in_the_table_highlights_the_country_on_the_map(page):
+    page.goto("/?indicator=vdem.v2x_polyarchy&year=2024&group=nato")
+    _wait_for_map(page)
+    page.focus("#ranked tbody tr:first-child a")
+    key = page.get_attribute("#ranked tbody tr:first-child", "data-key")
+    assert page.locator(f'path.country.active[data-key="{key}"]').count() == 1
+    assert page.locator("#tooltip").is_visible()
+
+
+def test_a_country_profile_draws_its_charts(page):
+    page.goto("/countries/UKR")
+    page.wait_for_selector("figure.chart svg.trend path.line", timeout=20_000)
+    assert page.locator("figure.chart svg.trend path.line").count() >= 6
+    assert page.locator("svg.trend path.band").count() >= 4  # V-Dem and WGI intervals
+    assert page.locator("svg.trend rect.episode.autocratization").count() >= 1
+    assert page.locator("svg.trend text.coup").count() >= 1
+    assert page.locator("#timeline rect.tl").count() >= 5
+    caption = page.locator("figure.chart figcaption").first.inner_text()
+    assert "Ukraine" in caption and "higher is better" in caption
+    assert "not available yet" in page.locator("#forecast-section").inner_text()
+
+
+def test_screenshot_for_the_readme_is_small(page):
+    page.goto("/?indicator=vdem.v2x_libdem&year=2024&group=all")
+    _wait_for_map(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    target = SHOTS / "readme-overview.png"
+    page.set_viewport_size({"width": 1440, "height": 860})
+    page.screenshot(path=str(target))
+    assert target.stat().st_size < 300_000
+    assert shutil.disk_usage(SHOTS).free > 0
+
+
+class _Entry:
+    id, kind = "2024-run", "run"
+
+
+class _Archive:
+    """Stands in for the forecast archive: one live run with two spaces and one event."""
+
+    def entries(self) -> list[_Entry]:
+        return [_Entry()]
+
+    def load(self, entry_id: str) -> object:
+        import pandas as pd
+
+        countries = ["GEO", "UKR", "MDA", "ARM"]
+        return pd.DataFrame(
+            {
+                "outcome": ["associational_down"] * 4 + ["electoral_up"] * 4 + ["coup"] * 4,
+                "origin": 2023,
+                "iso3": countries * 3,
+                "p": [0.31, 0.42, 0.12, 0.2, 0.1, 0.05, 0.2, 0.15, 0.02, 0.03, 0.01, 0.04],
+                "lower": 0.0,
+                "upper": 0.6,
+                "factors": "v2xcs_ccsi -0.40; gdp growth +0.10",
+            }
+        )
+
+
+class _Forecasts:
+    archive = _Archive()
+
+
+class _WithForecasts:
+    def __init__(self, ws: object) -> None:
+        self._ws = ws
+        self.forecasts = _Forecasts()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._ws, name)
+
+
+@pytest.fixture(scope="module")
+def forecast_server(built) -> Iterator[str]:
+    import uvicorn
+
+    port = _free_port()
+    app = create_app(_WithForecasts(built))  # type: ignore[arg-type]
+    instance = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    while not instance.started:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_forecast_sections_appear_when_forecasts_exist(browser, forecast_server):
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=forecast_server)
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("pageerror", lambda e: problems.append(str(e)))
+    tab.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    tab.goto("/forecasts")
+    tab.wait_for_selector("#forecast-list table tbody tr")
+    first = tab.locator("#forecast-list tbody tr").first.inner_text()
+    assert "UKR" in first and "0.420" in first  # highest risk of closing first
+    tab.select_option("#fc-direction", "up")
+    tab.wait_for_function(
+        "document.querySelector('#forecast-list tbody tr').textContent.includes('MDA')"
+    )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SHOTS / "forecasts-with-results.png"), full_page=True)
+    tab.goto("/countries/GEO")
+    tab.wait_for_selector("#forecast-section table tbody tr")
+    assert tab.locator("#forecast-section tbody tr").count() == 3
+    tab.goto("/")
+    tab.wait_for_selector("optgroup[label^='Forecast risk'] option", state="attached")
+    _wait_for_map(tab)
+    tab.select_option("#indicator", "forecast:associational_down")
+    tab.wait_for_function("document.querySelector('#ranked-note').textContent.includes('forecast')")
+    shown = tab.eval_on_selector_all("#ranked tbody tr", "rows => rows.map(r => r.dataset.iso3)")
+    assert shown == ["MDA", "ARM", "GEO", "UKR"]  # lowest risk of closing ranks best
+    assert problems == []
+    context.close()
