@@ -7,7 +7,7 @@ MIRROR ?= $(abspath ../shared/data)
 
 DASHBOARD := src/stabilis/dashboard
 
-.PHONY: demo test install lint typecheck bench clean chromium
+.PHONY: demo test install lint typecheck bench clean chromium java
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,11 @@ $(DASHBOARD)/node_modules/.installed: $(DASHBOARD)/package.json $(DASHBOARD)/pac
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
-install: $(VENV)/.installed $(DASHBOARD)/node_modules/.installed chromium
+# Java 17 for Apache Spark (the event pipeline's second engine; its parity test runs in CI).
+java:
+	@command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless)
+
+install: $(VENV)/.installed $(DASHBOARD)/node_modules/.installed chromium java
 
 demo: install
 	$(BIN)/stabilis --mirror "$(MIRROR)" pull
@@ -48,6 +52,7 @@ test: install lint typecheck
 bench: install
 	STABILIS_MIRROR="$(MIRROR)" $(BIN)/python benchmarks/build.py
 	$(BIN)/python benchmarks/api.py
+	$(BIN)/python benchmarks/events.py
 
 clean:
 	rm -rf $(VENV) $(DASHBOARD)/node_modules .pytest_cache .mypy_cache .ruff_cache .coverage test-output

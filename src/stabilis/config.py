@@ -11,6 +11,8 @@ setting            environment variable        meaning
                                                addresses
 ``config_file``    ``STABILIS_CONFIG``         the TOML file to read (default ``./stabilis.toml``)
 ``timeout``        ``STABILIS_TIMEOUT``        seconds to wait for a download
+``spark_master``   ``STABILIS_SPARK_MASTER``   Spark master for ``--engine spark``: ``local[N]``
+                                               or a cluster URL
 =================  ==========================  ==============================================
 """
 
@@ -42,6 +44,7 @@ class Settings:
     mirror: str | None = None
     config_file: Path | None = None
     timeout: float = 60.0
+    spark_master: str = "local[2]"
 
     @property
     def snapshot_dir(self) -> Path:
@@ -98,6 +101,7 @@ class Settings:
             mirror=mirror,
             config_file=Path(config_file) if config_file else None,
             timeout=timeout,
+            spark_master=str(values.get("spark_master") or "local[2]"),
         )
         return replace(settings)
 

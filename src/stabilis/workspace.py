@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from stabilis.ingest.build import BuildReport, Progress
     from stabilis.ingest.pull import PullResult
     from stabilis.registry import Registry
+    from stabilis.threats import ThreatService
 
 #: Groups a user can ask for by name, and what they mean.
 GROUPS: dict[str, str] = {
@@ -54,6 +55,13 @@ class Workspace:
         from stabilis.registry import load_registry
 
         return load_registry()
+
+    @cached_property
+    def threats(self) -> ThreatService:
+        """Hybrid-threat signals, alerts, the support audit and the resilience scorecard."""
+        from stabilis.threats import ThreatService
+
+        return ThreatService(self)
 
     # -- the pipeline -----------------------------------------------------------------------
 

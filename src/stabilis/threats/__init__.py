@@ -1,0 +1,17 @@
+"""Hybrid threats, the unevenness of support, and resilience.
+
+* :mod:`.cyber` — DCID state-on-state cyber operations per target country-year, with incidents;
+* :mod:`.disinfo` — EUvsDisinfo cases by targeted country, keyword and month;
+* :mod:`.events` — the event pipeline's one specification (GDELT 2.0 exports -> hostile events
+  per country-month and -year), run on DuckDB (:mod:`stabilis.store.events`) or Spark
+  (:mod:`.spark`) from the same SQL;
+* :mod:`.alerts` — the robust z-score rule; :mod:`.profile` — a country's threat profile;
+* :mod:`.support` — the uneven-support audit; :mod:`.resilience` — the resilience scorecard;
+* :mod:`.service` — :class:`ThreatService`, the entry point every interface uses.
+
+See docs/threats.md for definitions and caveats.
+"""
+
+from stabilis.threats.service import ThreatService, WorkspaceLike
+
+__all__ = ["ThreatService", "WorkspaceLike"]

@@ -1,0 +1,140 @@
+"""ThreatService and the CLI on a warehouse built from the staged mirror."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from stabilis.cli.main import State
+from stabilis.cli.threats import resilience_app, support_app, threats_app
+from stabilis.errors import NotFoundError, QueryError
+from stabilis.threats import ThreatService
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def service(built):
+    return ThreatService(built)
+
+
+def test_cyber_counts_are_the_operation_rows_behind_them(service, built):
+    table = built.table("cyber_incidents")
+    ops = table[table["is_cyber_operation"] & (table["iso3"] == "EST")]
+    counts = service.cyber(["EST"]).set_index("year")["operations"]
+    assert counts.to_dict() == ops.groupby("year").size().to_dict()
+    listed = service.cyber_incidents(["EST"])
+    assert len(listed) == counts.sum()
+    assert set(listed["snapshot"]) <= set(built.snapshots()["snapshot"])
+
+
+def test_profile_combines_signals_with_provenance(service, built):
+    profile = service.profile("EST")
+    yearly = profile.yearly.set_index("year")
+    cases = built.table("disinfo_case_countries")
+    est_2019 = cases[(cases["iso3"] == "EST") & (cases["year"] == 2019)]["case_id"].nunique()
+    assert yearly.loc[2019, "disinfo_cases"] == est_2019
+    assert pd.isna(yearly.loc[2012, "disinfo_cases"])  # before EUvsDisinfo's coverage
+    assert yearly.loc[2012, "cyber_operations"] == 0  # inside DCID's coverage
+    assert set(profile.provenance["signal"]) >= {"cyber", "disinfo"}
+    summary = profile.summary()
+    assert summary["status"]["member_since"] == 2004
+    assert any("No event-stream signal" in n for n in profile.notes)
+
+
+def test_alerts_carry_the_evidence_behind_the_value(service):
+    alerts = service.alerts(2020)
+    assert len(alerts) > 0
+    assert (alerts["z"] >= 3.5).all() and (alerts["year"] >= 2020).all()
+    disinfo = alerts[alerts["signal"] == "disinfo_cases"]
+    assert (disinfo["evidence_total"] == disinfo["value"]).all()
+    assert set(alerts["role"]) <= {"member", "partner"}
+    with pytest.raises(QueryError):
+        service.alerts(3000)
+
+
+def test_event_files_are_aggregated_saved_and_profiled(service, sample_events):
+    signal = service.events([sample_events])
+    stored = service.stored_events()
+    assert stored is not None and stored.spec == signal.spec
+    pd.testing.assert_frame_equal(
+        stored.yearly.drop(columns=["goldstein_sum", "tone_sum"]),
+        signal.yearly.drop(columns=["goldstein_sum", "tone_sum"]),
+    )
+    profile = service.profile("EST")
+    est = signal.yearly[signal.yearly["iso3"] == "EST"].set_index("year")["events"]
+    shown = profile.yearly.set_index("year")["hostile_events"].dropna()
+    assert shown[shown > 0].to_dict() == est.to_dict()
+    assert "events" in set(profile.provenance["signal"])
+    scores = service.alert_scores(["EST"])
+    assert "hostile_events" in set(scores["signal"])
+
+
+def test_support_audit_ranks_the_registry_partners(service, built):
+    audit = service.support_audit(2019)
+    partners = set(built.registry.partners(2019))
+    ranked = set(audit.tidy()["iso3"]) | set(audit.excluded["iso3"])
+    assert ranked == partners
+    assert 0 <= audit.gini_relative <= 1
+    assert audit.tidy()["rank"].min() == 1
+    with pytest.raises(QueryError):
+        service.support_audit(1960)
+
+
+def test_scorecard_lists_members_and_says_what_is_not_measured(service, built):
+    card = service.resilience_scorecard("nato", 2023)
+    assert set(card.overall["iso3"]) == set(built.registry.members(2023))
+    rows = card.tidy()
+    assert (rows.loc[rows["key"] == "energy", "status"] == "not measured").all()
+    assert rows.loc[rows["key"] == "continuity_of_government", "score"].notna().all()
+    with pytest.raises(QueryError):
+        service.resilience_scorecard("g7")
+
+
+def test_unknown_country_is_refused(service):
+    with pytest.raises(NotFoundError, match="ISO3"):
+        service.profile("XYZ")
+
+
+@pytest.fixture(scope="module")
+def cli(built):
+    app = typer.Typer()
+
+    @app.callback()
+    def main(ctx: typer.Context) -> None:
+        ctx.obj = State(built.settings.data_dir, None, None)
+
+    app.add_typer(threats_app, name="threats")
+    app.add_typer(support_app, name="support")
+    app.add_typer(resilience_app, name="resilience")
+    runner = CliRunner()
+    return lambda *args: runner.invoke(app, list(args))
+
+
+def test_cli_commands_of_the_issue_run(cli):
+    for args in (
+        ("threats", "profile", "EST"),
+        ("threats", "alerts", "--since", "2020"),
+        ("support", "audit", "--year", "2019"),
+        ("resilience", "scorecard", "--group", "nato"),
+    ):
+        result = cli(*args)
+        assert result.exit_code == 0, (args, result.output)
+    assert "not measured" in cli("resilience", "scorecard", "--group", "nato").output
+
+
+def test_cli_json_envelopes(cli, sample_events):
+    data = json.loads(cli("threats", "profile", "EST", "--json").output)
+    assert data["meta"]["iso3"] == "EST" and data["data"]["yearly"]
+    data = json.loads(cli("support", "audit", "--year", "2019", "--json").output)
+    assert data["meta"]["year"] == 2019 and data["data"]["lorenz"]
+    data = json.loads(cli("threats", "alerts", "--since", "2020", "--json").output)
+    assert data["meta"]["rules"]["monthly"]["threshold"] == 3.5
+    assert cli("support", "audit", "--year", "2019", "-w", "oops").exit_code != 0
+    data = json.loads(cli("threats", "events", str(sample_events), "--no-save", "--json").output)
+    assert data["meta"]["engine"] == "duckdb" and data["data"]["yearly"]
+    assert "" in data["meta"]["top_unmatched_codes"]  # events with no target country
