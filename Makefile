@@ -53,6 +53,7 @@ bench: install
 	STABILIS_MIRROR="$(MIRROR)" $(BIN)/python benchmarks/build.py
 	$(BIN)/python benchmarks/api.py
 	$(BIN)/python benchmarks/events.py
+	$(BIN)/python benchmarks/impact.py
 
 clean:
 	rm -rf $(VENV) $(DASHBOARD)/node_modules .pytest_cache .mypy_cache .ruff_cache .coverage test-output

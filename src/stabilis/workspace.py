@@ -20,6 +20,7 @@ from stabilis.errors import NotFoundError, QueryError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from stabilis.impact import ImpactService
     from stabilis.ingest.build import BuildReport, Progress
     from stabilis.ingest.pull import PullResult
     from stabilis.registry import Registry
@@ -55,6 +56,13 @@ class Workspace:
         from stabilis.registry import load_registry
 
         return load_registry()
+
+    @cached_property
+    def impact(self) -> ImpactService:
+        """Synthetic control and staggered DiD case studies of partnerships and operations."""
+        from stabilis.impact import ImpactService
+
+        return ImpactService(self)
 
     @cached_property
     def threats(self) -> ThreatService:

@@ -1,0 +1,167 @@
+"""Benchmark: full placebo-in-space inference for one synthetic-control case, ours vs pysyncon.
+
+Two problems, each timed in this process, best of ``REPEATS``:
+
+* Basque Country (Abadie & Gardeazabal 2003; nested V/W with the Synth predictor spec): every
+  one of the 16 donors refitted as a placebo — ours (``SyntheticControl``, Synth's starts, the
+  same as pysyncon's 'equal' start plus our regression start) vs ``pysyncon.PlaceboTest`` with
+  ``Synth`` (Nelder-Mead, equal start).
+* A simulated country case (outcome lags as predictors, 20 donors, 15 pre-years): ours
+  (one exact simplex least-squares per fit) vs pysyncon's Synth on the same lags.
+
+Run: python benchmarks/impact.py [path/to/basque.csv]   (prints a table of seconds and ratios)
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from stabilis.impact.checks import placebo_gaps
+from stabilis.impact.simulate import factor_panel
+from stabilis.impact.synth import Predictor, SyntheticControl, prepare
+
+REPEATS = 1
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _best(fn) -> float:
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def basque(csv: Path) -> tuple[float, float, int]:
+    frame = pd.read_csv(csv)
+    frame["unit"] = frame["regionno"].astype(str)
+    school = [
+        "school.illit",
+        "school.prim",
+        "school.med",
+        "school.high",
+        "school.post.high",
+        "invest",
+    ]
+    sectors = [
+        "sec.agriculture",
+        "sec.energy",
+        "sec.industry",
+        "sec.construction",
+        "sec.services.venta",
+        "sec.services.nonventa",
+    ]
+    preds = [Predictor(v, tuple(range(1964, 1970))) for v in school]
+    preds += [Predictor("gdpcap", tuple(range(1960, 1970)))]
+    preds += [Predictor(v, tuple(range(1961, 1970, 2))) for v in sectors] + [
+        Predictor("popdens", (1969,))
+    ]
+    donors = [str(d) for d in [*range(2, 17), 18]]
+    data = prepare(
+        frame,
+        outcome="gdpcap",
+        treated="17",
+        treatment_year=1970,
+        donors=donors,
+        predictors=preds,
+        optimise_years=range(1960, 1970),
+        unit="unit",
+        time="year",
+    )
+    ours = _best(lambda: placebo_gaps(data, SyntheticControl(random_starts=0)))
+
+    from pysyncon import Dataprep, Synth
+    from pysyncon.utils import PlaceboTest
+
+    names = frame.drop_duplicates("regionno").set_index("regionno")["regionname"]
+    dataprep = Dataprep(
+        foo=frame,
+        predictors=school,
+        predictors_op="mean",
+        time_predictors_prior=range(1964, 1970),
+        special_predictors=[
+            ("gdpcap", range(1960, 1970), "mean"),
+            *[(v, range(1961, 1970, 2), "mean") for v in sectors],
+            ("popdens", [1969], "mean"),
+        ],
+        dependent="gdpcap",
+        unit_variable="regionname",
+        time_variable="year",
+        treatment_identifier=names[17],
+        controls_identifier=[names[int(d)] for d in donors],
+        time_optimize_ssr=range(1960, 1970),
+    )
+
+    def theirs() -> None:
+        PlaceboTest().fit(
+            dataprep=dataprep,
+            scm=Synth(),
+            scm_options={"optim_method": "Nelder-Mead", "optim_initial": "equal"},
+            verbose=False,
+        )
+
+    return ours, _best(theirs), len(donors)
+
+
+def country_case() -> tuple[float, float, int]:
+    panel = factor_panel(
+        n_donors=20, first_year=1985, treatment_year=2000, last_year=2015, effect=0.1, seed=11
+    )
+    data = prepare(panel, outcome="y", treated="TRT", treatment_year=2000)
+    ours = _best(lambda: placebo_gaps(data, SyntheticControl()))
+
+    from pysyncon import Dataprep, Synth
+    from pysyncon.utils import PlaceboTest
+
+    donors = [u for u in panel["iso3"].unique() if u != "TRT"]
+    dataprep = Dataprep(
+        foo=panel,
+        predictors=["y"],
+        predictors_op="mean",
+        time_predictors_prior=range(1985, 1986),
+        special_predictors=[("y", [y], "mean") for y in range(1986, 2000)],
+        dependent="y",
+        unit_variable="iso3",
+        time_variable="year",
+        treatment_identifier="TRT",
+        controls_identifier=donors,
+        time_optimize_ssr=range(1985, 2000),
+    )
+
+    def theirs() -> None:
+        PlaceboTest().fit(
+            dataprep=dataprep,
+            scm=Synth(),
+            scm_options={"optim_method": "Nelder-Mead", "optim_initial": "equal"},
+            verbose=False,
+        )
+
+    return ours, _best(theirs), len(donors)
+
+
+def main() -> None:
+    warnings.simplefilter("ignore")
+    csv = (
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else ROOT.parent / "shared" / "data" / "replication" / "basque" / "basque.csv"
+    )
+    rows = []
+    for name, (ours, theirs, n) in (
+        ("Basque placebo-in-space (nested V/W)", basque(csv)),
+        ("country case, 20 donors (15 outcome lags)", country_case()),
+    ):
+        rows.append((name, n, ours, theirs, theirs / ours))
+    print(f"{'problem':<42} {'refits':>6} {'stabilis s':>11} {'pysyncon s':>11} {'ratio':>7}")
+    for name, n, ours, theirs, ratio in rows:
+        print(f"{name:<42} {n:>6} {ours:>11.2f} {theirs:>11.2f} {ratio:>6.1f}x")
+
+
+if __name__ == "__main__":
+    main()

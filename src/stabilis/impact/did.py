@@ -1,0 +1,438 @@
+"""Staggered difference-in-differences: Callaway & Sant'Anna (2021) group-time ATTs.
+
+For a cohort ``g`` (units first treated in year ``g``) and a year ``t``::
+
+    ATT(g, t) = mean over cohort g of (Y_t - Y_b)  -  mean over controls of (Y_t - Y_b)
+
+with base year ``b = g - 1 - anticipation`` after treatment and, before it, ``b = t - 1``
+(``base_period="varying"``, the default of R's ``did``) or ``b = g - 1 - anticipation``
+(``"universal"``). **Control-group rule.** ``control="notyet"``: units never treated plus units
+not yet treated by ``max(t, b) + anticipation`` (other than cohort ``g``); ``control="never"``:
+never-treated units only. Units first treated after the panel's last year count as never
+treated; cohorts treated in the first year have no pre-period and are dropped (and listed).
+There are no covariates (unconditional parallel trends). Like R's ``did`` (whose default is
+``allow_unbalanced_panel = FALSE``), units not observed in every year are dropped by default
+(``balance=True``) and listed; with ``balance=False`` a unit enters a cell whenever it is
+observed in both ``t`` and ``b``.
+
+Treatment is absorbing: once a country starts a programme it counts as treated afterwards.
+
+**Inference.** Each ATT(g, t) has an influence function over units; aggregations (event time,
+overall) combine them, including the term for estimating the cohort-share weights, as R's
+``did`` does. Standard errors come from a multiplier (Rademacher) bootstrap of the influence
+functions, which clusters on the unit; the event-study band uses the bootstrap sup-t critical
+value (a simultaneous band). Missing outcomes: a unit enters a cell only when observed in both
+``t`` and ``b``; cells without a treated or a control unit are skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from stabilis.errors import QueryError
+
+from .checks import CheckResult, pretrend_test
+
+Control = Literal["notyet", "never"]
+
+#: Pre-treatment years tested jointly for parallel trends, and the fewest treated units an
+#: event time needs to enter the test.
+PRETREND_WINDOW = 5
+MIN_TREATED = 3
+BasePeriod = Literal["varying", "universal"]
+
+
+def control_rule(control: str, anticipation: int) -> str:
+    """The control-group rule in words (shown in every summary)."""
+    if control == "never":
+        return "controls are countries never treated in the panel"
+    extra = f" + {anticipation}" if anticipation else ""
+    return (
+        "controls are countries never treated plus countries not yet treated by "
+        f"max(t, base year){extra} (not-yet-treated)"
+    )
+
+
+@dataclass
+class DidResult:
+    """Group-time ATTs with event-study and overall aggregations."""
+
+    outcome: str
+    treatment: str
+    control: str
+    anticipation: int
+    att_gt: pd.DataFrame
+    event: pd.DataFrame
+    overall: dict[str, float]
+    pretrend: CheckResult
+    cohorts: pd.DataFrame
+    dropped_cohorts: list[int]
+    n_units: int
+    level: float
+    dropped_units: list[str] = field(default_factory=list)
+    n_never: int = 0
+    caveats: list[str] = field(default_factory=list)
+    higher_is_better: bool | None = None
+
+    def tidy(self) -> pd.DataFrame:
+        """The event-study table: one row per event time."""
+        return self.event.copy()
+
+    def summary(self) -> str:
+        o = self.overall
+        n_treated = int(self.cohorts["units"].sum())
+        lines = [
+            f"Staggered DiD (Callaway & Sant'Anna), {self.treatment} on {self.outcome}: "
+            f"{n_treated} treated countries in {len(self.cohorts)} cohorts, {self.n_never} never treated, "
+            f"{self.n_units} countries in all; "
+            f"{control_rule(self.control, self.anticipation)}."
+        ]
+        if not np.isfinite(o.get("att", np.nan)):
+            lines.append("No estimate: no cohort had a usable comparison (see the cohort table).")
+        else:
+            direction = ""
+            if self.higher_is_better is not None and o["att"] != 0:
+                direction = (
+                    " (an improvement)"
+                    if (o["att"] > 0) == self.higher_is_better
+                    else " (a deterioration: harm)"
+                )
+            lines.append(
+                f"Overall ATT {o['att']:+.3f}{direction}, {self.level:.0%} CI [{o['lower']:.3f}, {o['upper']:.3f}], "
+                f"p = {o['p_value']:.3f}."
+            )
+        lines.append("Pre-trends: " + self.pretrend.message + ".")
+        if self.pretrend.passed is False:
+            lines.append(
+                "Parallel trends are doubtful, so the ATT is not a credible causal estimate."
+            )
+        if self.dropped_cohorts:
+            lines.append(
+                f"Cohorts without a pre-period were dropped: {', '.join(map(str, self.dropped_cohorts))}."
+            )
+        if self.dropped_units:
+            lines.append(
+                f"Countries with gaps in the outcome were dropped (balanced panel): {', '.join(self.dropped_units)}."
+            )
+        if self.caveats:
+            lines.append("Caveats: " + "; ".join(self.caveats) + ".")
+        return "\n".join(lines)
+
+    def plot_spec(self) -> dict[str, Any]:
+        """Vega-Lite event-study plot: estimates with pointwise and uniform bands."""
+        values = self.event.replace({np.nan: None}).to_dict(orient="records")
+        x = {"field": "event_time", "type": "quantitative", "title": "years since treatment"}
+        return {
+            "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+            "title": f"{self.treatment} on {self.outcome}: event study (Callaway & Sant'Anna)",
+            "data": {"values": values},
+            "layer": [
+                {
+                    "mark": {"type": "area", "opacity": 0.2},
+                    "encoding": {
+                        "x": x,
+                        "y": {"field": "lower_uniform", "type": "quantitative"},
+                        "y2": {"field": "upper_uniform"},
+                    },
+                },
+                {
+                    "mark": "rule",
+                    "encoding": {
+                        "x": x,
+                        "y": {"field": "lower", "type": "quantitative"},
+                        "y2": {"field": "upper"},
+                    },
+                },
+                {
+                    "mark": "point",
+                    "encoding": {
+                        "x": x,
+                        "y": {"field": "att", "type": "quantitative", "title": self.outcome},
+                    },
+                },
+                {"mark": {"type": "rule", "strokeDash": [4, 4]}, "encoding": {"y": {"datum": 0}}},
+            ],
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        def recs(frame: pd.DataFrame) -> list[dict[str, Any]]:
+            return [
+                {str(k): v for k, v in r.items()}
+                for r in frame.replace({np.nan: None}).to_dict(orient="records")
+            ]
+
+        return {
+            "design": "callaway_santanna",
+            "outcome": self.outcome,
+            "treatment": self.treatment,
+            "control_rule": control_rule(self.control, self.anticipation),
+            "overall": {
+                k: (None if not np.isfinite(v) else float(v)) for k, v in self.overall.items()
+            },
+            "event_study": recs(self.event),
+            "cohorts": recs(self.cohorts),
+            "dropped_cohorts": self.dropped_cohorts,
+            "dropped_units": self.dropped_units,
+            "pretrend": self.pretrend.to_dict(),
+            "caveats": self.caveats,
+            "summary": self.summary(),
+        }
+
+
+class CallawaySantAnna:
+    """Callaway & Sant'Anna (2021) estimator without covariates; ``fit`` returns self."""
+
+    def __init__(
+        self,
+        control: Control = "notyet",
+        anticipation: int = 0,
+        base_period: BasePeriod = "varying",
+        n_boot: int = 999,
+        seed: int = 0,
+        level: float = 0.95,
+        balance: bool = True,
+    ) -> None:
+        if control not in ("notyet", "never"):
+            raise QueryError(f"control must be 'notyet' or 'never', not '{control}'.")
+        if base_period not in ("varying", "universal"):
+            raise QueryError(f"base_period must be 'varying' or 'universal', not '{base_period}'.")
+        self.control = control
+        self.anticipation = anticipation
+        self.base_period = base_period
+        self.n_boot = n_boot
+        self.seed = seed
+        self.level = level
+        self.balance = balance
+
+    def fit(
+        self,
+        panel: pd.DataFrame,
+        outcome: str,
+        cohort: str = "cohort",
+        unit: str = "iso3",
+        time: str = "year",
+    ) -> CallawaySantAnna:
+        for col in (outcome, cohort, unit, time):
+            if col not in panel.columns:
+                raise QueryError(f"The panel has no column '{col}'.")
+        frame = panel[[unit, time, outcome, cohort]].dropna(subset=[unit, time])
+        if frame.duplicated([unit, time]).any():
+            raise QueryError(f"The panel has duplicate ({unit}, {time}) rows.")
+        wide = frame.pivot(index=unit, columns=time, values=outcome).sort_index(axis=1)
+        gaps = wide.index[wide.isna().any(axis=1)]
+        self.dropped_units_ = [str(u) for u in gaps] if self.balance else []
+        if self.balance:
+            wide = wide.drop(index=gaps)
+            frame = frame[~frame[unit].isin(gaps)]
+        g_by_unit = frame.groupby(unit)[cohort].first().reindex(wide.index)
+        if (frame.groupby(unit)[cohort].nunique() > 1).any():
+            raise QueryError("A unit has more than one cohort; the cohort must be fixed per unit.")
+        years = wide.columns.to_numpy(dtype=int)
+        y = wide.to_numpy(dtype=float)
+        g = pd.to_numeric(g_by_unit, errors="coerce").to_numpy(dtype=float)
+        g = np.where(np.isnan(g) | (g <= 0) | (g > years.max()), np.inf, g)
+        n = len(g)
+        cohorts = sorted(int(c) for c in np.unique(g[np.isfinite(g)]))
+        dropped = [c for c in cohorts if c - self.anticipation <= years.min()]
+        cohorts = [c for c in cohorts if c not in dropped]
+        column_of = {int(t): i for i, t in enumerate(years)}
+        cells, psis = [], []
+        for c in cohorts:
+            in_g = g == c
+            for t in years[1:]:
+                t = int(t)
+                post = t >= c - self.anticipation
+                b = (
+                    c - 1 - self.anticipation
+                    if (post or self.base_period == "universal")
+                    else t - 1
+                )
+                if b == t or b not in column_of:
+                    continue
+                dy = y[:, column_of[t]] - y[:, column_of[b]]
+                ok = np.isfinite(dy)
+                treat = in_g & ok
+                if self.control == "never":
+                    ctrl = np.isinf(g) & ok
+                else:
+                    ctrl = (np.isinf(g) | (g > max(t, b) + self.anticipation)) & ~in_g & ok
+                n1, n0 = int(treat.sum()), int(ctrl.sum())
+                if n1 == 0 or n0 == 0:
+                    continue
+                m1, m0 = dy[treat].mean(), dy[ctrl].mean()
+                psi = np.zeros(n)
+                psi[treat] = (n / n1) * (dy[treat] - m1)
+                psi[ctrl] = -(n / n0) * (dy[ctrl] - m0)
+                cells.append(
+                    {
+                        "cohort": c,
+                        "year": t,
+                        "base_year": b,
+                        "event_time": t - c,
+                        "att": m1 - m0,
+                        "n_treated": n1,
+                        "n_control": n0,
+                    }
+                )
+                psis.append(psi)
+        if not cells:
+            raise QueryError(
+                f"No cohort of '{cohort}' has a usable comparison for '{outcome}' "
+                "(each needs a pre-period and at least one control unit observed in both years)."
+            )
+        att_gt = pd.DataFrame(cells)
+        psi_gt = np.column_stack(psis)
+        share = {c: float(np.mean(g == c)) for c in cohorts}
+        self.units_ = wide.index.to_numpy()
+        self.years_ = years
+        self.g_ = g
+        self.n_ = n
+        self.n_never_ = int(np.isinf(g).sum())
+        self.att_gt_ = att_gt
+        self.psi_gt_ = psi_gt
+        self.share_ = share
+        self.dropped_cohorts_ = dropped
+        self.cohort_sizes_ = pd.DataFrame(
+            {"cohort": cohorts, "units": [int(np.sum(g == c)) for c in cohorts]}
+        )
+        self._aggregate()
+        return self
+
+    def _weighted(self, rows: np.ndarray) -> tuple[float, np.ndarray]:
+        """Cohort-share weighted mean of the cells ``rows`` and its influence function."""
+        cells = self.att_gt_.iloc[rows]
+        p = np.array([self.share_[c] for c in cells["cohort"]])
+        total = p.sum()
+        w = p / total
+        att = float(w @ cells["att"].to_numpy())
+        psi = self.psi_gt_[:, rows] @ w
+        # Estimated weights: the did package's "wif" term.
+        ind = np.column_stack([(self.g_ == c).astype(float) for c in cells["cohort"]])
+        dev = ind - p[None, :]
+        wif = dev / total - np.outer(dev.sum(axis=1), p) / total**2
+        psi = psi + wif @ cells["att"].to_numpy()
+        return att, psi
+
+    def _aggregate(self) -> None:
+        att_gt = self.att_gt_
+        events = sorted(att_gt["event_time"].unique())
+        ests, psis = [], []
+        for e in events:
+            rows = np.flatnonzero(att_gt["event_time"].to_numpy() == e)
+            a, p = self._weighted(rows)
+            ests.append(a)
+            psis.append(p)
+        post_rows = np.flatnonzero(att_gt["event_time"].to_numpy() >= 0)
+        targets = np.column_stack(psis)
+        if post_rows.size:
+            overall, psi_o = self._weighted(post_rows)
+            targets = np.column_stack([targets, psi_o])
+        else:
+            overall = float("nan")
+            targets = np.column_stack([targets, np.zeros(self.n_)])
+        n = self.n_
+        rng = np.random.default_rng(self.seed)
+        v = rng.choice(np.array([-1.0, 1.0]), size=(self.n_boot, n))
+        boot = v @ targets / n
+        q75, q25 = np.quantile(boot, [0.75, 0.25], axis=0)
+        se = (q75 - q25) / 1.3489795003921634
+        analytic = np.sqrt((targets**2).sum(axis=0)) / n
+        se = np.where(se > 0, se, analytic)
+        from scipy import stats
+
+        z = float(stats.norm.ppf(0.5 + self.level / 2))
+        k = len(events)
+        t_max = np.nanmax(np.abs(boot[:, :k] / np.where(se[:k] > 0, se[:k], np.nan)), axis=1)
+        crit = (
+            float(np.quantile(t_max[np.isfinite(t_max)], self.level))
+            if np.isfinite(t_max).any()
+            else z
+        )
+        est = np.array(ests)
+        self.event_ = pd.DataFrame(
+            {
+                "event_time": events,
+                "att": est,
+                "se": se[:k],
+                "se_analytic": analytic[:k],
+                "lower": est - z * se[:k],
+                "upper": est + z * se[:k],
+                "lower_uniform": est - crit * se[:k],
+                "upper_uniform": est + crit * se[:k],
+                "cohorts": [int((att_gt["event_time"] == e).sum()) for e in events],
+                "treated_units": [
+                    int(att_gt.loc[att_gt["event_time"] == e, "n_treated"].sum()) for e in events
+                ],
+            }
+        )
+        se_o = float(se[k])
+        p_o = (
+            float(2 * stats.norm.sf(abs(overall) / se_o))
+            if se_o > 0 and np.isfinite(overall)
+            else float("nan")
+        )
+        self.overall_ = {
+            "att": overall,
+            "se": se_o,
+            "lower": overall - z * se_o,
+            "upper": overall + z * se_o,
+            "p_value": p_o,
+        }
+        self.event_psi_ = targets[:, :k]
+        # Pre-trend test over the last PRETREND_WINDOW pre-treatment years, and only event times
+        # with at least MIN_TREATED treated units: with one treated unit the influence function
+        # has no treated-side variance and the test would be meaningless.
+        ev = np.array(events)
+        units = self.event_["treated_units"].to_numpy()
+        pre = (ev < 0) & (ev >= -PRETREND_WINDOW) & (units >= MIN_TREATED)
+        cov = self.event_psi_[:, pre].T @ self.event_psi_[:, pre] / n**2
+        self.pretrend_ = pretrend_test(
+            pd.Series(est[pre], index=np.array(events)[pre]), cov, "callaway_santanna"
+        )
+
+
+def did(
+    panel: pd.DataFrame,
+    *,
+    outcome: str,
+    cohort: str = "cohort",
+    treatment: str = "",
+    control: Control = "notyet",
+    anticipation: int = 0,
+    base_period: BasePeriod = "varying",
+    n_boot: int = 999,
+    seed: int = 0,
+    level: float = 0.95,
+    balance: bool = True,
+    unit: str = "iso3",
+    time: str = "year",
+    caveats: list[str] | None = None,
+    higher_is_better: bool | None = None,
+) -> DidResult:
+    """Function-first Callaway & Sant'Anna: ``panel`` has one row per unit-year with the
+    outcome and a ``cohort`` column (first treatment year; missing or 0 = never treated)."""
+    est = CallawaySantAnna(control, anticipation, base_period, n_boot, seed, level, balance).fit(
+        panel, outcome, cohort, unit, time
+    )
+    return DidResult(
+        outcome=outcome,
+        treatment=treatment or cohort,
+        control=control,
+        anticipation=anticipation,
+        att_gt=est.att_gt_,
+        event=est.event_,
+        overall=est.overall_,
+        pretrend=est.pretrend_,
+        cohorts=est.cohort_sizes_,
+        dropped_cohorts=est.dropped_cohorts_,
+        n_units=est.n_,
+        level=level,
+        dropped_units=est.dropped_units_,
+        n_never=est.n_never_,
+        caveats=list(caveats or []),
+        higher_is_better=higher_is_better,
+    )

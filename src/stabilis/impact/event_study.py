@@ -1,0 +1,242 @@
+"""Regression event studies beside Callaway & Sant'Anna: TWFE and Sun & Abraham (2021).
+
+* ``twfe``: ``Y_it = a_i + d_t + sum_e b_e 1{t - g_i = e} + u_it`` with event time binned at
+  ``-leads`` and ``+lags`` and ``e = -1`` as reference. Under staggered adoption with
+  heterogeneous effects its coefficients mix effects across cohorts with possibly negative
+  weights: it is shown for comparison, not trusted alone.
+* ``sunab``: the interaction-weighted estimator. Cohort x event-time interactions are estimated
+  against a clean control cohort (never-treated units, or the last-treated cohort with years
+  from its treatment on dropped), then averaged with cohort-share weights.
+
+Unit and year effects are absorbed by alternating projections (works on unbalanced panels);
+standard errors are clustered by unit (CR1, with fixest's small-sample factor; fixed effects
+nested in the clusters are not counted).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from stabilis.errors import QueryError
+
+from .checks import CheckResult, pretrend_test
+
+Design = Literal["twfe", "sunab"]
+
+
+def absorb(
+    matrix: np.ndarray, unit: np.ndarray, time: np.ndarray, tol: float = 1e-10, max_iter: int = 500
+) -> np.ndarray:
+    """Remove unit and time means from each column by alternating projections."""
+    out = matrix.astype(float).copy()
+    n_u, n_t = int(unit.max()) + 1, int(time.max()) + 1
+    count_u = np.bincount(unit, minlength=n_u)[:, None]
+    count_t = np.bincount(time, minlength=n_t)[:, None]
+    for _ in range(max_iter):
+        sums_u = np.zeros((n_u, out.shape[1]))
+        np.add.at(sums_u, unit, out)
+        out -= (sums_u / np.maximum(count_u, 1))[unit]
+        sums_t = np.zeros((n_t, out.shape[1]))
+        np.add.at(sums_t, time, out)
+        means_t = sums_t / np.maximum(count_t, 1)
+        out -= means_t[time]
+        if np.abs(means_t).max(initial=0.0) < tol:
+            break
+    return out
+
+
+def clustered_ols(
+    y: np.ndarray, x: np.ndarray, cluster: np.ndarray, extra_k: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """OLS coefficients and CR1 cluster-robust covariance (``extra_k`` absorbed parameters
+    that count toward the small-sample factor)."""
+    xtx_inv = np.linalg.pinv(x.T @ x)
+    beta = xtx_inv @ x.T @ y
+    resid = y - x @ beta
+    scores = x * resid[:, None]
+    n_c = int(cluster.max()) + 1
+    summed = np.zeros((n_c, x.shape[1]))
+    np.add.at(summed, cluster, scores)
+    meat = summed.T @ summed
+    n, k = x.shape
+    factor = (n_c / (n_c - 1)) * ((n - 1) / max(n - k - extra_k, 1))
+    return beta, factor * xtx_inv @ meat @ xtx_inv
+
+
+@dataclass
+class EventStudyResult:
+    """Event-time coefficients from a regression event study."""
+
+    design: str
+    outcome: str
+    treatment: str
+    event: pd.DataFrame
+    covariance: np.ndarray
+    pretrend: CheckResult
+    n_units: int
+    n_obs: int
+    notes: list[str] = field(default_factory=list)
+
+    def tidy(self) -> pd.DataFrame:
+        return self.event.copy()
+
+    def summary(self) -> str:
+        post = self.event[self.event["event_time"] >= 0]
+        avg = float(post["estimate"].mean()) if len(post) else float("nan")
+        name = {"twfe": "TWFE event study", "sunab": "Sun & Abraham event study"}[self.design]
+        lines = [
+            f"{name}, {self.treatment} on {self.outcome}: {self.n_units} countries, {self.n_obs} country-years; "
+            f"mean post-treatment coefficient {avg:+.3f}.",
+            "Pre-trends: " + self.pretrend.message + ".",
+        ]
+        lines += self.notes
+        return "\n".join(lines)
+
+    def plot_spec(self) -> dict[str, Any]:
+        x = {"field": "event_time", "type": "quantitative", "title": "years since treatment"}
+        return {
+            "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+            "title": f"{self.treatment} on {self.outcome}: {self.design} event study",
+            "data": {"values": self.event.replace({np.nan: None}).to_dict(orient="records")},
+            "layer": [
+                {
+                    "mark": "rule",
+                    "encoding": {
+                        "x": x,
+                        "y": {"field": "lower", "type": "quantitative"},
+                        "y2": {"field": "upper"},
+                    },
+                },
+                {
+                    "mark": "point",
+                    "encoding": {"x": x, "y": {"field": "estimate", "type": "quantitative"}},
+                },
+                {"mark": {"type": "rule", "strokeDash": [4, 4]}, "encoding": {"y": {"datum": 0}}},
+            ],
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "design": self.design,
+            "outcome": self.outcome,
+            "treatment": self.treatment,
+            "event_study": [
+                {str(k): v for k, v in r.items()}
+                for r in self.event.replace({np.nan: None}).to_dict(orient="records")
+            ],
+            "pretrend": self.pretrend.to_dict(),
+            "n_units": self.n_units,
+            "n_obs": self.n_obs,
+            "notes": self.notes,
+            "summary": self.summary(),
+        }
+
+
+def event_study(
+    panel: pd.DataFrame,
+    *,
+    outcome: str,
+    cohort: str = "cohort",
+    design: Design = "sunab",
+    leads: int = 5,
+    lags: int = 10,
+    treatment: str = "",
+    unit: str = "iso3",
+    time: str = "year",
+    level: float = 0.95,
+) -> EventStudyResult:
+    """TWFE or Sun & Abraham event study; ``cohort`` is the first treatment year (NaN = never)."""
+    from scipy import stats
+
+    if design not in ("twfe", "sunab"):
+        raise QueryError(f"Unknown event-study design '{design}'. Use twfe or sunab.")
+    frame = panel[[unit, time, outcome, cohort]].dropna(subset=[outcome]).copy()
+    frame["_g"] = pd.to_numeric(frame[cohort], errors="coerce")
+    last = int(frame[time].max())
+    frame.loc[frame["_g"] > last, "_g"] = np.nan
+    notes: list[str] = []
+    if design == "sunab":
+        if frame["_g"].isna().any():
+            control_note = "never-treated countries"
+        else:
+            last_g = int(frame["_g"].max())
+            frame = frame[frame[time] < last_g]
+            frame.loc[frame["_g"] == last_g, "_g"] = np.nan
+            control_note = f"the last-treated cohort ({last_g}), years from {last_g} dropped"
+        notes.append(f"Control cohort: {control_note}.")
+    rel = (frame[time] - frame["_g"]).clip(lower=-leads, upper=lags)
+    treated = frame["_g"].notna().to_numpy()
+    events = [e for e in range(-leads, lags + 1) if e != -1]
+    unit_idx = pd.factorize(frame[unit])[0]
+    time_idx = pd.factorize(frame[time])[0]
+    cols: list[np.ndarray] = []
+    keys: list[tuple[int, int]] = []
+    if design == "twfe":
+        for e in events:
+            cols.append(((rel == e).to_numpy() & treated).astype(float))
+            keys.append((0, e))
+    else:
+        for g in sorted(frame["_g"].dropna().unique()):
+            in_g = (frame["_g"] == g).to_numpy()
+            for e in events:
+                col = (in_g & (rel == e).to_numpy()).astype(float)
+                if col.any():
+                    cols.append(col)
+                    keys.append((int(g), e))
+    if not cols:
+        raise QueryError("No treated country-year falls in the event window; widen leads/lags.")
+    x = np.column_stack(cols)
+    y = frame[outcome].to_numpy(dtype=float)
+    both = absorb(np.column_stack([y, x]), unit_idx, time_idx)
+    yd, xd = both[:, 0], both[:, 1:]
+    present = np.abs(xd).sum(axis=0) > 1e-12
+    beta = np.full(x.shape[1], np.nan)
+    vcov_full = np.full((x.shape[1], x.shape[1]), np.nan)
+    b, v = clustered_ols(yd, xd[:, present], unit_idx, extra_k=int(time_idx.max()))
+    beta[present] = b
+    vcov_full[np.ix_(present, present)] = v
+    if design == "twfe":
+        est = pd.Series(beta, index=events)
+        cov = vcov_full
+        event_index = events
+    else:
+        # Interaction weights: share of each cohort among treated observations at event time e.
+        shares = frame.loc[treated].assign(_e=rel[treated]).groupby(["_g", "_e"]).size()
+        agg_w = np.zeros((len(events), len(keys)))
+        for r, e in enumerate(events):
+            members = [(i, k) for i, k in enumerate(keys) if k[1] == e and present[i]]
+            total = sum(int(shares.get((float(k[0]), e), 0)) for _, k in members)
+            for i, k in members:
+                agg_w[r, i] = shares.get((float(k[0]), e), 0) / total if total else 0.0
+        b_clean = np.nan_to_num(beta)
+        v_clean = np.nan_to_num(vcov_full)
+        est = pd.Series(agg_w @ b_clean, index=events)
+        cov = agg_w @ v_clean @ agg_w.T
+        has = agg_w.sum(axis=1) > 0
+        est[~has] = np.nan
+        event_index = events
+    se = np.sqrt(np.clip(np.diag(cov), 0, None))
+    z = float(stats.norm.ppf(0.5 + level / 2))
+    table = pd.DataFrame({"event_time": event_index, "estimate": est.to_numpy(), "se": se})
+    table["lower"] = table["estimate"] - z * table["se"]
+    table["upper"] = table["estimate"] + z * table["se"]
+    ref = pd.DataFrame([{"event_time": -1, "estimate": 0.0, "se": 0.0, "lower": 0.0, "upper": 0.0}])
+    table = pd.concat([table, ref]).sort_values("event_time").reset_index(drop=True)
+    pre = [i for i, e in enumerate(event_index) if e < -1 and np.isfinite(est.iloc[i])]
+    pretrend = pretrend_test(est.iloc[pre], cov[np.ix_(pre, pre)], design)
+    notes.append(f"Event time binned at -{leads} and +{lags}; reference year -1.")
+    return EventStudyResult(
+        design=design,
+        outcome=outcome,
+        treatment=treatment or cohort,
+        event=table,
+        covariance=cov,
+        pretrend=pretrend,
+        n_units=int(unit_idx.max()) + 1,
+        n_obs=len(frame),
+        notes=notes,
+    )

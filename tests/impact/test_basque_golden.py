@@ -1,0 +1,108 @@
+"""Golden replication of Abadie & Gardeazabal (2003): the synthetic Basque Country."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stabilis.impact.synth import Predictor, SyntheticControl, prepare
+
+GOLDEN = json.loads((Path(__file__).parent / "golden" / "basque.json").read_text())
+
+
+def _span(first: int, last: int, step: int = 1) -> tuple[int, ...]:
+    return tuple(range(first, last + 1, step))
+
+
+@pytest.fixture(scope="module")
+def basque(mirror: Path):
+    frame = pd.read_csv(mirror / "replication" / "basque" / "basque.csv")
+    frame["unit"] = frame["regionno"].astype(str)
+    schooling = [
+        "school.illit",
+        "school.prim",
+        "school.med",
+        "school.high",
+        "school.post.high",
+        "invest",
+    ]
+    sectors = [
+        "sec.agriculture",
+        "sec.energy",
+        "sec.industry",
+        "sec.construction",
+        "sec.services.venta",
+        "sec.services.nonventa",
+    ]
+    predictors = [Predictor(v, _span(1964, 1969)) for v in schooling]
+    predictors += [Predictor("gdpcap", _span(1960, 1969))]
+    predictors += [Predictor(v, _span(1961, 1969, 2)) for v in sectors]
+    predictors += [Predictor("popdens", (1969,))]
+    data = prepare(
+        frame,
+        outcome="gdpcap",
+        treated=str(GOLDEN["treated"]),
+        treatment_year=GOLDEN["treatment_year"],
+        donors=[str(d) for d in GOLDEN["donors"]],
+        predictors=predictors,
+        optimise_years=_span(1960, 1969),
+        unit="unit",
+        time="year",
+    )
+    return frame, data
+
+
+def _published_synthetic(data) -> np.ndarray:
+    w = np.array([GOLDEN["published_weights"].get(d, 0.0) for d in data.donors])
+    return data.Y0 @ w
+
+
+def test_basque_synth_starts_recover_the_published_weights(basque):
+    _, data = basque
+    fitted = SyntheticControl(random_starts=0).fit(data)
+    weights = dict(zip(data.donors, fitted.weights_, strict=True))
+    tol = GOLDEN["published_weights_tolerance"]
+    for donor, published in GOLDEN["published_weights"].items():
+        assert weights[donor] == pytest.approx(published, abs=tol)
+    others = [w for d, w in weights.items() if d not in GOLDEN["published_weights"]]
+    assert max(others) < tol
+
+
+def test_basque_pre_fit_and_gap_path_match_the_published_solution(basque):
+    _, data = basque
+    fitted = SyntheticControl(random_starts=0).fit(data)
+    assert fitted.loss_v_ == pytest.approx(
+        GOLDEN["derived_pre_mspe_at_published_weights"], abs=GOLDEN["derived_pre_mspe_tolerance"]
+    )
+    ours = data.Y1 - fitted.predict()
+    published = data.Y1 - _published_synthetic(data)
+    assert np.max(np.abs(ours - published)) < GOLDEN["derived_gap_path_tolerance"]
+
+
+def test_basque_gap_is_about_ten_percent_after_1980(basque):
+    _, data = basque
+    fitted = SyntheticControl(random_starts=0).fit(data)
+    synthetic = fitted.predict()
+    late = data.years >= 1980
+    share = float(np.mean((data.Y1[late] - synthetic[late]) / synthetic[late]))
+    assert share == pytest.approx(
+        GOLDEN["published_gap_share_1980_1997"], abs=GOLDEN["published_gap_share_tolerance"]
+    )
+
+
+def test_basque_default_search_is_no_worse_and_keeps_the_published_optimum(basque):
+    _, data = basque
+    fitted = SyntheticControl().fit(data)
+    assert fitted.loss_v_ <= GOLDEN["derived_pre_mspe_at_published_weights"] + 1e-6
+    published = {d: round(w, 3) for d, w in GOLDEN["published_weights"].items()}
+    found = [
+        row["weights"]
+        for _, row in fitted.solutions_.iterrows()
+        if set(row["weights"]) == set(published)
+        and all(abs(row["weights"][d] - w) <= 0.01 for d, w in published.items())
+    ]
+    assert found, f"the published solution is not among the local optima:\n{fitted.solutions_}"

@@ -1,0 +1,77 @@
+"""Staggered DiD and event studies recover known heterogeneous effects."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from stabilis.errors import QueryError
+from stabilis.impact import did, event_study
+from stabilis.impact.simulate import staggered_panel
+
+
+@pytest.fixture(scope="module")
+def sim():
+    return staggered_panel(seed=1)
+
+
+def test_callaway_santanna_recovers_heterogeneous_dynamic_effects(sim):
+    result = did(sim.panel, outcome="y", n_boot=499)
+    # Tolerance: overall ATT within 0.02 (its SE is about 0.007); event times 0-8 within 4 SE.
+    assert result.overall["att"] == pytest.approx(sim.true_overall, abs=0.02)
+    event = result.event.set_index("event_time")
+    for e in range(9):
+        assert abs(event.at[e, "att"] - sim.true_event[e]) <= 4 * event.at[e, "se"] + 1e-3
+    assert result.pretrend.passed
+
+
+def test_callaway_santanna_covers_zero_under_the_null():
+    # 20 null panels at 95 %: expect one rejection; more than 4 has probability < 2 %.
+    rejected = 0
+    for seed in range(20):
+        result = did(
+            staggered_panel(seed=100 + seed, zero=True, n_units=80).panel, outcome="y", n_boot=199
+        )
+        rejected += result.overall["p_value"] < 0.05
+    assert rejected <= 4
+
+
+def test_never_treated_controls_give_a_similar_answer(sim):
+    notyet = did(sim.panel, outcome="y", n_boot=199).overall["att"]
+    never = did(sim.panel, outcome="y", control="never", n_boot=199).overall["att"]
+    assert never == pytest.approx(notyet, abs=0.02)
+
+
+def test_sun_abraham_recovers_effects_and_twfe_is_shown_beside_it(sim):
+    sa = event_study(sim.panel, outcome="y", design="sunab", leads=4, lags=6).event.set_index(
+        "event_time"
+    )
+    for e in range(6):  # event time 6 is a bin of 6+ and mixes later effects
+        assert abs(sa.at[e, "estimate"] - sim.true_event[e]) <= 4 * sa.at[e, "se"] + 1e-3
+    twfe = event_study(sim.panel, outcome="y", design="twfe", leads=4, lags=6)
+    assert twfe.design == "twfe" and np.isfinite(twfe.event["estimate"]).all()
+
+
+def test_did_result_views(sim):
+    result = did(sim.panel, outcome="y", treatment="simulated programme", n_boot=99)
+    assert {"event_time", "att", "se", "lower_uniform", "upper_uniform"} <= set(
+        result.tidy().columns
+    )
+    assert "not-yet-treated" in result.summary()
+    spec = result.plot_spec()
+    assert spec["data"]["values"] and spec["layer"]
+    assert result.to_dict()["control_rule"].startswith("controls are")
+    # the uniform band is at least as wide as the pointwise one
+    assert (result.event["upper_uniform"] >= result.event["upper"] - 1e-12).all()
+
+
+def test_did_refuses_a_panel_without_the_outcome(sim):
+    with pytest.raises(QueryError, match="no column"):
+        did(sim.panel, outcome="missing")
+
+
+def test_cohorts_without_a_pre_period_are_dropped_and_listed(sim):
+    panel = sim.panel.copy()
+    panel.loc[panel["cohort"] == 1998, "cohort"] = 1990  # treated in the first year
+    result = did(panel, outcome="y", n_boot=99)
+    assert result.dropped_cohorts == [1990]
