@@ -54,6 +54,7 @@ bench: install
 	$(BIN)/python benchmarks/api.py
 	$(BIN)/python benchmarks/events.py
 	$(BIN)/python benchmarks/impact.py
+	$(BIN)/python benchmarks/forecast_vs_demspaces.py
 
 clean:
 	rm -rf $(VENV) $(DASHBOARD)/node_modules .pytest_cache .mypy_cache .ruff_cache .coverage test-output

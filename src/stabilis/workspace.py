@@ -20,6 +20,7 @@ from stabilis.errors import NotFoundError, QueryError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from stabilis.forecast import ForecastService
     from stabilis.impact import ImpactService
     from stabilis.ingest.build import BuildReport, Progress
     from stabilis.ingest.pull import PullResult
@@ -56,6 +57,13 @@ class Workspace:
         from stabilis.registry import load_registry
 
         return load_registry()
+
+    @cached_property
+    def forecasts(self) -> ForecastService:
+        """Early-warning forecasts, their walk-forward backtest, archive and scores."""
+        from stabilis.forecast import ForecastService
+
+        return ForecastService(self)
 
     @cached_property
     def impact(self) -> ImpactService:

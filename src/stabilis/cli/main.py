@@ -79,10 +79,11 @@ def emit_json(data: Any, **meta: Any) -> None:
 
 
 def _register_commands() -> None:
-    from stabilis.cli import data, impact, registry, serve, threats
+    from stabilis.cli import data, forecast, impact, registry, serve, threats
 
     data.register(app)
     app.add_typer(registry.app, name="registry")
+    app.add_typer(forecast.app, name="forecast")
     app.add_typer(impact.app, name="impact")
     app.add_typer(threats.threats_app, name="threats")
     app.add_typer(threats.support_app, name="support")

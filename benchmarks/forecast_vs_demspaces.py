@@ -1,0 +1,240 @@
+"""Stabilis' walk-forward forecasts against the V-Dem Democratic Spaces Barometer.
+
+Run:  python benchmarks/forecast_vs_demspaces.py [--data-dir DIR] [--boot 500] [--rf-origins 2005,2021]
+      [--rf-outcomes electoral_down,associational_up] [--rf-trees 2000]
+
+1. Stabilis' honest walk-forward backtest (origins 2005-2021, all 15 outcomes), timed, with its
+   peak memory; the logistic baseline the same way.
+2. On exactly the same rows (outcome x gwcode x origin 2005-2021) and the same realised targets
+   (the Barometer's published dv-lists), scores of Stabilis and of the Barometer's published
+   forecasts (fcasts-rf-v14.csv): ROC-AUC, PR-AUC, Brier, log-loss, ECE; pooled per direction
+   and per space, with cluster-bootstrap (resampling countries) intervals on the differences.
+3. A Barometer-equivalent random forest (scikit-learn, 2000 trees, max_features=20,
+   min_samples_leaf=1, probability forest, one per outcome) on Stabilis' features, trained with
+   the same honest splits. A full walk-forward is hours on 2 cores, so it is timed on the
+   origins and outcomes given (default 2005 and 2021 x 2 outcomes) and extrapolated to 17
+   origins x 12 outcomes by the mean time per forest; the table says so.
+
+Nothing here is asserted; the numbers are printed as measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import stabilis
+from stabilis.forecast.backtest import annotate
+from stabilis.forecast.design import ForecastConfig
+from stabilis.forecast.origins import TimeSplit
+from stabilis.forecast.scoring import bootstrap_differences, score
+from stabilis.forecast.service import ForecastService
+from stabilis.forecast.targets import resolve_outcomes
+
+FIRST, LAST = 2005, 2021
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def same_rows(
+    forecasts: pd.DataFrame, published: pd.DataFrame, targets: pd.DataFrame
+) -> pd.DataFrame:
+    """Stabilis and Barometer probabilities on identical (outcome, gwcode, origin) rows."""
+    frame = annotate(forecasts)
+    parts = []
+    for direction in ("up", "down"):
+        bar = published[["outcome", "from_year", "gwcode", f"p_{direction}"]].rename(
+            columns={"outcome": "barometer_outcome", "from_year": "origin",
+                     f"p_{direction}": "p_barometer"}
+        )  # fmt: skip
+        real = targets[["indicator", "year", "gwcode", f"{direction}_next2"]].rename(
+            columns={"indicator": "barometer_outcome", "year": "origin",
+                     f"{direction}_next2": "y"}
+        )  # fmt: skip
+        mine = frame[frame["direction"] == direction]
+        merged = mine.merge(bar, on=["barometer_outcome", "origin", "gwcode"]).merge(
+            real, on=["barometer_outcome", "origin", "gwcode"]
+        )
+        parts.append(merged)
+    rows = pd.concat(parts, ignore_index=True)
+    rows = rows[(rows["origin"] >= FIRST) & (rows["origin"] <= LAST)]
+    return rows.dropna(subset=["y", "p", "p_barometer"]).reset_index(drop=True)
+
+
+def comparison_table(rows: pd.DataFrame, n_boot: int) -> pd.DataFrame:
+    out = []
+    groups = [("pooled", d, rows[rows["direction"] == d]) for d in ("up", "down")]
+    groups += [
+        (space, d, part) for (space, d), part in rows.groupby(["space", "direction"], sort=True)
+    ]
+    for label, direction, part in groups:
+        diff = bootstrap_differences(
+            part["y"], part["p"], part["p_barometer"], part["gwcode"], n_boot=n_boot, seed=7
+        )
+        for rec in diff.itertuples(index=False):
+            out.append(
+                {"space": label, "direction": direction, "n": len(part),
+                 "events": int(part["y"].sum()), "metric": rec.metric, "stabilis": rec.a,
+                 "barometer": rec.b, "diff": rec.difference, "ci_low": rec.lower,
+                 "ci_high": rec.upper, "better": {"a": "stabilis", "b": "barometer"}.get(
+                     rec.better, rec.better)}
+            )  # fmt: skip
+    return pd.DataFrame(out)
+
+
+def random_forest(service: ForecastService, origins: list[int], keys: list[str], trees: int,
+                  jobs: int) -> tuple[pd.DataFrame, list[float]]:  # fmt: skip
+    from sklearn.ensemble import RandomForestClassifier
+
+    design = service.design()
+    years = design.years
+    seconds, rows = [], []
+    for origin in origins:
+        for outcome in resolve_outcomes(keys):
+            split = TimeSplit.honest(origin, lookahead=outcome.lookahead)
+            y = design.target(outcome)
+            train = split.train_mask(years) & ~np.isnan(y)
+            test = split.test_mask(years)
+            start = time.perf_counter()
+            forest = RandomForestClassifier(
+                n_estimators=trees, max_features=20, min_samples_leaf=1, n_jobs=jobs,
+                random_state=1,
+            )  # fmt: skip
+            forest.fit(design.features[train].to_numpy(), y[train].astype(int))
+            p = forest.predict_proba(design.features[test].to_numpy())[:, 1]
+            seconds.append(time.perf_counter() - start)
+            rows.append(pd.DataFrame({"outcome": outcome.key, "origin": origin,
+                                      "gwcode": design.rows["gwcode"].to_numpy()[test],
+                                      "p_rf": p, "y": y[test]}))  # fmt: skip
+    return pd.concat(rows, ignore_index=True), seconds
+
+
+def fmt(frame: pd.DataFrame) -> str:
+    return frame.to_string(index=False, float_format=lambda v: f"{v:.4f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--boot", type=int, default=500)
+    parser.add_argument("--rf-origins", default="2005,2021")
+    parser.add_argument("--rf-outcomes", default="electoral_down,associational_up")
+    parser.add_argument("--rf-trees", type=int, default=2000)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+
+    ws = stabilis.open(args.data_dir)
+    archive = Path("/tmp") / "stabilis-bench-archive"
+    service = ForecastService(ws, ForecastConfig(n_jobs=args.jobs), archive_dir=archive)
+
+    start = time.perf_counter()
+    design = service.design()
+    design_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    boosted = service.backtest(FIRST, LAST, archive=False)
+    boosted_seconds = time.perf_counter() - start
+    stabilis_peak = peak_mb()
+    space_keys = [o.key for o in design.outcomes if o.space is not None]
+    start = time.perf_counter()
+    spaces_only = service.backtest(FIRST, LAST, outcomes=space_keys, archive=False)
+    spaces_seconds = time.perf_counter() - start
+    identical = spaces_only.forecasts.equals(
+        boosted.forecasts[boosted.forecasts["outcome"].isin(space_keys)].reset_index(drop=True)
+    )
+    logit = ForecastService(ws, ForecastConfig(model="logit", n_jobs=args.jobs),
+                            archive_dir=archive)  # fmt: skip
+    logit._inputs = service.inputs()
+    start = time.perf_counter()
+    baseline = logit.backtest(FIRST, LAST, archive=False)
+    logit_seconds = time.perf_counter() - start
+
+    published = ws.table("demspaces_forecasts")
+    targets = ws.table("demspaces_targets")
+    rows = same_rows(boosted.forecasts, published, targets)
+    rows_logit = same_rows(baseline.forecasts, published, targets)
+
+    print("\n== Stabilis (LightGBM, honest walk-forward) vs the Barometer's published forecasts")
+    print(f"   identical rows: {len(rows):,} (outcome x gwcode x origin {FIRST}-{LAST}); "
+          f"targets: published dv-lists; CIs: {args.boot} country-cluster bootstrap draws")  # fmt: skip
+    table = comparison_table(rows, args.boot)
+    pooled = table[table["space"] == "pooled"]
+    print(fmt(pooled.drop(columns=["space"])))
+    print("\n-- per space (ROC-AUC, PR-AUC, Brier)")
+    per_space = table[(table["space"] != "pooled") &
+                      table["metric"].isin(["roc_auc", "pr_auc", "brier"])]  # fmt: skip
+    print(fmt(per_space))
+    wins = per_space[per_space["metric"] == "roc_auc"]
+    print(f"\n   spaces x directions where Stabilis' ROC-AUC is higher: "
+          f"{int((wins['better'] == 'stabilis').sum())} of {len(wins)}")  # fmt: skip
+
+    print("\n-- logistic baseline on the same rows (pooled)")
+    lrows = []
+    for direction in ("up", "down"):
+        part = rows_logit[rows_logit["direction"] == direction]
+        lrows.append({"direction": direction, **score(part["y"], part["p"])})
+    print(fmt(pd.DataFrame(lrows)))
+
+    print("\n-- all 15 outcomes, Stabilis' own realised targets (incl. the further targets)")
+    print(fmt(boosted.scores(by=("outcome",))))
+    print("\n-- calibration (pooled per direction, 10 bins)")
+    print(fmt(boosted.calibration()))
+
+    rf_origins = [int(x) for x in args.rf_origins.split(",")]
+    rf_keys = [k for k in args.rf_outcomes.split(",") if k]
+    rf_rows, rf_seconds = random_forest(service, rf_origins, rf_keys, args.rf_trees, args.jobs)
+    per_forest = float(np.mean(rf_seconds))
+    n_forests = (LAST - FIRST + 1) * len(space_keys)
+    rf_full = per_forest * n_forests
+    mine = annotate(boosted.forecasts).merge(rf_rows, on=["outcome", "origin", "gwcode"])
+    mine = mine.dropna(subset=["y"])
+
+    print("\n== Speed and memory (this machine, this run)")
+    speed = pd.DataFrame(
+        [
+            {"pipeline": "design (features + 15 targets)", "seconds": design_seconds,
+             "note": "read warehouse, code targets, build features"},
+            {"pipeline": "Stabilis LightGBM, 17 origins x 15 outcomes", "seconds": boosted_seconds,
+             "note": f"{args.jobs} threads, 5 bagged members + 1 calibration model per fit"},
+            {"pipeline": "Stabilis LightGBM, 17 origins x 12 space outcomes",
+             "seconds": spaces_seconds, "note": f"rerun identical to first run: {identical}"},
+            {"pipeline": "logistic baseline, 17 origins x 15 outcomes", "seconds": logit_seconds,
+             "note": "L2, median-imputed, standardised"},
+            {"pipeline": f"random forest, {len(rf_seconds)} forests measured",
+             "seconds": float(np.sum(rf_seconds)),
+             "note": f"{args.rf_trees} trees, mtry 20, min leaf 1, n_jobs {args.jobs}; "
+                     f"origins {rf_origins}, outcomes {rf_keys}"},
+            {"pipeline": "random forest, 17 origins x 12 outcomes (EXTRAPOLATED)",
+             "seconds": rf_full, "note": f"{per_forest:.1f} s/forest x {n_forests} forests"},
+        ]
+    )  # fmt: skip
+    print(speed.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+    print(
+        f"\n   speed-up vs the random forest (12 space outcomes): "
+        f"{rf_full / spaces_seconds:.1f}x (extrapolated RF / measured Stabilis)"
+    )
+    print(
+        f"   peak memory after the Stabilis backtest: {stabilis_peak:,.0f} MB "
+        f"(process max RSS, includes Python, pandas, the warehouse read)"
+    )
+    print(f"   peak memory at the end (with the forests): {peak_mb():,.0f} MB")
+    if len(mine):
+        print("\n-- random forest vs Stabilis on the measured subset (same rows)")
+        sub = []
+        for key, part in mine.groupby("outcome"):
+            sub.append({"outcome": key, "n": len(part),
+                        "rf_roc_auc": score(part["y"], part["p_rf"])["roc_auc"],
+                        "stabilis_roc_auc": score(part["y"], part["p"])["roc_auc"],
+                        "rf_brier": score(part["y"], part["p_rf"])["brier"],
+                        "stabilis_brier": score(part["y"], part["p"])["brier"]})  # fmt: skip
+        print(fmt(pd.DataFrame(sub)))
+
+
+if __name__ == "__main__":
+    main()

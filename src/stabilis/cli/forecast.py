@@ -1,0 +1,185 @@
+"""``stabilis forecast``: early-warning forecasts (run, backtest, explain, list, score, targets)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from stabilis.cli.data import JSON_OPT, _records, _show_frame
+
+app = typer.Typer(
+    help="Early warning: two-year forecasts of democratic opening/closing and instability.",
+    no_args_is_help=True,
+)
+
+OUT_OPT = typer.Option(
+    None, "--out", help="Write every forecast as CSV in the Barometer's layout (+ iso3, intervals)."
+)
+ARCHIVE_OPT = typer.Option(
+    True, "--archive/--no-archive", help="Store the forecasts in the archive (data_dir/forecasts)."
+)
+OUTCOME_OPT = typer.Option(
+    [], "--outcome", "-o", help="Only this outcome (repeatable), e.g. electoral_down, coup_attempt."
+)
+
+
+def _service(ctx: typer.Context, **config: Any) -> Any:
+    from stabilis.forecast.design import ForecastConfig
+    from stabilis.forecast.service import ForecastService
+
+    ws = ctx.obj.workspace()
+    if not config:
+        return ws.forecasts
+    return ForecastService(ws, ForecastConfig(**config))
+
+
+def _write(frame: Any, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(out, index=False, float_format="%.6g")
+    typer.echo(f"Wrote {len(frame):,} rows to {out}")
+
+
+@app.command()
+def run(
+    ctx: typer.Context,
+    as_of: int | None = typer.Option(
+        None, "--as-of", help="Use data dated up to this year only (default: the latest)."
+    ),
+    out: Path | None = OUT_OPT,
+    outcome: list[str] = OUTCOME_OPT,
+    archive: bool = ARCHIVE_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Forecast the two years after --as-of for every country, with intervals and factors."""
+    result = _service(ctx).run(as_of=as_of, outcomes=outcome or None, archive=archive)
+    tidy = result.tidy()
+    if out:
+        _write(tidy, out)
+    if as_json:
+        emit_json(_records(result.forecasts), **result.meta)
+        return
+    if not out:
+        _show_frame(tidy, title=f"Forecasts from {result.meta['as_of']}", limit=30)
+    if "archive_id" in result.meta:
+        typer.echo(f"Archived as {result.meta['archive_id']}.")
+
+
+@app.command()
+def backtest(
+    ctx: typer.Context,
+    first: int = typer.Option(2005, "--from", help="First origin year."),
+    last: int | None = typer.Option(None, "--to", help="Last origin year (default: latest)."),
+    model: str = typer.Option("lgbm", "--model", help="lgbm (default) or logit (baseline)."),
+    out: Path | None = OUT_OPT,
+    outcome: list[str] = OUTCOME_OPT,
+    archive: bool = ARCHIVE_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Honest walk-forward backtest: each origin learns only from targets observed by then."""
+    result = _service(ctx, model=model).backtest(
+        first, last, outcomes=outcome or None, archive=archive
+    )
+    if out:
+        _write(result.tidy(), out)
+    if as_json:
+        emit_json(
+            {
+                "scores": _records(result.scores()),
+                "scores_by_outcome": _records(result.scores(by=("outcome",))),
+                "calibration": _records(result.calibration()),
+            },
+            seconds=result.seconds,
+            **result.meta,
+        )
+        return
+    typer.echo(result.summary())
+    if "archive_id" in result.meta:
+        typer.echo(f"Archived as {result.meta['archive_id']}.")
+
+
+@app.command()
+def explain(
+    ctx: typer.Context,
+    country: str = typer.Argument(..., help="ISO3 code, e.g. UKR."),
+    space: str = typer.Option(
+        ...,
+        "--space",
+        help="electoral, associational, individual, informational, governing or economic.",
+    ),
+    as_of: int | None = typer.Option(None, "--as-of", help="Origin year (default: latest)."),
+    top: int = typer.Option(10, "--top", help="How many factors per direction."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """The factors behind a country's opening and closing forecasts in one space."""
+    frame = _service(ctx).explain(country, space, as_of=as_of, top=top)
+    if as_json:
+        emit_json(_records(frame))
+        return
+    for direction, part in frame.groupby("direction", sort=False):
+        row = part.iloc[0]
+        typer.echo(
+            f"{row['iso3']} {row['space']} {direction} within {row['as_of'] + 1}-"
+            f"{row['as_of'] + 2}: p = {row['p']:.3f}. Largest contributions (log-odds):"
+        )
+        _show_frame(part[["feature", "value", "contribution"]])
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    group: str | None = typer.Option(None, "--group", help="nato, partners, pfp, md, ..."),
+    top: int = typer.Option(20, "--top", help="How many countries."),
+    as_of: int | None = typer.Option(None, "--as-of", help="Origin year (default: latest)."),
+    outcome: str | None = typer.Option(
+        None,
+        "--outcome",
+        help="Rank by one outcome (default: the highest closing/instability risk).",
+    ),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Countries with the highest forecast risk of closing or instability."""
+    frame = _service(ctx).top(group=group, n=top, as_of=as_of, outcome=outcome)
+    if as_json:
+        emit_json(_records(frame), group=group, as_of=as_of)
+        return
+    _show_frame(frame, title=f"Highest risks{f' among {group}' if group else ''}")
+
+
+@app.command()
+def score(ctx: typer.Context, as_json: bool = JSON_OPT) -> None:
+    """Rescore every archived forecast against the targets in the warehouse now."""
+    frame = _service(ctx).score()
+    if as_json:
+        emit_json(_records(frame))
+        return
+    if frame.empty:
+        typer.echo("The archive is empty; issue forecasts with 'stabilis forecast run'.")
+        return
+    _show_frame(frame, title="Archived forecasts against realised targets")
+
+
+@app.command()
+def targets(
+    ctx: typer.Context,
+    tie_rule: str = typer.Option("float", "--tie-rule", help="float, above or at_or_above."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Check the coded ERT-lite targets against the Barometer's published lists."""
+    agreement = _service(ctx, tie_rule=tie_rule).target_agreement()
+    if as_json:
+        emit_json(
+            {"compared": agreement.compared, "agreeing": agreement.agreeing,
+             "agreement": agreement.agreement,
+             "disagreements": _records(agreement.disagreements)},
+            tie_rule=tie_rule,
+        )  # fmt: skip
+        return
+    typer.echo(agreement.summary())
+
+
+def emit_json(data: Any, **meta: Any) -> None:
+    from stabilis.cli.main import emit_json as emit
+
+    emit(data, **meta)

@@ -1,0 +1,250 @@
+"""The honest walk-forward backtest and the forecast frames it produces.
+
+For every origin t, each outcome's model learns only from rows whose target was fully observed
+by t (:meth:`TimeSplit.honest`) and forecasts the origin year's countries. One binned training
+matrix per origin and look-ahead is shared by all outcomes that use the same rows.
+
+The Barometer's bounds rule: an opening cannot exceed the room left, so ``p_up = 0`` when
+x_t > 1 − cp and ``p_down = 0`` when x_t < cp (with ``bounds_rule=True``, the default, as the
+Barometer publishes). In the data the rule is nearly always right; :func:`bounds_rule_violations`
+counts the realised events it rules out.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from stabilis.errors import QueryError
+from stabilis.forecast.design import ForecastConfig, ForecastDesign
+from stabilis.forecast.models import TrainingMatrix
+from stabilis.forecast.origins import TimeSplit
+from stabilis.forecast.scoring import calibration_curve, score_table
+from stabilis.forecast.targets import Outcome, resolve_outcomes
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Columns of the Barometer's published forecast files, then Stabilis' additions.
+BAROMETER_COLUMNS = ["outcome", "from_year", "for_years", "gwcode", "p_up", "p_same", "p_down"]
+EXTRA_COLUMNS = ["iso3", "p_up_lower", "p_up_upper", "p_down_lower", "p_down_upper"]
+
+
+def bounds_mask(design: ForecastDesign, outcome: Outcome, rows: np.ndarray) -> np.ndarray:
+    """Rows where the Barometer's bounds rule sets this outcome's probability to 0."""
+    if outcome.space is None:
+        return np.zeros(int(rows.sum()) if rows.dtype == bool else len(rows), dtype=bool)
+    cp = float(design.cutpoints[outcome.space.indicator])
+    x = design.features[f"space.{outcome.space.indicator}"].to_numpy()[rows]
+    return np.asarray(x > 1 - cp) if outcome.direction == "up" else np.asarray(x < cp)
+
+
+def bounds_rule_violations(design: ForecastDesign) -> pd.DataFrame:
+    """Per space outcome: rows the rule sets to 0, and how many of them had the event."""
+    import pandas as pd
+
+    out = []
+    for outcome in design.outcomes:
+        if outcome.space is None:
+            continue
+        y = design.target(outcome)
+        mask = bounds_mask(design, outcome, np.ones(len(y), dtype=bool))
+        known = mask & ~np.isnan(y)
+        out.append(
+            {"outcome": outcome.key, "ruled_out": int(known.sum()),
+             "events_among_them": int(np.nansum(y[known]))}
+        )  # fmt: skip
+    return pd.DataFrame(out)
+
+
+def forecast_origin(
+    design: ForecastDesign,
+    origin: int,
+    config: ForecastConfig,
+    selected: Sequence[Outcome],
+    *,
+    keep_models: bool = False,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Fit every selected outcome's model for one origin and forecast the origin year.
+
+    Returns the long forecasts (``outcome, origin, iso3, gwcode, p, lower, upper, realised``)
+    and, with ``keep_models``, the fitted models by outcome key.
+    """
+    import pandas as pd
+
+    years = design.years
+    test = years == origin
+    if not test.any():
+        raise QueryError(
+            f"There are no country-years for the origin {origin}; the space data end in "
+            f"{design.last_year}."
+        )
+    groups = design.rows["iso3"].to_numpy()
+    test_features = design.features[test]
+    frames, models = [], {}
+    for lookahead in sorted({o.lookahead for o in selected}):
+        split = TimeSplit.honest(
+            origin, horizon=2, lookahead=lookahead, train_first=config.train_first
+        )
+        train = split.train_mask(years)
+        matrix = TrainingMatrix(design.features[train].reset_index(drop=True))
+        for outcome in (o for o in selected if o.lookahead == lookahead):
+            estimator = config.estimator()
+            estimator.fit(
+                matrix, design.target(outcome)[train], years=years[train],
+                groups=groups[train], split=split,
+            )  # fmt: skip
+            p, lo, hi = estimator.predict_interval(test_features)
+            if config.bounds_rule:
+                ruled = bounds_mask(design, outcome, test)
+                p, lo, hi = (np.where(ruled, 0.0, v) for v in (p, lo, hi))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "outcome": outcome.key,
+                        "origin": origin,
+                        "iso3": design.rows["iso3"].to_numpy()[test],
+                        "gwcode": design.rows["gwcode"].to_numpy()[test],
+                        "p": p,
+                        "lower": lo,
+                        "upper": hi,
+                        "realised": design.target(outcome)[test],
+                        "train_last": split.train_last,
+                    }
+                )
+            )
+            if keep_models:
+                models[outcome.key] = estimator
+    return pd.concat(frames, ignore_index=True), models
+
+
+@dataclass
+class ForecastFrame:
+    """Long forecasts with the Barometer's layout and scores on demand."""
+
+    forecasts: pd.DataFrame
+    config: ForecastConfig
+    seconds: float = 0.0
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def tidy(self) -> pd.DataFrame:
+        """The Barometer's layout plus ``iso3`` and the interval columns.
+
+        Space outcomes use the V-Dem indicator name as ``outcome`` and
+        ``p_same = (1 − p_up)(1 − p_down)``. The three further targets are single events: their
+        probability is in ``p_up``, ``p_down`` is empty and ``p_same = 1 − p_up``.
+        """
+        return to_barometer_layout(self.forecasts)
+
+    def scores(self, by: Sequence[str] = ("direction",)) -> pd.DataFrame:
+        """Scores against the realised targets (rows whose target is known)."""
+        frame = annotate(self.forecasts).dropna(subset=["realised"])
+        return score_table(frame, "p", "realised", by)
+
+    def calibration(self, by: str | None = "direction", bins: int = 10) -> pd.DataFrame:
+        """Calibration curves as data: ``[by,] bin, mean_predicted, observed_rate, count``."""
+        import pandas as pd
+
+        frame = annotate(self.forecasts).dropna(subset=["realised"])
+        if by is None:
+            return calibration_curve(frame["realised"], frame["p"], bins)
+        parts = []
+        for key, part in frame.groupby(by):
+            curve = calibration_curve(part["realised"], part["p"], bins)
+            curve.insert(0, by, key)
+            parts.append(curve)
+        return pd.concat(parts, ignore_index=True)
+
+    def summary(self) -> str:
+        origins = sorted(self.forecasts["origin"].unique())
+        lines = [
+            f"{len(self.forecasts):,} forecasts, {self.forecasts['outcome'].nunique()} outcomes, "
+            f"origins {origins[0]}-{origins[-1]}, model {self.config.model}, "
+            f"{self.seconds:.1f} s."
+        ]
+        scores = self.scores()
+        for row in scores.to_dict(orient="records"):
+            lines.append(
+                f"  {row['direction']:<6} n={int(row['n']):>6}  events={int(row['events']):>5}  "
+                f"ROC-AUC {row['roc_auc']:.3f}  PR-AUC {row['pr_auc']:.3f}  "
+                f"Brier {row['brier']:.4f}  log-loss {row['log_loss']:.4f}  ECE {row['ece']:.4f}"
+            )
+        return "\n".join(lines)
+
+
+def annotate(forecasts: pd.DataFrame) -> pd.DataFrame:
+    """Add ``space, direction, barometer_outcome`` columns from the outcome keys."""
+    known = {o.key: o for o in resolve_outcomes(None)}
+    frame = forecasts.copy()
+    frame["direction"] = [known[k].direction or "event" for k in frame["outcome"]]
+    frame["space"] = [known[k].space.name if known[k].space else k for k in frame["outcome"]]  # type: ignore[union-attr]
+    frame["barometer_outcome"] = [known[k].barometer_outcome for k in frame["outcome"]]
+    return frame
+
+
+def to_barometer_layout(forecasts: pd.DataFrame) -> pd.DataFrame:
+    """Long forecasts → ``outcome, from_year, for_years, gwcode, p_up, p_same, p_down, iso3,
+    p_up_lower, p_up_upper, p_down_lower, p_down_upper``."""
+    import pandas as pd
+
+    frame = annotate(forecasts)
+    frame["direction"] = frame["direction"].replace({"event": "up"})
+    wide = frame.pivot_table(
+        index=["barometer_outcome", "origin", "gwcode", "iso3"], columns="direction",
+        values=["p", "lower", "upper"], aggfunc="first",
+    )  # fmt: skip
+    out = pd.DataFrame(index=wide.index)
+    for direction in ("up", "down"):
+        for source, name in (("p", f"p_{direction}"), ("lower", f"p_{direction}_lower"),
+                             ("upper", f"p_{direction}_upper")):  # fmt: skip
+            out[name] = wide.get((source, direction), np.nan)
+    out = out.reset_index().rename(columns={"barometer_outcome": "outcome", "origin": "from_year"})
+    out["for_years"] = [f"{t + 1} - {t + 2}" for t in out["from_year"]]
+    out["p_same"] = (1 - out["p_up"]) * (1 - out["p_down"].fillna(0.0))
+    out = out[BAROMETER_COLUMNS + EXTRA_COLUMNS]
+    return out.sort_values(["outcome", "from_year", "gwcode"], kind="stable").reset_index(drop=True)
+
+
+def _origin_forecasts(job: tuple[ForecastDesign, int, ForecastConfig, Sequence[Outcome]]) -> Any:
+    design, origin, config, selected = job
+    return forecast_origin(design, origin, config, selected)[0]
+
+
+def run_backtest(
+    design: ForecastDesign,
+    config: ForecastConfig,
+    first: int = 2005,
+    last: int | None = None,
+) -> ForecastFrame:
+    """Walk forward over origins ``first … last`` (default: the last origin with data)."""
+    import pandas as pd
+
+    final = design.last_year if last is None else last
+    if final > design.last_year:
+        raise QueryError(
+            f"The space data end in {design.last_year}; the last origin is {design.last_year}."
+        )
+    if first > final:
+        raise QueryError(f"The origins {first}-{final} are reversed; give --from <= --to.")
+    selected = resolve_outcomes(list(config.outcomes) or None)
+    origins = list(range(first, final + 1))
+    start = time.perf_counter()
+    if config.n_jobs > 1 and len(origins) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        # LightGBM releases the GIL while it trains, so threads run origins in parallel; each
+        # origin has its own datasets and models, and results are collected in origin order.
+        with ThreadPoolExecutor(config.n_jobs) as pool:
+            parts = list(pool.map(_origin_forecasts, [(design, t, config, selected)
+                                                      for t in origins]))  # fmt: skip
+    else:
+        parts = [forecast_origin(design, t, config, selected)[0] for t in origins]
+    seconds = time.perf_counter() - start
+    return ForecastFrame(
+        pd.concat(parts, ignore_index=True), config, seconds,
+        meta={"first_origin": first, "last_origin": final},
+    )  # fmt: skip

@@ -1,0 +1,249 @@
+"""Scores of probability forecasts: ROC-AUC, PR-AUC, Brier, log-loss, ECE, calibration curves.
+
+All metrics take optional row weights, so a cluster bootstrap (resample countries with
+replacement) is a reweighting of the same rows: :func:`bootstrap_differences` sorts once and
+recomputes every metric for each resample. ROC-AUC counts tied scores as one half; average
+precision (PR-AUC) follows scikit-learn's step definition (precision at each distinct
+threshold, weighted by the recall gained). ECE uses ten equal-width bins, weighted by count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from stabilis.errors import QueryError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+METRICS = ("roc_auc", "pr_auc", "brier", "log_loss", "ece")
+HIGHER_IS_BETTER = {"roc_auc": True, "pr_auc": True, "brier": False, "log_loss": False,
+                    "ece": False}  # fmt: skip
+_EPS = 1e-15
+
+
+def _prepare(y: Any, p: Any, w: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    y = np.asarray(y, dtype=float)
+    p = np.asarray(p, dtype=float)
+    w = np.ones_like(y) if w is None else np.asarray(w, dtype=float)
+    if y.shape != p.shape or y.shape != w.shape:
+        raise QueryError("Targets, probabilities and weights must have the same length.")
+    keep = ~(np.isnan(y) | np.isnan(p))
+    return y[keep], p[keep], w[keep]
+
+
+def _ranked(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Descending order and the start of each block of tied scores in that order."""
+    order = np.argsort(-p, kind="stable")
+    sorted_p = p[order]
+    starts = np.flatnonzero(np.concatenate([[True], sorted_p[1:] != sorted_p[:-1]]))
+    return order, starts
+
+
+def _auc_sorted(y: np.ndarray, w: np.ndarray, starts: np.ndarray) -> float:
+    pos = np.add.reduceat(w * y, starts)
+    neg = np.add.reduceat(w * (1 - y), starts)
+    total_pos, total_neg = pos.sum(), neg.sum()
+    if total_pos <= 0 or total_neg <= 0:
+        return float("nan")
+    neg_above = np.cumsum(neg) - neg  # negatives with a strictly higher score
+    # a positive beats every negative below it: total_neg - neg_above - neg (ties count 1/2)
+    wins = pos * (total_neg - neg_above - neg) + 0.5 * pos * neg
+    return float(wins.sum() / (total_pos * total_neg))
+
+
+def _ap_sorted(y: np.ndarray, w: np.ndarray, starts: np.ndarray) -> float:
+    pos = np.add.reduceat(w * y, starts)
+    every = np.add.reduceat(w, starts)
+    total_pos = pos.sum()
+    if total_pos <= 0:
+        return float("nan")
+    tp = np.cumsum(pos)
+    predicted = np.cumsum(every)
+    precision = np.divide(tp, predicted, out=np.zeros_like(tp), where=predicted > 0)
+    return float(np.sum(precision * pos) / total_pos)
+
+
+def roc_auc(y: Any, p: Any, w: Any = None) -> float:
+    """Area under the ROC curve (ties count one half)."""
+    y, p, w = _prepare(y, p, w)
+    order, starts = _ranked(p)
+    return _auc_sorted(y[order], w[order], starts)
+
+
+def pr_auc(y: Any, p: Any, w: Any = None) -> float:
+    """Average precision (scikit-learn's definition)."""
+    y, p, w = _prepare(y, p, w)
+    order, starts = _ranked(p)
+    return _ap_sorted(y[order], w[order], starts)
+
+
+def brier(y: Any, p: Any, w: Any = None) -> float:
+    y, p, w = _prepare(y, p, w)
+    return float(np.sum(w * (p - y) ** 2) / np.sum(w))
+
+
+def log_loss(y: Any, p: Any, w: Any = None) -> float:
+    y, p, w = _prepare(y, p, w)
+    q = np.clip(p, _EPS, 1 - _EPS)
+    return float(-np.sum(w * (y * np.log(q) + (1 - y) * np.log(1 - q))) / np.sum(w))
+
+
+def calibration_curve(y: Any, p: Any, bins: int = 10, w: Any = None) -> pd.DataFrame:
+    """Equal-width bins: ``bin, lower, upper, mean_predicted, observed_rate, count``."""
+    import pandas as pd
+
+    y, p, w = _prepare(y, p, w)
+    index = np.minimum((p * bins).astype(int), bins - 1)
+    rows = []
+    for b in range(bins):
+        m = index == b
+        weight = float(w[m].sum())
+        rows.append(
+            {
+                "bin": b,
+                "lower": b / bins,
+                "upper": (b + 1) / bins,
+                "mean_predicted": float(np.sum(w[m] * p[m]) / weight) if weight else np.nan,
+                "observed_rate": float(np.sum(w[m] * y[m]) / weight) if weight else np.nan,
+                "count": weight,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def ece(y: Any, p: Any, bins: int = 10, w: Any = None) -> float:
+    """Expected calibration error: count-weighted |observed − predicted| over the bins."""
+    y, p, w = _prepare(y, p, w)
+    index = np.minimum((p * bins).astype(int), bins - 1)
+    count = np.bincount(index, weights=w, minlength=bins)
+    gap = np.bincount(index, weights=w * (y - p), minlength=bins)
+    total = count.sum()
+    return float(np.abs(gap).sum() / total) if total else float("nan")
+
+
+def score(y: Any, p: Any, w: Any = None) -> dict[str, float]:
+    """Every metric of one set of forecasts, plus ``n`` and the event rate."""
+    y2, p2, w2 = _prepare(y, p, w)
+    return {
+        "n": float(w2.sum()),
+        "events": float(np.sum(w2 * y2)),
+        "roc_auc": roc_auc(y2, p2, w2),
+        "pr_auc": pr_auc(y2, p2, w2),
+        "brier": brier(y2, p2, w2),
+        "log_loss": log_loss(y2, p2, w2),
+        "ece": ece(y2, p2, w=w2),
+    }
+
+
+def score_table(
+    frame: pd.DataFrame, prob: str, target: str, by: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Scores of ``frame[prob]`` against ``frame[target]``, pooled and per group of ``by``."""
+    import pandas as pd
+
+    rows = []
+    groups = frame.groupby(list(by), sort=True) if by else [((), frame)]
+    for key, part in groups:
+        label = dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True))
+        rows.append({**label, **score(part[target], part[prob])})
+    return pd.DataFrame(rows)
+
+
+def calibration_chart_spec(curve: pd.DataFrame, title: str = "Calibration") -> dict[str, Any]:
+    """A Vega-Lite spec of a calibration curve (points sized by count, diagonal reference)."""
+    values = curve.dropna(subset=["mean_predicted"]).to_dict(orient="records")
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": title,
+        "data": {"values": values},
+        "layer": [
+            {
+                "mark": {"type": "line", "strokeDash": [4, 4], "color": "grey"},
+                "data": {"values": [{"x": 0, "y": 0}, {"x": 1, "y": 1}]},
+                "encoding": {"x": {"field": "x", "type": "quantitative"},
+                             "y": {"field": "y", "type": "quantitative"}},
+            },
+            {
+                "mark": {"type": "line", "point": True},
+                "encoding": {
+                    "x": {"field": "mean_predicted", "type": "quantitative",
+                          "title": "mean forecast probability"},
+                    "y": {"field": "observed_rate", "type": "quantitative",
+                          "title": "observed event rate"},
+                    "size": {"field": "count", "type": "quantitative"},
+                },
+            },
+        ],
+    }  # fmt: skip
+
+
+def bootstrap_differences(
+    y: Any,
+    p_a: Any,
+    p_b: Any,
+    groups: Any,
+    *,
+    n_boot: int = 500,
+    seed: int = 1,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Metric differences a − b with a cluster-bootstrap interval (resampling ``groups``).
+
+    Returns ``metric, a, b, difference, lower, upper, better`` where ``better`` names the
+    forecast that is better on the point estimate and ``lower``/``upper`` bound a − b.
+    """
+    import pandas as pd
+
+    y = np.asarray(y, dtype=float)
+    p_a = np.asarray(p_a, dtype=float)
+    p_b = np.asarray(p_b, dtype=float)
+    groups = np.asarray(groups)
+    keep = ~(np.isnan(y) | np.isnan(p_a) | np.isnan(p_b))
+    y, p_a, p_b, groups = y[keep], p_a[keep], p_b[keep], groups[keep]
+    labels, index = np.unique(groups, return_inverse=True)
+    rng = np.random.default_rng(seed)
+    order_a, starts_a = _ranked(p_a)
+    order_b, starts_b = _ranked(p_b)
+
+    def metrics(w: np.ndarray) -> np.ndarray:
+        out = []
+        for p, order, starts in ((p_a, order_a, starts_a), (p_b, order_b, starts_b)):
+            out.append(
+                [
+                    _auc_sorted(y[order], w[order], starts),
+                    _ap_sorted(y[order], w[order], starts),
+                    brier(y, p, w),
+                    log_loss(y, p, w),
+                    ece(y, p, w=w),
+                ]
+            )
+        return np.asarray(out)
+
+    point = metrics(np.ones(len(y)))
+    draws = np.empty((n_boot, len(METRICS)))
+    for i in range(n_boot):
+        counts = rng.multinomial(len(labels), np.full(len(labels), 1 / len(labels)))
+        m = metrics(counts[index].astype(float))
+        draws[i] = m[0] - m[1]
+    alpha = (1 - level) / 2
+    lower, upper = np.nanquantile(draws, [alpha, 1 - alpha], axis=0)
+    rows = []
+    for j, name in enumerate(METRICS):
+        diff = point[0, j] - point[1, j]
+        a_better = diff > 0 if HIGHER_IS_BETTER[name] else diff < 0
+        rows.append(
+            {
+                "metric": name,
+                "a": point[0, j],
+                "b": point[1, j],
+                "difference": diff,
+                "lower": lower[j],
+                "upper": upper[j],
+                "better": "a" if a_better else ("b" if diff != 0 else "tie"),
+            }
+        )
+    return pd.DataFrame(rows)

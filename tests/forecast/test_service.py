@@ -1,0 +1,164 @@
+"""The service and the CLI on a warehouse built from the mirror: determinism, the Barometer's
+CSV layout, the archive with provenance, explanations, ranking and rescoring."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from stabilis.cli.forecast import app as forecast_app
+from stabilis.cli.main import State
+from stabilis.errors import NotFoundError, QueryError
+from stabilis.forecast.archive import code_hash
+from stabilis.forecast.backtest import BAROMETER_COLUMNS, EXTRA_COLUMNS
+from stabilis.forecast.design import ForecastConfig
+from stabilis.forecast.service import ForecastService
+
+pytestmark = pytest.mark.integration
+
+SMALL = ForecastConfig(n_estimators=20, n_members=2, n_jobs=2)
+
+
+@pytest.fixture(scope="module")
+def service(built, tmp_path_factory):
+    return ForecastService(built, SMALL, archive_dir=tmp_path_factory.mktemp("archive"))
+
+
+def test_backtest_reruns_to_identical_numbers(service):
+    keys = ["electoral_down", "coup_attempt"]
+    a = service.backtest(2010, 2012, outcomes=keys, archive=False)
+    b = ForecastService(service.ws, SMALL, archive_dir=service.archive.root).backtest(
+        2010, 2012, outcomes=keys, archive=False
+    )
+    pd.testing.assert_frame_equal(a.forecasts, b.forecasts)
+    assert set(a.forecasts["outcome"]) == set(keys)
+    # each origin trained only on rows whose targets were observed by then
+    space = a.forecasts[a.forecasts["outcome"] == "electoral_down"]
+    assert (space["train_last"] == space["origin"] - 3).all()
+    coups = a.forecasts[a.forecasts["outcome"] == "coup_attempt"]
+    assert (coups["train_last"] == coups["origin"] - 2).all()
+
+
+def test_backtest_writes_the_barometers_layout_with_intervals(service):
+    result = service.backtest(2015, 2015, outcomes=["economic_up", "economic_down",
+                                                    "conflict_onset"], archive=False)  # fmt: skip
+    tidy = result.tidy()
+    assert list(tidy.columns) == BAROMETER_COLUMNS + EXTRA_COLUMNS
+    econ = tidy[tidy["outcome"] == "v2x_pubcorr"]
+    assert (econ["for_years"] == "2016 - 2017").all()
+    np.testing.assert_allclose(econ["p_same"], (1 - econ["p_up"]) * (1 - econ["p_down"]))
+    assert (
+        (econ["p_up_lower"] <= econ["p_up"] + 1e-12) & (econ["p_up"] <= econ["p_up_upper"] + 1e-12)
+    ).all()
+    conflict = tidy[tidy["outcome"] == "conflict_onset"]
+    assert conflict["p_down"].isna().all() and len(conflict) == len(econ)
+    # the bounds rule: no opening forecast where the space is within cp of its maximum
+    design = service.design()
+    x = design.features.loc[design.years == 2015, "space.v2x_pubcorr"].to_numpy()
+    near_top = x > 1 - design.cutpoints["v2x_pubcorr"]
+    assert near_top.any()
+    assert (
+        econ.set_index("gwcode").loc[design.rows["gwcode"][design.years == 2015][near_top], "p_up"]
+        == 0
+    ).all()
+    assert {"n", "roc_auc", "ece"} <= set(result.scores().columns)
+    assert {"mean_predicted", "observed_rate", "count"} <= set(result.calibration().columns)
+
+
+def test_a_live_forecast_sees_no_data_after_its_year(service):
+    design = service.design(as_of=2012)
+    assert design.years.max() == 2012
+    full = service.design()
+    # targets the as-of model trains on (rows up to 2009) are the same as with all the data
+    keep = design.years <= 2009
+    full_rows = full.rows[full.years <= 2009].reset_index(drop=True)
+    pd.testing.assert_frame_equal(design.rows[keep].reset_index(drop=True), full_rows)
+    for outcome in design.outcomes:
+        np.testing.assert_array_equal(
+            design.target(outcome)[keep], full.target(outcome)[full.years <= 2009]
+        )
+    with pytest.raises(QueryError, match="end in"):
+        service.run(as_of=2100)
+
+
+def test_run_archives_forecasts_with_provenance_and_score_rescores_them(service):
+    result = service.run(as_of=2015, outcomes=["electoral_down", "coup_attempt"])
+    entry_id = result.meta["archive_id"]
+    entry = next(e for e in service.archive.entries() if e.id == entry_id)
+    manifest = entry.manifest()
+    assert manifest["code_hash"] == code_hash() and manifest["as_of"] == 2015
+    assert manifest["config"]["seed"] == SMALL.seed
+    assert {s["source"] for s in manifest["snapshots"]} >= {"demspaces", "vdem"}
+    assert all(len(s["sha256"]) == 64 for s in manifest["snapshots"])
+    assert result.forecasts["factors"].str.count(";").eq(2).all()
+    scores = service.score()
+    mine = scores[scores["archive_id"] == entry_id]
+    # 2015's two-year windows (2016-2017) are realised in the warehouse now
+    assert set(mine["direction"]) == {"down", "event"} and (mine["n"] > 100).all()
+
+
+def test_explain_gives_each_directions_largest_contributions(service):
+    frame = service.explain("UKR", "electoral", as_of=2014, top=5)
+    assert list(frame["direction"].unique()) == ["opening", "closing"]
+    assert len(frame) == 10 and frame["contribution"].abs().gt(0).all()
+    with pytest.raises(NotFoundError):
+        service.explain("ATA", "electoral")
+
+
+def test_top_ranks_a_groups_members_by_risk(service):
+    result = service.run(as_of=2018, archive=False)
+    top = service.top(group="partners", n=5, forecast=result)
+    members = set(service.ws.group_members("partners", 2018))
+    assert len(top) == 5 and set(top["iso3"]) <= members
+    assert top["p"].is_monotonic_decreasing
+
+
+@pytest.fixture(scope="module")
+def cli(built):
+    app = typer.Typer()
+
+    @app.callback()
+    def main(ctx: typer.Context) -> None:
+        ctx.obj = State(built.settings.data_dir, None, None)
+
+    app.add_typer(forecast_app, name="forecast")
+    runner = CliRunner()
+    return lambda *args: runner.invoke(app, ["forecast", *args], catch_exceptions=False)
+
+
+def test_cli_run_writes_the_csv_and_explain_list_score_answer(cli, tmp_path):
+    out = tmp_path / "f.csv"
+    done = cli("run", "--as-of", "2016", "--out", str(out), "-o", "electoral_up",
+               "-o", "electoral_down")  # fmt: skip
+    assert done.exit_code == 0, done.output
+    frame = pd.read_csv(out)
+    assert list(frame.columns) == BAROMETER_COLUMNS + EXTRA_COLUMNS
+    assert set(frame["outcome"]) == {"v2x_veracc_osp"} and (frame["from_year"] == 2016).all()
+
+    explained = cli("explain", "UKR", "--space", "electoral", "--as-of", "2016", "--json")
+    assert explained.exit_code == 0
+    assert {r["direction"] for r in json.loads(explained.output)["data"]} == {"opening", "closing"}
+
+    listed = cli("list", "--group", "partners", "--top", "3", "--as-of", "2016",
+                 "--outcome", "coup_attempt", "--json")  # fmt: skip
+    assert listed.exit_code == 0 and len(json.loads(listed.output)["data"]) == 3
+
+    scored = cli("score", "--json")
+    assert scored.exit_code == 0 and json.loads(scored.output)["data"]
+
+    checked = cli("targets")
+    assert checked.exit_code == 0 and "99.99" in checked.output
+
+
+def test_cli_backtest_reports_scores_and_writes_the_csv(cli, tmp_path):
+    out = tmp_path / "bt.csv"
+    done = cli("backtest", "--from", "2012", "--to", "2013", "-o", "governing_down",
+               "--no-archive", "--out", str(out))  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "ROC-AUC" in done.output
+    assert sorted(pd.read_csv(out)["from_year"].unique()) == [2012, 2013]
