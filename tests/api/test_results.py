@@ -98,14 +98,25 @@ def with_results(built):
         yield test_client
 
 
-def test_without_services_the_api_says_results_are_not_available_yet(client):
-    for path in ("/api/v1/forecasts", "/api/v1/forecasts/scores", "/api/v1/impact/cases"):
-        body = client.get(path).json()
-        assert body["data"] == []
-        assert body["meta"]["available"] is False
-        assert "not available yet" in body["meta"]["message"]
-    case = client.get("/api/v1/impact/cases/kosovo-1999").json()
+class WithoutServices(WithServices):
+    """The built workspace as an installation without forecast and impact services sees it."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("forecasts", "impact"):
+            raise AttributeError(name)
+        return getattr(self._ws, name)
+
+
+def test_without_services_the_api_says_results_are_not_available_yet(built):
+    with TestClient(create_app(WithoutServices(built))) as client:
+        for path in ("/api/v1/forecasts", "/api/v1/forecasts/scores", "/api/v1/impact/cases"):
+            body = client.get(path).json()
+            assert body["data"] == []
+            assert body["meta"]["available"] is False
+            assert "not available yet" in body["meta"]["message"]
+        case = client.get("/api/v1/impact/cases/kosovo-1999").json()
     assert case["meta"]["available"] is False
+
 
 
 def test_forecasts_come_from_the_latest_archived_run_filtered_by_country(with_results):
@@ -170,3 +181,14 @@ def test_a_service_with_an_empty_archive_says_to_run_a_forecast(built):
     with TestClient(create_app(WithServices(built, forecasts=Empty()))) as empty:
         body = empty.get("/api/v1/forecasts").json()
     assert "stabilis forecast run" in body["meta"]["message"]
+
+
+def test_real_impact_case_paths_carry_the_placebo_band(client):
+    body = client.get("/api/v1/impact/cases/georgia-ipap-2004").json()
+    assert body["meta"]["available"] is True, body["meta"]["message"]
+    estimated = [p for p in body["meta"]["paths"] if p["verdict"] == "estimate"]
+    assert estimated, "no outcome of the Georgia case has an estimate"
+    points = estimated[0]["points"]
+    banded = [p for p in points if p.get("placebo_low") is not None]
+    assert len(banded) == len(points)
+    assert all(p["placebo_low"] <= p["placebo_high"] for p in banded)

@@ -185,6 +185,32 @@ def impact_cases(ws: Any) -> Availability:
     return Availability(True, f"{len(frame)} case studies.", records(frame))
 
 
+def _with_placebo_band(frame: Any, part: Any, level: float = 0.9) -> Any:
+    """Add ``placebo_low``/``placebo_high``: the synthetic path plus the donors' placebo gaps.
+
+    Each year's band is the central ``level`` share of the gaps that placebo-in-space fits for
+    every donor (treated left out), drawn around the synthetic control: a treated path outside it
+    is unusual among countries that were not treated. Absent when no placebo run exists.
+    """
+    import pandas as pd
+
+    check = (getattr(part, "checks", None) or {}).get("placebo_in_space")
+    gaps = getattr(check, "details", {}).get("placebo_gaps") if check is not None else None
+    treated = str(getattr(getattr(part, "data", None), "treated", ""))
+    if not isinstance(gaps, pd.DataFrame) or gaps.empty:
+        return frame
+    donors = gaps[gaps["unit"] != treated]
+    if donors.empty:
+        return frame
+    tail = (1 - level) / 2
+    by_year = donors.groupby("year")["gap"]
+    band = pd.DataFrame({"low": by_year.quantile(tail), "high": by_year.quantile(1 - tail)})
+    out = frame.merge(band, left_on="year", right_index=True, how="left")
+    out["placebo_low"] = out["synthetic"] + out.pop("low")
+    out["placebo_high"] = out["synthetic"] + out.pop("high")
+    return out
+
+
 def _paths(result: Any) -> list[dict[str, Any]]:
     """Treated and synthetic paths per outcome, from each sub-result's ``tidy()``."""
     paths = []
@@ -196,6 +222,7 @@ def _paths(result: Any) -> list[dict[str, Any]]:
         frame = tidy()
         if not {"year", "treated", "synthetic"} <= set(frame.columns):
             continue
+        frame = _with_placebo_band(frame, part)
         paths.append(
             {
                 "outcome": str(getattr(data, "outcome", "")),

@@ -28,8 +28,11 @@
     fig.append("h3").text(path.treated + ": " + path.outcome + " (" + path.verdict + ")");
     var W = 640, H = 240, m = { l: 44, r: 10, t: 14, b: 26 };
     var x = d3.scaleLinear().domain(d3.extent(pts, function (p) { return p.year; })).range([m.l, W - m.r]);
+    var banded = pts.filter(function (p) { return S.isNumber(p.placebo_low) && S.isNumber(p.placebo_high); });
     var values = pts.map(function (p) { return p.treated; })
-      .concat(pts.map(function (p) { return p.synthetic; }).filter(S.isNumber));
+      .concat(pts.map(function (p) { return p.synthetic; }).filter(S.isNumber))
+      .concat(banded.map(function (p) { return p.placebo_low; }))
+      .concat(banded.map(function (p) { return p.placebo_high; }));
     var y = d3.scaleLinear().domain(d3.extent(values)).nice().range([H - m.b, m.t]);
     var post = pts.filter(function (p) { return p.year >= path.treatment_year; });
     var last = post.length ? post[post.length - 1] : pts[pts.length - 1];
@@ -46,9 +49,15 @@
       return d3.line().defined(function (p) { return S.isNumber(p[key]); })
         .x(function (p) { return x(p.year); }).y(function (p) { return y(p[key]); });
     };
+    if (banded.length) {
+      svg.append("path").datum(banded).attr("class", "band placebo-band")
+        .attr("d", d3.area().x(function (p) { return x(p.year); })
+          .y0(function (p) { return y(p.placebo_low); }).y1(function (p) { return y(p.placebo_high); }));
+    }
     svg.append("path").datum(pts).attr("class", "line").attr("d", line("treated"));
     svg.append("path").datum(pts).attr("class", "line synthetic").attr("d", line("synthetic"));
     fig.append("figcaption").text(text + " Solid: treated; dashed: synthetic control; " +
+      (banded.length ? "shaded: the synthetic control plus the middle 90% of the placebo gaps of every donor; " : "") +
       (path.higher_is_better === false ? "higher is worse." : path.higher_is_better ? "higher is better." : "no better or worse direction."));
   }
 
