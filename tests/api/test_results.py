@@ -118,7 +118,6 @@ def test_without_services_the_api_says_results_are_not_available_yet(built):
     assert case["meta"]["available"] is False
 
 
-
 def test_forecasts_come_from_the_latest_archived_run_filtered_by_country(with_results):
     body = with_results.get("/api/v1/forecasts").json()
     assert body["meta"]["available"] is True and body["meta"]["archive_id"] == "1-old"
