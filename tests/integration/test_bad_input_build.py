@@ -87,3 +87,17 @@ def test_removed_source_is_dropped_from_the_warehouse(tmp_path, small_mirror):
     assert report.changed
     assert ws.indicators(source="polity5").empty
     assert ws.quality(source="polity5").empty
+
+
+def test_warehouse_of_another_schema_version_is_rebuilt_from_scratch(tmp_path, small_mirror):
+    import duckdb
+
+    ws = Workspace(Settings(data_dir=tmp_path / "data", mirror=str(small_mirror)))
+    ws.pull(["reference", "polity5"])
+    ws.build()
+    con = duckdb.connect(str(ws.warehouse.path))
+    con.execute("UPDATE meta SET value = 'old' WHERE key = 'schema_version'")
+    con.close()
+    report = ws.build()
+    assert report.changed
+    assert {s.status for s in report.steps} == {"built"}

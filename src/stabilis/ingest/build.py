@@ -31,7 +31,7 @@ from stabilis.ingest.snapshots import Snapshot, current_snapshots
 from stabilis.sources import SOURCE_MODULES, get_source
 from stabilis.sources import base as base_module
 from stabilis.sources import reading as reading_module
-from stabilis.store import Warehouse
+from stabilis.store import SCHEMA_VERSION, Warehouse
 from stabilis.store.warehouse import WarehouseWriter
 
 Progress = Callable[[str, int, int], None]
@@ -102,9 +102,12 @@ def _build_locked(
     if warehouse.exists() and not full:
         try:
             with warehouse.reader() as reader:
-                previous = reader.step_checksums()
+                if reader.meta().get("schema_version") == SCHEMA_VERSION:
+                    previous = reader.step_checksums()
+                else:  # built by another schema version: rebuild everything from scratch
+                    full = True
         except WarehouseError:
-            previous = {}
+            full = True
     todo = [step for step, checksum in checksums.items() if previous.get(step) != checksum]
     stale = [step for step in previous if step not in checksums]
     results: list[StepResult] = []
