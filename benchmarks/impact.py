@@ -19,11 +19,15 @@ import time
 import warnings
 from pathlib import Path
 
-import pandas as pd
-
 from stabilis.impact.checks import placebo_gaps
+from stabilis.impact.replication import (
+    BASQUE_DONORS,
+    BASQUE_SCHOOLING,
+    BASQUE_SECTORS,
+    basque_data,
+)
 from stabilis.impact.simulate import factor_panel
-from stabilis.impact.synth import Predictor, SyntheticControl, prepare
+from stabilis.impact.synth import SyntheticControl, prepare
 
 REPEATS = 1
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,41 +43,7 @@ def _best(fn) -> float:
 
 
 def basque(csv: Path) -> tuple[float, float, int]:
-    frame = pd.read_csv(csv)
-    frame["unit"] = frame["regionno"].astype(str)
-    school = [
-        "school.illit",
-        "school.prim",
-        "school.med",
-        "school.high",
-        "school.post.high",
-        "invest",
-    ]
-    sectors = [
-        "sec.agriculture",
-        "sec.energy",
-        "sec.industry",
-        "sec.construction",
-        "sec.services.venta",
-        "sec.services.nonventa",
-    ]
-    preds = [Predictor(v, tuple(range(1964, 1970))) for v in school]
-    preds += [Predictor("gdpcap", tuple(range(1960, 1970)))]
-    preds += [Predictor(v, tuple(range(1961, 1970, 2))) for v in sectors] + [
-        Predictor("popdens", (1969,))
-    ]
-    donors = [str(d) for d in [*range(2, 17), 18]]
-    data = prepare(
-        frame,
-        outcome="gdpcap",
-        treated="17",
-        treatment_year=1970,
-        donors=donors,
-        predictors=preds,
-        optimise_years=range(1960, 1970),
-        unit="unit",
-        time="year",
-    )
+    frame, data = basque_data(csv)
     ours = _best(lambda: placebo_gaps(data, SyntheticControl(random_starts=0)))
 
     from pysyncon import Dataprep, Synth
@@ -82,19 +52,19 @@ def basque(csv: Path) -> tuple[float, float, int]:
     names = frame.drop_duplicates("regionno").set_index("regionno")["regionname"]
     dataprep = Dataprep(
         foo=frame,
-        predictors=school,
+        predictors=[*BASQUE_SCHOOLING, "invest"],
         predictors_op="mean",
         time_predictors_prior=range(1964, 1970),
         special_predictors=[
             ("gdpcap", range(1960, 1970), "mean"),
-            *[(v, range(1961, 1970, 2), "mean") for v in sectors],
+            *[(v, range(1961, 1970, 2), "mean") for v in BASQUE_SECTORS],
             ("popdens", [1969], "mean"),
         ],
         dependent="gdpcap",
         unit_variable="regionname",
         time_variable="year",
         treatment_identifier=names[17],
-        controls_identifier=[names[int(d)] for d in donors],
+        controls_identifier=[names[int(d)] for d in BASQUE_DONORS],
         time_optimize_ssr=range(1960, 1970),
     )
 
@@ -106,7 +76,7 @@ def basque(csv: Path) -> tuple[float, float, int]:
             verbose=False,
         )
 
-    return ours, _best(theirs), len(donors)
+    return ours, _best(theirs), len(BASQUE_DONORS)
 
 
 def country_case() -> tuple[float, float, int]:

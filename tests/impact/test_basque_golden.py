@@ -6,53 +6,21 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
-from stabilis.impact.synth import Predictor, SyntheticControl, prepare
+from stabilis.impact.replication import basque_data
+from stabilis.impact.synth import SyntheticControl
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "basque.json").read_text())
 
 
-def _span(first: int, last: int, step: int = 1) -> tuple[int, ...]:
-    return tuple(range(first, last + 1, step))
-
-
 @pytest.fixture(scope="module")
 def basque(mirror: Path):
-    frame = pd.read_csv(mirror / "replication" / "basque" / "basque.csv")
-    frame["unit"] = frame["regionno"].astype(str)
-    schooling = [
-        "school.illit",
-        "school.prim",
-        "school.med",
-        "school.high",
-        "school.post.high",
-        "invest",
-    ]
-    sectors = [
-        "sec.agriculture",
-        "sec.energy",
-        "sec.industry",
-        "sec.construction",
-        "sec.services.venta",
-        "sec.services.nonventa",
-    ]
-    predictors = [Predictor(v, _span(1964, 1969)) for v in schooling]
-    predictors += [Predictor("gdpcap", _span(1960, 1969))]
-    predictors += [Predictor(v, _span(1961, 1969, 2)) for v in sectors]
-    predictors += [Predictor("popdens", (1969,))]
-    data = prepare(
-        frame,
-        outcome="gdpcap",
-        treated=str(GOLDEN["treated"]),
-        treatment_year=GOLDEN["treatment_year"],
-        donors=[str(d) for d in GOLDEN["donors"]],
-        predictors=predictors,
-        optimise_years=_span(1960, 1969),
-        unit="unit",
-        time="year",
-    )
+    frame, data = basque_data(mirror / "replication" / "basque" / "basque.csv")
+    # The golden file names the study's design; the library's specification must agree with it.
+    assert data.treated == str(GOLDEN["treated"])
+    assert list(data.donors) == [str(d) for d in GOLDEN["donors"]]
+    assert data.treatment_year == GOLDEN["treatment_year"]
     return frame, data
 
 
