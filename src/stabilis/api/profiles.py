@@ -77,10 +77,13 @@ def _timeline(ws: Workspace, iso3: str) -> list[dict[str, Any]]:
 
 
 def _series(meta: pd.DataFrame, series: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each indicator's metadata with its points (one JSON conversion for all of them)."""
+    points: dict[str, list[dict[str, Any]]] = {}
+    for row in records(series[["indicator", "year", "value", "lower", "upper"]]):
+        points.setdefault(row.pop("indicator"), []).append(row)
     out = []
     for info in records(meta):
-        points = series[series["indicator"] == info["indicator"]]
-        info["points"] = records(points[["year", "value", "lower", "upper"]])
+        info["points"] = points.get(info["indicator"], [])
         out.append(info)
     return out
 
