@@ -47,3 +47,22 @@ def test_the_profile_endpoint_is_served_from_the_cache_the_second_time(client):
     hits = cache.hits
     client.get("/api/v1/countries/EST/profile")
     assert cache.hits == hits + 1
+
+
+def test_the_warmer_fills_the_cache_with_every_countrys_profile(built):
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from stabilis.api import create_app
+
+    app = create_app(built, warm=True)
+    with TestClient(app) as client:
+        cache = app.state.cache
+        deadline = time.monotonic() + 120
+        while len(cache._entries) < 150 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(cache._entries) >= 150
+        hits = cache.hits
+        assert client.get("/api/v1/countries/GEO/profile").status_code == 200
+        assert cache.hits == hits + 1

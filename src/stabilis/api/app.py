@@ -8,7 +8,10 @@ pulls, builds or writes to the warehouse.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import contextlib
+import threading
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
@@ -35,15 +38,24 @@ next page.
 """
 
 
-def create_app(ws: Workspace, *, cache_size: int = 512, assets_dir: Path | None = None) -> FastAPI:
+def create_app(
+    ws: Workspace,
+    *,
+    cache_size: int = 512,
+    assets_dir: Path | None = None,
+    warm: bool = False,
+) -> FastAPI:
     """The web application over ``ws``: JSON API plus dashboard.
 
     ``cache_size`` is the number of encoded responses kept per warehouse build (0 turns the cache
     off); ``assets_dir`` is where the npm front-end packages were installed (default: the
-    dashboard package's ``node_modules``).
+    dashboard package's ``node_modules``); ``warm`` keeps every country's default profile in the
+    cache from a background thread (``stabilis serve`` turns it on; see ``profiles.warm_profiles``).
     """
     from stabilis.dashboard import mount
 
+    cache = ReadCache(ws.warehouse.path, maxsize=cache_size)
+    lifespan = _warming(ws, cache) if warm and cache_size > 0 else None
     app = FastAPI(
         title="Stabilis API",
         version=__version__,
@@ -51,8 +63,8 @@ def create_app(ws: Workspace, *, cache_size: int = 512, assets_dir: Path | None 
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,  # Swagger UI and ReDoc load their scripts from a CDN: not here.
         redoc_url=None,
+        lifespan=lifespan,
     )
-    cache = ReadCache(ws.warehouse.path, maxsize=cache_size)
     app.state.workspace = ws
     app.state.cache = cache
     for router in (
@@ -69,3 +81,22 @@ def create_app(ws: Workspace, *, cache_size: int = 512, assets_dir: Path | None 
     install_error_handlers(app, html_error)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     return app
+
+
+def _warming(ws: Workspace, cache: ReadCache) -> Any:
+    """A lifespan that runs the profile warmer in a daemon thread while the app serves."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        worker = threading.Thread(
+            target=profiles.warm_profiles, args=(ws, cache, stop), name="warm-profiles", daemon=True
+        )
+        worker.start()
+        app.state.warmer = worker
+        try:
+            yield
+        finally:
+            stop.set()
+
+    return lifespan

@@ -9,6 +9,9 @@ a rebuild): the page asks ``/api/v1/forecasts?iso3=`` and ``/api/v1/impact/cases
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections.abc import Hashable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +20,7 @@ from fastapi.responses import Response
 
 from stabilis.api.params import parse_iso3, parse_list, parse_years
 from stabilis.api.responses import envelope, json_response, records
-from stabilis.errors import NotFoundError
+from stabilis.errors import NotFoundError, StabilisError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -144,6 +147,46 @@ def country_profile(
     }
 
 
+def profile_key(iso3: str, codes: list[str] | None, span: tuple[int, int] | None) -> Hashable:
+    """The cache key of one profile request."""
+    return ("profile", iso3, tuple(codes or ()), span)
+
+
+def warm_profiles(
+    ws: Workspace, cache: ReadCache, stop: threading.Event, interval: float = 30.0
+) -> None:
+    """Keep every country's default profile in ``cache``, for the current warehouse build.
+
+    Runs in a background thread of ``stabilis serve``: at start, and whenever a build replaces
+    the warehouse (checked every ``interval`` seconds), it computes the default profile of each
+    present-day country, so analysts rarely wait for a cold query. Requests are served as usual
+    meanwhile; a profile a request has already cached is not recomputed.
+    """
+    from stabilis.api.cache import warehouse_stamp
+
+    warmed: object = None
+    while not stop.is_set():
+        stamp = warehouse_stamp(cache.warehouse_path)
+        if stamp is not None and stamp != warmed:
+            with ws.warehouse.reader() as db:
+                codes = list(db.query("SELECT iso3 FROM countries WHERE NOT historical")["iso3"])
+            for code in codes:
+                if stop.is_set():
+                    return
+                try:
+                    cache.get_or_compute(
+                        profile_key(code, None, None), functools.partial(_default_body, ws, code)
+                    )
+                except StabilisError:
+                    continue  # a country without data: its page explains that on request
+            warmed = stamp
+        stop.wait(interval)
+
+
+def _default_body(ws: Workspace, iso3: str) -> bytes:
+    return envelope(country_profile(ws, iso3, None, None), iso3=iso3)
+
+
 def router(ws: Workspace, cache: ReadCache) -> APIRouter:
     api = APIRouter(tags=["countries"])
 
@@ -163,7 +206,6 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
         def compute() -> bytes:
             return envelope(country_profile(ws, code, codes, span), iso3=code)
 
-        key = ("profile", code, tuple(codes or ()), span)
-        return json_response(cache.get_or_compute(key, compute))
+        return json_response(cache.get_or_compute(profile_key(code, codes, span), compute))
 
     return api

@@ -24,4 +24,4 @@ def serve(
             "'stabilis build' first (or 'make demo')."
         )
     typer.echo(f"Stabilis dashboard on http://{host}:{port}/ (API: /api/v1, stop with Ctrl+C)")
-    uvicorn.run(create_app(ws), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(ws, warm=True), host=host, port=port, log_level="warning")
