@@ -2,9 +2,10 @@
 
 Run:  python benchmarks/forecast_vs_demspaces.py [--data-dir DIR] [--boot 500] [--rf-origins 2005,2021]
       [--rf-outcomes electoral_down,associational_up] [--rf-trees 2000]
+      [--overlap-origins 2008,2012,2016,2020] [--overlap-trees 300]
 
-1. Stabilis' honest walk-forward backtest (origins 2005-2021, all 15 outcomes), timed, with its
-   peak memory; the logistic baseline the same way.
+1. Stabilis' honest walk-forward backtest (origins 2005 to the latest, all 15 outcomes), timed,
+   with the peak memory of the process and its workers; the logistic baseline the same way.
 2. On exactly the same rows (outcome x gwcode x origin 2005-2021) and the same realised targets
    (the Barometer's published dv-lists), scores of Stabilis and of the Barometer's published
    forecasts (fcasts-rf-v14.csv): ROC-AUC, PR-AUC, Brier, log-loss, ECE; pooled per direction
@@ -12,8 +13,14 @@ Run:  python benchmarks/forecast_vs_demspaces.py [--data-dir DIR] [--boot 500] [
 3. A Barometer-equivalent random forest (scikit-learn, 2000 trees, max_features=20,
    min_samples_leaf=1, probability forest, one per outcome) on Stabilis' features, trained with
    the same honest splits. A full walk-forward is hours on 2 cores, so it is timed on the
-   origins and outcomes given (default 2005 and 2021 x 2 outcomes) and extrapolated to 17
+   origins and outcomes given (default 2005 and 2021 x 2 outcomes) and extrapolated to all
    origins x 12 outcomes by the mean time per forest; the table says so.
+4. What the Barometer's overlapping training row is worth: the same random forest (fewer trees,
+   ``--overlap-trees``) on origins ``--overlap-origins`` x the 12 space outcomes, trained once
+   honestly (rows s <= t-3, as Stabilis) and once the Barometer's way (rows s <= t-1, whose
+   targets overlap the forecast window), scored on the same rows as Stabilis and the published
+   forecasts. The overlap scheme is reproduced here only to measure it; it never leaves this
+   script.
 
 Nothing here is asserted; the numbers are printed as measured.
 """
@@ -41,6 +48,45 @@ FIRST, LAST = 2005, 2021
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (Linux /proc), in MiB."""
+    total, stack = 0.0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total
+
+
+class TreePeak:
+    """Peak resident memory of this process plus its workers, sampled every 50 ms."""
+
+    def __enter__(self) -> TreePeak:
+        import os
+        import threading
+
+        self.peak = _tree_rss_mb(os.getpid())
+        self._stop = threading.Event()
+
+        def sample() -> None:
+            while not self._stop.wait(0.05):
+                self.peak = max(self.peak, _tree_rss_mb(os.getpid()))
+
+        self._thread = threading.Thread(target=sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def same_rows(
@@ -116,6 +162,57 @@ def random_forest(service: ForecastService, origins: list[int], keys: list[str],
     return pd.concat(rows, ignore_index=True), seconds
 
 
+def overlap_experiment(
+    service: ForecastService, origins: list[int], trees: int, jobs: int
+) -> pd.DataFrame:
+    """Random-forest forecasts of the 12 space outcomes, honest and with the overlap row."""
+    from sklearn.ensemble import RandomForestClassifier
+
+    from stabilis.forecast.backtest import bounds_mask
+
+    design = service.design()
+    years = design.years
+    values = design.features.to_numpy(dtype=np.float64)
+    parts = []
+    for origin in origins:
+        test = years == origin
+        for outcome in (o for o in design.outcomes if o.space is not None):
+            y = design.target(outcome)
+            honest_last = TimeSplit.honest(origin, lookahead=outcome.lookahead).train_last
+            for scheme, last in (("rf_honest", honest_last), ("rf_overlap", origin - 1)):
+                train = (years <= last) & ~np.isnan(y)
+                forest = RandomForestClassifier(
+                    n_estimators=trees, max_features=20, min_samples_leaf=1, n_jobs=jobs,
+                    random_state=1,
+                )  # fmt: skip
+                forest.fit(values[train], y[train].astype(int))
+                p = forest.predict_proba(values[test])[:, 1]
+                p = np.where(bounds_mask(design, outcome, test), 0.0, p)
+                parts.append(pd.DataFrame({"outcome": outcome.key, "origin": origin,
+                                           "gwcode": design.rows["gwcode"].to_numpy()[test],
+                                           "scheme": scheme, "p_rf": p}))  # fmt: skip
+    return pd.concat(parts, ignore_index=True)
+
+
+def overlap_table(rows: pd.DataFrame, forests: pd.DataFrame) -> pd.DataFrame:
+    """Scores of Stabilis, the Barometer and both forests on the rows all of them cover."""
+    wide = forests.pivot_table(index=["outcome", "origin", "gwcode"], columns="scheme",
+                               values="p_rf", aggfunc="first").reset_index()  # fmt: skip
+    joined = rows.merge(wide, on=["outcome", "origin", "gwcode"])
+    out = []
+    for direction in ("up", "down"):
+        part = joined[joined["direction"] == direction]
+        for label, column in (("Barometer, published (overlap row)", "p_barometer"),
+                              ("random forest, overlap row", "rf_overlap"),
+                              ("random forest, honest", "rf_honest"),
+                              ("Stabilis, honest", "p")):  # fmt: skip
+            s = score(part["y"], part[column])
+            out.append({"direction": direction, "forecasts": label, "n": len(part),
+                        "roc_auc": s["roc_auc"], "pr_auc": s["pr_auc"], "brier": s["brier"],
+                        "log_loss": s["log_loss"]})  # fmt: skip
+    return pd.DataFrame(out)
+
+
 def fmt(frame: pd.DataFrame) -> str:
     return frame.to_string(index=False, float_format=lambda v: f"{v:.4f}")
 
@@ -128,6 +225,12 @@ def main() -> None:
     parser.add_argument("--rf-outcomes", default="electoral_down,associational_up")
     parser.add_argument("--rf-trees", type=int, default=2000)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--overlap-origins",
+        default="2008,2012,2016,2020",
+        help="origins of the overlap experiment; empty skips it",
+    )
+    parser.add_argument("--overlap-trees", type=int, default=300)
     args = parser.parse_args()
 
     ws = stabilis.open(args.data_dir)
@@ -138,12 +241,12 @@ def main() -> None:
     design = service.design()
     design_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    boosted = service.backtest(FIRST, LAST, archive=False)
+    with TreePeak() as memory:
+        boosted = service.backtest(FIRST, None, archive=False)
     boosted_seconds = time.perf_counter() - start
-    stabilis_peak = peak_mb()
     space_keys = [o.key for o in design.outcomes if o.space is not None]
     start = time.perf_counter()
-    spaces_only = service.backtest(FIRST, LAST, outcomes=space_keys, archive=False)
+    spaces_only = service.backtest(FIRST, None, outcomes=space_keys, archive=False)
     spaces_seconds = time.perf_counter() - start
     identical = spaces_only.forecasts.equals(
         boosted.forecasts[boosted.forecasts["outcome"].isin(space_keys)].reset_index(drop=True)
@@ -152,7 +255,8 @@ def main() -> None:
                             archive_dir=archive)  # fmt: skip
     logit._inputs = service.inputs()
     start = time.perf_counter()
-    baseline = logit.backtest(FIRST, LAST, archive=False)
+    baseline = logit.backtest(FIRST, None, archive=False)
+    n_origins = design.last_year - FIRST + 1
     logit_seconds = time.perf_counter() - start
 
     published = ws.table("demspaces_forecasts")
@@ -190,7 +294,7 @@ def main() -> None:
     rf_keys = [k for k in args.rf_outcomes.split(",") if k]
     rf_rows, rf_seconds = random_forest(service, rf_origins, rf_keys, args.rf_trees, args.jobs)
     per_forest = float(np.mean(rf_seconds))
-    n_forests = (LAST - FIRST + 1) * len(space_keys)
+    n_forests = n_origins * len(space_keys)
     rf_full = per_forest * n_forests
     mine = annotate(boosted.forecasts).merge(rf_rows, on=["outcome", "origin", "gwcode"])
     mine = mine.dropna(subset=["y"])
@@ -200,17 +304,19 @@ def main() -> None:
         [
             {"pipeline": "design (features + 15 targets)", "seconds": design_seconds,
              "note": "read warehouse, code targets, build features"},
-            {"pipeline": "Stabilis LightGBM, 17 origins x 15 outcomes", "seconds": boosted_seconds,
-             "note": f"{args.jobs} threads, 5 bagged members + 1 calibration model per fit"},
-            {"pipeline": "Stabilis LightGBM, 17 origins x 12 space outcomes",
+            {"pipeline": f"Stabilis LightGBM, {n_origins} origins x 15 outcomes",
+             "seconds": boosted_seconds,
+             "note": f"{args.jobs} worker processes, 5 bagged members + 1 calibration model per fit"},
+            {"pipeline": f"Stabilis LightGBM, {n_origins} origins x 12 space outcomes",
              "seconds": spaces_seconds, "note": f"rerun identical to first run: {identical}"},
-            {"pipeline": "logistic baseline, 17 origins x 15 outcomes", "seconds": logit_seconds,
+            {"pipeline": f"logistic baseline, {n_origins} origins x 15 outcomes",
+             "seconds": logit_seconds,
              "note": "L2, median-imputed, standardised"},
             {"pipeline": f"random forest, {len(rf_seconds)} forests measured",
              "seconds": float(np.sum(rf_seconds)),
              "note": f"{args.rf_trees} trees, mtry 20, min leaf 1, n_jobs {args.jobs}; "
                      f"origins {rf_origins}, outcomes {rf_keys}"},
-            {"pipeline": "random forest, 17 origins x 12 outcomes (EXTRAPOLATED)",
+            {"pipeline": f"random forest, {n_origins} origins x 12 outcomes (EXTRAPOLATED)",
              "seconds": rf_full, "note": f"{per_forest:.1f} s/forest x {n_forests} forests"},
         ]
     )  # fmt: skip
@@ -220,10 +326,11 @@ def main() -> None:
         f"{rf_full / spaces_seconds:.1f}x (extrapolated RF / measured Stabilis)"
     )
     print(
-        f"   peak memory after the Stabilis backtest: {stabilis_peak:,.0f} MB "
-        f"(process max RSS, includes Python, pandas, the warehouse read)"
+        f"   peak memory during the Stabilis backtest: {memory.peak:,.0f} MiB (resident memory "
+        f"of this process and its {args.jobs} worker processes together, sampled every 50 ms; "
+        f"includes Python, pandas and the warehouse read)"
     )
-    print(f"   peak memory at the end (with the forests): {peak_mb():,.0f} MB")
+    print(f"   this process's max RSS at the end (with the forests): {peak_mb():,.0f} MiB")
     if len(mine):
         print("\n-- random forest vs Stabilis on the measured subset (same rows)")
         sub = []
@@ -234,6 +341,17 @@ def main() -> None:
                         "rf_brier": score(part["y"], part["p_rf"])["brier"],
                         "stabilis_brier": score(part["y"], part["p"])["brier"]})  # fmt: skip
         print(fmt(pd.DataFrame(sub)))
+
+    overlap_origins = [int(x) for x in args.overlap_origins.split(",") if x]
+    if overlap_origins:
+        start = time.perf_counter()
+        forests = overlap_experiment(service, overlap_origins, args.overlap_trees, args.jobs)
+        print(f"\n== What the Barometer's overlapping training row is worth (origins "
+              f"{overlap_origins}, 12 space outcomes, random forest of {args.overlap_trees} "
+              f"trees, mtry 20, min leaf 1; {time.perf_counter() - start:.0f} s)")  # fmt: skip
+        print("   honest: rows s <= t-3, targets fully observed at t; overlap: rows s <= t-1, "
+              "whose targets reach into the forecast window")  # fmt: skip
+        print(fmt(overlap_table(rows, forests)))
 
 
 if __name__ == "__main__":

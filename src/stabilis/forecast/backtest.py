@@ -209,8 +209,9 @@ def to_barometer_layout(forecasts: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["outcome", "from_year", "gwcode"], kind="stable").reset_index(drop=True)
 
 
-def _origin_forecasts(job: tuple[ForecastDesign, int, ForecastConfig, Sequence[Outcome]]) -> Any:
-    design, origin, config, selected = job
+def _origin_forecasts(
+    design: ForecastDesign, origin: int, config: ForecastConfig, selected: Sequence[Outcome]
+) -> pd.DataFrame:
     return forecast_origin(design, origin, config, selected)[0]
 
 
@@ -234,13 +235,14 @@ def run_backtest(
     origins = list(range(first, final + 1))
     start = time.perf_counter()
     if config.n_jobs > 1 and len(origins) > 1:
-        from concurrent.futures import ThreadPoolExecutor
+        from joblib import Parallel, delayed
 
-        # LightGBM releases the GIL while it trains, so threads run origins in parallel; each
-        # origin has its own datasets and models, and results are collected in origin order.
-        with ThreadPoolExecutor(config.n_jobs) as pool:
-            parts = list(pool.map(_origin_forecasts, [(design, t, config, selected)
-                                                      for t in origins]))  # fmt: skip
+        # Origins run in worker processes (joblib's loky: no fork of a process that may hold
+        # DuckDB or OpenMP threads, and scripts need no ``__main__`` guard). Not threads:
+        # LightGBM crashed (SIGSEGV) when two Python threads built dataset subsets at once.
+        # Results come back in origin order, so the frame is the same for any n_jobs.
+        run = Parallel(n_jobs=min(config.n_jobs, len(origins)), backend="loky")
+        parts = run(delayed(_origin_forecasts)(design, t, config, selected) for t in origins)
     else:
         parts = [forecast_origin(design, t, config, selected)[0] for t in origins]
     seconds = time.perf_counter() - start

@@ -17,8 +17,9 @@ fixed thread count and seed, so a rerun gives identical numbers. Column-wise his
 (``force_col_wise``) are as deterministic as row-wise ones and twice as fast on these data;
 one thread per model, because OpenMP threads spin and stall when the machine is busy (a
 120-tree fit took 27 s with two threads on a loaded 2-core machine, 0.3 s with one);
-parallelism comes from fitting origins in separate threads instead (LightGBM releases
-the GIL while it trains).
+parallelism comes from fitting origins in separate worker processes instead
+(:func:`stabilis.forecast.backtest.run_backtest`). A member trains on a LightGBM subset of the
+rows of its drawn countries, which shares the binned matrix and skips the undrawn rows.
 """
 
 from __future__ import annotations
@@ -172,8 +173,14 @@ class BoostedForecaster:
         import lightgbm as lgb
 
         data = matrix.dataset()
+        weights = np.where(np.isnan(y), 0.0, weights)
         data.set_label(np.nan_to_num(y, nan=0.0))
-        data.set_weight(np.where(np.isnan(y), 0.0, weights))
+        data.set_weight(weights)
+        used = np.flatnonzero(weights > 0)
+        if len(used) < len(weights):
+            # Rows of undrawn countries (weight 0) would still be scanned for every histogram;
+            # a subset shares the parent's bins and copies its labels and weights.
+            data = data.subset(used.tolist())
         return lgb.train(self._params(seed), data, num_boost_round=self.n_estimators)
 
     def fit(
