@@ -26,7 +26,7 @@ import stabilis
 from stabilis.config import Settings
 from stabilis.errors import SnapshotError, WarehouseError
 from stabilis.ingest import harmonise as harmonise_module
-from stabilis.ingest.harmonise import QUALITY_COLUMNS, harmonise
+from stabilis.ingest.harmonise import QUALITY_COLUMNS, harmonise, text_columns
 from stabilis.ingest.snapshots import Snapshot, current_snapshots
 from stabilis.sources import SOURCE_MODULES, get_source
 from stabilis.sources import base as base_module
@@ -265,7 +265,7 @@ def _build_registry(writer: WarehouseWriter) -> StepResult:
     rows = 0
     for name in TABLES:
         frame = registry.table(name)
-        writer.replace_table(f"registry_{name}", _storable(frame))
+        writer.replace_table(f"registry_{name}", text_columns(frame))
         tables.append(f"registry_{name}")
         rows += len(frame)
     last_year = registry.version.as_of_year or datetime.now(UTC).year
@@ -300,15 +300,6 @@ def _build_registry(writer: WarehouseWriter) -> StepResult:
     )
     writer.replace_rows("indicator_meta", "source", "registry", meta)
     return StepResult("registry", "built", rows=rows + len(long), tables=[*tables, "indicators"])
-
-
-def _storable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Object columns as text so DuckDB gets one type per column."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object:
-            out[column] = out[column].map(lambda v: None if v is None or v != v else str(v))
-    return out
 
 
 def _drop_step(writer: WarehouseWriter, step: str) -> None:

@@ -73,8 +73,7 @@ def harmonise(
         if len(superseded):
             issues.append(_superseded(parsed, superseded, source, file_label))
         return Harmonised("indicators", long, _concat_issues(issues))
-    out = frame.drop(columns=[ROW]).copy() if ROW in frame else frame.copy()
-    out = _plain_columns(out)
+    out = text_columns(frame.drop(columns=[ROW]) if ROW in frame else frame)
     if parsed.country_keys:
         out.insert(0, "iso3", iso3.to_numpy())
     for column, keys in parsed.other_countries.items():
@@ -249,9 +248,11 @@ def _concat_issues(issues: list[pd.DataFrame]) -> pd.DataFrame:
     return out[QUALITY_COLUMNS]
 
 
-def _plain_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """Columns DuckDB stores well: pandas extension integers stay, objects become text."""
-    for column in frame.columns:
-        if frame[column].dtype == object:
-            frame[column] = frame[column].astype("string")
-    return frame
+def text_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy DuckDB stores with one type per column: object columns become text (None and NaN
+    stay missing); pandas extension integers and everything else stay as they are."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = out[column].astype("string")
+    return out
