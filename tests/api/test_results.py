@@ -109,7 +109,8 @@ class WithoutServices(WithServices):
 
 def test_without_services_the_api_says_results_are_not_available_yet(built):
     with TestClient(create_app(WithoutServices(built))) as client:
-        for path in ("/api/v1/forecasts", "/api/v1/forecasts/scores", "/api/v1/impact/cases"):
+        for path in ("/api/v1/forecasts", "/api/v1/forecasts/scores",
+                     "/api/v1/forecasts/calibration", "/api/v1/impact/cases"):  # fmt: skip
             body = client.get(path).json()
             assert body["data"] == []
             assert body["meta"]["available"] is False
@@ -138,6 +139,29 @@ def test_a_service_without_the_read_method_is_reported_not_crashed(with_results)
     body = with_results.get("/api/v1/forecasts/scores").json()
     assert body["meta"]["available"] is False
     assert "score()" in body["meta"]["message"]
+
+
+def test_calibration_curves_come_from_archived_forecasts_whose_outcome_is_known(built, tmp_path):
+    from stabilis.forecast.design import ForecastConfig
+    from stabilis.forecast.service import ForecastService
+
+    config = ForecastConfig(n_estimators=20, n_members=2, n_jobs=1)
+    service = ForecastService(built, config, archive_dir=tmp_path)
+    with TestClient(create_app(WithServices(built, forecasts=service))) as client:
+        empty = client.get("/api/v1/forecasts/calibration").json()
+        backtest = service.backtest(2012, 2013, outcomes=["electoral_down", "coup_attempt"])
+        body = client.get("/api/v1/forecasts/calibration").json()
+    assert empty["meta"]["available"] is False
+    assert "stabilis forecast backtest" in empty["meta"]["message"]
+    assert body["meta"]["available"] is True and body["meta"]["kind"] == "backtest"
+    assert body["meta"]["archive_id"] == backtest.meta["archive_id"]
+    rows = pd.DataFrame(body["data"])
+    assert set(rows["direction"]) == {"down", "event"} and len(rows) == 20
+    known = backtest.forecasts.dropna(subset=["realised"])
+    assert rows["count"].sum() == len(known)  # every forecast with a known outcome, once
+    down = rows[rows["direction"] == "down"].dropna(subset=["observed_rate"])
+    events = (down["observed_rate"] * down["count"]).sum()
+    assert round(events) == known.loc[known["outcome"] == "electoral_down", "realised"].sum()
 
 
 def test_impact_case_result_has_summary_paths_and_estimates(with_results):

@@ -238,6 +238,21 @@ class _Archive:
 class _Forecasts:
     archive = _Archive()
 
+    def calibration(self) -> object:
+        """Two directions' curves (made-up counts: this test checks the drawing, not a model)."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "archive_id": "2024-run", "kind": "backtest", "as_of": None,
+                "direction": ["down"] * 3 + ["up"] * 3, "bin": [0, 1, 2] * 2,
+                "lower": [0.0, 0.1, 0.2] * 2, "upper": [0.1, 0.2, 0.3] * 2,
+                "mean_predicted": [0.04, 0.15, None, 0.03, 0.14, 0.25],
+                "observed_rate": [0.05, 0.18, None, 0.05, 0.16, 0.26],
+                "count": [900, 200, 0, 950, 150, 40],
+            }
+        )  # fmt: skip
+
 
 class _WithForecasts:
     def __init__(self, ws: object) -> None:
@@ -278,6 +293,12 @@ def test_forecast_sections_appear_when_forecasts_exist(browser, forecast_server)
     tab.wait_for_function(
         "document.querySelector('#forecast-list tbody tr').textContent.includes('MDA')"
     )
+    tab.wait_for_selector("#forecast-calibration svg circle")
+    # five non-empty bins drawn as points, the empty one left out; the table repeats them
+    assert tab.locator("#forecast-calibration circle").count() == 5
+    assert tab.locator("#forecast-calibration tbody tr").count() == 5
+    label = tab.locator("#forecast-calibration svg").get_attribute("aria-label") or ""
+    assert "2240 archived forecasts" in label and "Closing off the diagonal by" in label
     SHOTS.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(SHOTS / "forecasts-with-results.png"), full_page=True)
     tab.goto("/countries/GEO")

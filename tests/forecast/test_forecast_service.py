@@ -102,6 +102,14 @@ def test_run_archives_forecasts_with_provenance_and_score_rescores_them(service)
     mine = scores[scores["archive_id"] == entry_id]
     # 2015's two-year windows (2016-2017) are realised in the warehouse now
     assert set(mine["direction"]) == {"down", "event"} and (mine["n"] > 100).all()
+    curve = service.calibration()
+    assert curve["archive_id"].eq(entry_id).all() and list(curve["bin"][:3]) == [0, 1, 2]
+    for direction, part in curve.groupby("direction"):
+        # every realised forecast falls in exactly one bin, and each bin's mean lies inside it
+        assert part["count"].sum() == mine.loc[mine["direction"] == direction, "n"].iloc[0]
+        full = part.dropna(subset=["mean_predicted"])
+        assert (full["mean_predicted"] >= full["lower"]).all()
+        assert (full["mean_predicted"] <= full["upper"]).all()
 
 
 def test_explain_gives_each_directions_largest_contributions(service):

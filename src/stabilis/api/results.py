@@ -11,7 +11,8 @@ What is read:
   ``load(id)`` -> long frame ``outcome, origin, iso3, p, lower, upper[, factors]``, where
   ``outcome`` is ``<space>_up``, ``<space>_down`` or an event such as ``coup``). A web request
   never fits a model: with no archived run, the page says to run ``stabilis forecast run``.
-  Past forecasts against what happened: ``ws.forecasts.score()`` (cached per archive state).
+  Past forecasts against what happened: ``ws.forecasts.score()``, and their calibration curves:
+  ``ws.forecasts.calibration()`` (both cached per archive state).
 * Impact: ``ws.impact.cases()`` -> ``id, title, treated, ...``; one case's result from
   ``ws.impact.result(case)`` when the service stores results, else ``ws.impact.run_case(case)``
   (computed once per warehouse build, then cached); a result has ``tidy()``, ``summary()`` and,
@@ -167,6 +168,31 @@ def forecast_scores(ws: Any) -> Availability:
     return Availability(True, f"{len(frame)} scored forecast sets.", records(frame))
 
 
+def forecast_calibration(ws: Any) -> Availability:
+    """Calibration curves of the newest archived forecasts with realised targets, or why none."""
+    service = _service(ws, "forecasts")
+    if service is None:
+        return Availability(
+            False, "Calibration curves are not available yet: no forecasting service."
+        )
+    frame, reason = _frame_or_reason(service, "calibration")
+    if frame is None or frame.empty:
+        detail = f" ({reason})" if reason else ""
+        return Availability(
+            False,
+            f"No archived forecast has a realised outcome yet{detail}. Run 'stabilis forecast "
+            "backtest' to archive forecasts for past years, then reload this page.",
+        )
+    first = frame.iloc[0]
+    return Availability(
+        True,
+        f"Archive entry {first['archive_id']} ({first['kind']}): "
+        f"{int(frame['count'].sum()):,} forecasts whose outcome is known.",
+        records(frame),
+        {"archive_id": str(first["archive_id"]), "kind": str(first["kind"])},
+    )
+
+
 def impact_cases(ws: Any) -> Availability:
     """The impact case studies, or why there are none. Rows carry ``case`` (the id)."""
     service = _service(ws, "impact")
@@ -318,6 +344,16 @@ def router(ws: Any, cache: ReadCache) -> APIRouter:
         except Exception:  # the scores route reports the problem itself
             entries = ()
         return cached(("forecast-scores", entries), lambda: forecast_scores(ws))
+
+    @api.get("/forecasts/calibration", summary="Do forecast probabilities come true? (curves)")
+    def forecast_calibration_curves() -> Response:
+        service = _service(ws, "forecasts")
+        archive = getattr(service, "archive", None)
+        try:
+            entries = tuple(e.id for e in archive.entries()) if archive is not None else ()
+        except Exception:  # the calibration route reports the problem itself
+            entries = ()
+        return cached(("forecast-calibration", entries), lambda: forecast_calibration(ws))
 
     @api.get("/impact/cases", summary="Impact case studies")
     def impact_case_list(iso3: str | None = iso3_query) -> Response:

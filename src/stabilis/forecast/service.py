@@ -7,6 +7,7 @@
 >>> forecasts.explain("UKR", "electoral")                # doctest: +SKIP
 >>> forecasts.top(group="partners", n=20)                # doctest: +SKIP
 >>> forecasts.score()                                    # doctest: +SKIP
+>>> forecasts.calibration()                              # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from stabilis.forecast.backtest import (
 )
 from stabilis.forecast.design import DesignInputs, ForecastConfig, ForecastDesign, assemble_design
 from stabilis.forecast.features import panel_indicators
-from stabilis.forecast.scoring import score_table
+from stabilis.forecast.scoring import calibration_curve, score_table
 from stabilis.forecast.targets import (
     SPACES,
     TargetAgreement,
@@ -263,19 +264,16 @@ class ForecastService:
 
     # -- the archive ------------------------------------------------------------------------------
 
-    def score(self) -> pd.DataFrame:
-        """Rescore every archived forecast against the targets in the warehouse now.
-
-        One row per archived forecast set and direction: how many of its forecasts now have a
-        realised target, and their scores.
-        """
+    def _rescored(self) -> list[tuple[Any, pd.DataFrame]]:
+        """Every archived forecast set (oldest first) with ``now``, its realised target in the
+        warehouse today, and ``direction``; forecasts whose target is unknown are dropped."""
         import pandas as pd
 
         design = self.design()
         realised = design.targets.copy()
         realised["iso3"] = design.rows["iso3"].to_numpy()
         realised["year"] = design.years
-        rows = []
+        out = []
         for entry in self.archive.entries():
             forecasts = self.archive.load(entry.id)
             long = []
@@ -285,7 +283,19 @@ class ForecastService:
                     columns={"year": "origin", outcome.column: "now"}
                 )
                 long.append(part.merge(y, on=["iso3", "origin"], how="left"))
-            merged = annotate(pd.concat(long, ignore_index=True)).dropna(subset=["now"])
+            out.append((entry, annotate(pd.concat(long, ignore_index=True)).dropna(subset=["now"])))
+        return out
+
+    def score(self) -> pd.DataFrame:
+        """Rescore every archived forecast against the targets in the warehouse now.
+
+        One row per archived forecast set and direction: how many of its forecasts now have a
+        realised target, and their scores.
+        """
+        import pandas as pd
+
+        rows = []
+        for entry, merged in self._rescored():
             if merged.empty:
                 rows.append({"archive_id": entry.id, "kind": entry.kind, "as_of": entry.as_of,
                              "direction": None, "n": 0})  # fmt: skip
@@ -295,3 +305,29 @@ class ForecastService:
                 rows.append({"archive_id": entry.id, "kind": entry.kind, "as_of": entry.as_of,
                              **{str(k): v for k, v in record.items()}})  # fmt: skip
         return pd.DataFrame(rows)
+
+    def calibration(self, bins: int = 10) -> pd.DataFrame:
+        """Calibration curves of the newest archived forecast set that has realised targets.
+
+        One row per direction and probability bin: ``archive_id, kind, as_of, direction, bin,
+        lower, upper, mean_predicted, observed_rate, count``. A backtest archived with
+        ``stabilis forecast backtest`` gives the fullest curves. Empty when no archived forecast
+        has a realised target yet.
+        """
+        import pandas as pd
+
+        for entry, merged in reversed(self._rescored()):
+            if merged.empty:
+                continue
+            parts = []
+            for direction, part in merged.groupby("direction", sort=True):
+                curve = calibration_curve(part["now"], part["p"], bins)
+                curve.insert(0, "direction", direction)
+                parts.append(curve)
+            frame = pd.concat(parts, ignore_index=True)
+            frame.insert(0, "as_of", entry.as_of)
+            frame.insert(0, "kind", entry.kind)
+            frame.insert(0, "archive_id", entry.id)
+            return frame
+        return pd.DataFrame(columns=["archive_id", "kind", "as_of", "direction", "bin", "lower",
+                                     "upper", "mean_predicted", "observed_rate", "count"])  # fmt: skip
