@@ -61,7 +61,17 @@ def run(
         emit_json(_records(result.forecasts), **result.meta)
         return
     if not out:
-        _show_frame(tidy, title=f"Forecasts from {result.meta['as_of']}", limit=30)
+        # The terminal shows the largest probabilities; the full layout is for --out.
+        top = result.forecasts.sort_values("p", ascending=False, kind="stable").head(15)
+        years = f"{result.meta['as_of'] + 1}-{result.meta['as_of'] + 2}"
+        _show_frame(
+            top[["iso3", "outcome", "p", "lower", "upper"]].reset_index(drop=True),
+            title=f"The 15 largest of {len(result.forecasts):,} probabilities for {years}",
+        )
+        typer.echo(
+            "Every forecast: --out FILE.csv; one country's drivers: stabilis forecast explain "
+            "ISO3 --space SPACE; risks within a group: stabilis forecast list --group GROUP."
+        )
     if "archive_id" in result.meta:
         typer.echo(f"Archived as {result.meta['archive_id']}.")
 
