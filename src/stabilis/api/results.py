@@ -193,6 +193,15 @@ def forecast_calibration(ws: Any) -> Availability:
     )
 
 
+def _archive_state(ws: Any) -> tuple[str, ...]:
+    """The archived forecast sets' ids: a cache key that changes when a forecast is archived."""
+    archive = getattr(_service(ws, "forecasts"), "archive", None)
+    try:
+        return tuple(e.id for e in archive.entries()) if archive is not None else ()
+    except Exception:  # the routes that read the archive report the problem themselves
+        return ()
+
+
 def impact_cases(ws: Any) -> Availability:
     """The impact case studies, or why there are none. Rows carry ``case`` (the id)."""
     service = _service(ws, "impact")
@@ -337,23 +346,12 @@ def router(ws: Any, cache: ReadCache) -> APIRouter:
 
     @api.get("/forecasts/scores", summary="Past forecasts against what happened")
     def forecast_score_list() -> Response:
-        service = _service(ws, "forecasts")
-        archive = getattr(service, "archive", None)
-        try:
-            entries = tuple(e.id for e in archive.entries()) if archive is not None else ()
-        except Exception:  # the scores route reports the problem itself
-            entries = ()
-        return cached(("forecast-scores", entries), lambda: forecast_scores(ws))
+        return cached(("forecast-scores", _archive_state(ws)), lambda: forecast_scores(ws))
 
     @api.get("/forecasts/calibration", summary="Do forecast probabilities come true? (curves)")
     def forecast_calibration_curves() -> Response:
-        service = _service(ws, "forecasts")
-        archive = getattr(service, "archive", None)
-        try:
-            entries = tuple(e.id for e in archive.entries()) if archive is not None else ()
-        except Exception:  # the calibration route reports the problem itself
-            entries = ()
-        return cached(("forecast-calibration", entries), lambda: forecast_calibration(ws))
+        key = ("forecast-calibration", _archive_state(ws))
+        return cached(key, lambda: forecast_calibration(ws))
 
     @api.get("/impact/cases", summary="Impact case studies")
     def impact_case_list(iso3: str | None = iso3_query) -> Response:
