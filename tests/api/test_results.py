@@ -150,6 +150,7 @@ def test_calibration_curves_come_from_archived_forecasts_whose_outcome_is_known(
     with TestClient(create_app(WithServices(built, forecasts=service))) as client:
         empty = client.get("/api/v1/forecasts/calibration").json()
         backtest = service.backtest(2012, 2013, outcomes=["electoral_down", "coup_attempt"])
+        service.run(as_of=2015, outcomes=["coup_attempt"])  # newer, fewer realised forecasts
         body = client.get("/api/v1/forecasts/calibration").json()
     assert empty["meta"]["available"] is False
     assert "stabilis forecast backtest" in empty["meta"]["message"]

@@ -307,27 +307,31 @@ class ForecastService:
         return pd.DataFrame(rows)
 
     def calibration(self, bins: int = 10) -> pd.DataFrame:
-        """Calibration curves of the newest archived forecast set that has realised targets.
+        """Calibration curves of the newest archived backtest with realised targets (else of the
+        newest archived live run with any).
 
         One row per direction and probability bin: ``archive_id, kind, as_of, direction, bin,
-        lower, upper, mean_predicted, observed_rate, count``. A backtest archived with
-        ``stabilis forecast backtest`` gives the fullest curves. Empty when no archived forecast
-        has a realised target yet.
+        lower, upper, mean_predicted, observed_rate, count``. Backtests come first because they
+        hold many origins' realised forecasts; a recent live run may hold only the few whose
+        source already reaches past its window (e.g. coups). Empty when no archived forecast has
+        a realised target yet.
         """
         import pandas as pd
 
-        for entry, merged in reversed(self._rescored()):
-            if merged.empty:
-                continue
-            parts = []
-            for direction, part in merged.groupby("direction", sort=True):
-                curve = calibration_curve(part["now"], part["p"], bins)
-                curve.insert(0, "direction", direction)
-                parts.append(curve)
-            frame = pd.concat(parts, ignore_index=True)
-            frame.insert(0, "as_of", entry.as_of)
-            frame.insert(0, "kind", entry.kind)
-            frame.insert(0, "archive_id", entry.id)
-            return frame
-        return pd.DataFrame(columns=["archive_id", "kind", "as_of", "direction", "bin", "lower",
-                                     "upper", "mean_predicted", "observed_rate", "count"])  # fmt: skip
+        rescored = [(e, m) for e, m in reversed(self._rescored()) if not m.empty]
+        if not rescored:
+            return pd.DataFrame(columns=["archive_id", "kind", "as_of", "direction", "bin",
+                                         "lower", "upper", "mean_predicted", "observed_rate",
+                                         "count"])  # fmt: skip
+        rescored.sort(key=lambda pair: pair[0].kind != "backtest")  # stable: newest first within
+        entry, merged = rescored[0]
+        parts = []
+        for direction, part in merged.groupby("direction", sort=True):
+            curve = calibration_curve(part["now"], part["p"], bins)
+            curve.insert(0, "direction", direction)
+            parts.append(curve)
+        frame = pd.concat(parts, ignore_index=True)
+        frame.insert(0, "as_of", entry.as_of)
+        frame.insert(0, "kind", entry.kind)
+        frame.insert(0, "archive_id", entry.id)
+        return frame
