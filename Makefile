@@ -1,5 +1,5 @@
-# The two commands of the README:  make demo  (install, pull, build, summary, forecast, serve)
-# and  make test.
+# The two commands of the README:  make test, and  make demo  (install, pull, build, summary,
+# backtest, forecast, serve).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -37,6 +37,7 @@ demo: install
 	$(BIN)/stabilis --mirror "$(MIRROR)" pull
 	$(BIN)/stabilis build
 	$(BIN)/stabilis summary
+	$(BIN)/stabilis forecast backtest
 	$(BIN)/stabilis forecast run
 	@echo "Dashboard and JSON API on http://127.0.0.1:8000 (Ctrl-C stops it)"
 	$(BIN)/stabilis serve --host 127.0.0.1 --port 8000
