@@ -67,7 +67,7 @@
     var y = d3.scaleLinear().domain([0, 1]).range([H - m.b, m.t]);
     var area = d3.scaleSqrt().domain([0, d3.max(shown, function (r) { return r.count; })]).range([0, 12]);
     var byDirection = d3.group(shown, function (r) { return r.direction; });
-    var text = "Calibration of " + d3.sum(shown, function (r) { return r.count; }) + " archived forecasts: " +
+    var text = "Calibration of " + S.fmt(d3.sum(shown, function (r) { return r.count; })) + " archived forecasts: " +
       Array.from(byDirection, function (e) {
         var gap = d3.sum(e[1], function (r) { return r.count * Math.abs(r.observed_rate - r.mean_predicted); }) /
           d3.sum(e[1], function (r) { return r.count; });
