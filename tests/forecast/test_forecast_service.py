@@ -161,6 +161,13 @@ def test_cli_run_writes_the_csv_and_explain_list_score_answer(cli, tmp_path):
     scored = cli("score", "--json")
     assert scored.exit_code == 0 and json.loads(scored.output)["data"]
 
+    curves = cli("calibration", "--bins", "5")
+    assert curves.exit_code == 0 and "Calibration of archive entry" in curves.output
+    as_data = json.loads(cli("calibration", "--bins", "5", "--json").output)["data"]
+    assert {r["bin"] for r in as_data} <= {0, 1, 2, 3, 4}
+    with pytest.raises(QueryError, match="2 to 50 bins"):
+        cli("calibration", "--bins", "1")
+
     checked = cli("targets")
     assert checked.exit_code == 0 and "99.99" in checked.output
 

@@ -171,6 +171,32 @@ def score(ctx: typer.Context, as_json: bool = JSON_OPT) -> None:
 
 
 @app.command()
+def calibration(
+    ctx: typer.Context,
+    bins: int = typer.Option(10, "--bins", help="Equal-width probability bins (2-50)."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """How often forecasts of each size came true (the newest archived backtest)."""
+    frame = _service(ctx).calibration(bins)
+    if as_json:
+        emit_json(_records(frame))
+        return
+    if frame.empty:
+        typer.echo(
+            "No archived forecast has a realised outcome yet; archive past forecasts with "
+            "'stabilis forecast backtest'."
+        )
+        return
+    first = frame.iloc[0]
+    shown = frame[frame["count"] > 0]
+    _show_frame(
+        shown[["direction", "lower", "upper", "mean_predicted", "observed_rate", "count"]],
+        title=f"Calibration of archive entry {first['archive_id']} ({first['kind']})",
+    )
+    typer.echo("Well calibrated: observed_rate close to mean_predicted in every bin.")
+
+
+@app.command()
 def targets(
     ctx: typer.Context,
     tie_rule: str = typer.Option("float", "--tie-rule", help="float, above or at_or_above."),

@@ -318,6 +318,8 @@ class ForecastService:
         """
         import pandas as pd
 
+        if not 2 <= bins <= 50:
+            raise QueryError(f"Calibration needs 2 to 50 bins (got {bins}).")
         rescored = [(e, m) for e, m in reversed(self._rescored()) if not m.empty]
         if not rescored:
             return pd.DataFrame(columns=["archive_id", "kind", "as_of", "direction", "bin",
