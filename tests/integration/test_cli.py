@@ -111,7 +111,7 @@ def readme_commands() -> list[list[str]]:
     for line in re.findall(r"^\$ stabilis (.*)$", readme, re.M):
         words = shlex.split(line, comments=True)
         # The session fixture has pulled the mirror already; `serve` runs until stopped (the
-        # browser tests start a real server); the full backtest takes minutes (tests/forecast
+        # browser tests start a real server); the full backtest takes a minute or more (tests/forecast
         # runs a short one, benchmarks/forecast_vs_demspaces.py the full one).
         if not {"pull", "serve", "backtest"} & set(words):
             commands.append(words)
