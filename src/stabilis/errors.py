@@ -118,3 +118,11 @@ class QueryError(StabilisError):
     code = "invalid_query"
     exit_code = 2
     http_status = 422
+
+
+class RendererError(StabilisError):
+    """A document renderer (WeasyPrint for PDF briefs) is missing or failed."""
+
+    code = "renderer_unavailable"
+    exit_code = 9
+    http_status = 503
