@@ -193,7 +193,7 @@ def test_a_country_profile_draws_its_charts(page):
     caption = page.locator("figure.chart figcaption").first.inner_text()
     assert "Ukraine" in caption and "higher is better" in caption
     # Without an archived forecast the section says how to issue one; with one it shows a table.
-    section = page.locator("#forecast-section")
+    section = page.locator("#forecasts-section")
     assert "stabilis forecast run" in section.inner_text() or section.locator("table").count()
 
 
@@ -302,8 +302,8 @@ def test_forecast_sections_appear_when_forecasts_exist(browser, forecast_server)
     SHOTS.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(SHOTS / "forecasts-with-results.png"), full_page=True)
     tab.goto("/countries/GEO")
-    tab.wait_for_selector("#forecast-section table tbody tr")
-    assert tab.locator("#forecast-section tbody tr").count() == 3
+    tab.wait_for_selector("#forecasts-section table tbody tr")
+    assert tab.locator("#forecasts-section tbody tr").count() == 3
     tab.goto("/")
     tab.wait_for_selector("optgroup[label^='Forecast risk'] option", state="attached")
     _wait_for_map(tab)

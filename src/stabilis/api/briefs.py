@@ -2,6 +2,8 @@
 
 * ``GET /api/v1/countries/{iso3}/brief?format=pdf|html&year=`` — the printable brief
   (:mod:`stabilis.report.brief`), as a download;
+* ``GET /api/v1/signals/{signal}/values?year=`` — a threat signal (``cyber_operations``,
+  ``disinfo_cases``) across countries in one year, for the overview map;
 * ``GET /api/v1/countries/{iso3}/sections/{name}?year=&format=`` — one section of the country
   report (headline, regime, registry, forecasts, forecast_record, impact, threats, resilience,
   support): ``data`` is its rows, ``meta`` its sentence, availability and sources; ``format=csv``
@@ -130,5 +132,25 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
             tuple(bundle["sources"]), bundle["query"], bundle["generated_at"]
         )
         return table_response(frame, fmt, f"{code}-{name}", provenance=cited)
+
+    @api.get(
+        "/signals/{signal}/values",
+        summary="A threat signal across countries in one year (the map's threat layers)",
+    )
+    def signal_values(
+        signal: str = Path(description="cyber_operations or disinfo_cases"),
+        year: int | None = Query(None, description="Default: the last year the source covers."),
+        format: str = Query("json", description="json, csv, parquet or datapackage."),
+    ) -> Response:
+        from stabilis.report import provenance
+        from stabilis.report import signals as threat_signals
+
+        fmt = parse_format(format)
+        when = check_year(year) if year is not None else None
+
+        table, info = threat_signals.signal_values(ws, signal, when)
+        source = info["indicator"]["source"]
+        cited = provenance.for_sources(ws, [source], {"signal": signal, "year": info["year"]})
+        return table_response(table, fmt, f"{signal}-{info['year']}", provenance=cited, **info)
 
     return api

@@ -53,11 +53,21 @@ def _show_frame(frame: Any, title: str | None = None, limit: int | None = None) 
         table.add_column(str(column))
     for row in shown.itertuples(index=False):
         table.add_row(
-            *["" if _isna(v) else (f"{v:.4g}" if isinstance(v, float) else str(v)) for v in row]
+            *["" if _isna(v) else (_number(v) if isinstance(v, float) else str(v)) for v in row]
         )
     Console().print(table)
     if limit and len(frame) > limit:
         typer.echo(f"... {len(frame) - limit} more rows (use --format csv to get them all)")
+
+
+def _number(value: float) -> str:
+    """A readable number: 17,180 (never 1.718e+04), 0.8412, 12.35."""
+    if value.is_integer():
+        return f"{value:,.0f}"
+    if abs(value) >= 1000:
+        return f"{value:,.1f}"
+    text = f"{value:.4g}"
+    return f"{value:.6f}".rstrip("0") if "e" in text else text
 
 
 def _isna(value: Any) -> bool:
