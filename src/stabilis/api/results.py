@@ -347,8 +347,12 @@ def router(ws: Any, cache: ReadCache) -> APIRouter:
         found = forecasts(ws)
         found = for_country(found, parse_iso3(iso3)) if iso3 else found
         fmt = parse_format(format)
-        if fmt == "json" or not found.available:
+        if fmt == "json":
             return _respond(found)
+        if not found.available:
+            from stabilis.errors import NotFoundError
+
+            raise NotFoundError(f"No forecasts to download: {found.message}")
         import pandas as pd
 
         from stabilis.report import provenance

@@ -201,7 +201,7 @@ def bar_chart(
     first, last = years
     values = [v for y, v in by_year.items() if first <= y <= last and v is not None]
     top = max(values) if values else 0.0
-    ticks = nice_ticks(0, top if top > 0 else 1, 4)
+    ticks = [t for t in nice_ticks(0, top if top > 0 else 1, 4) if float(t).is_integer()]  # counts
     high = max(ticks[-1], top, 1.0)
     m_l, m_r, m_t, m_b = 40, 8, 8, 20
     x0, x1, y0, y1 = m_l, width - m_r, m_t, height - m_b
