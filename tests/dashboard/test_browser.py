@@ -304,10 +304,10 @@ def test_forecast_sections_appear_when_forecasts_exist(browser, forecast_server)
     tab.goto("/forecasts")
     tab.wait_for_selector("#forecast-list table tbody tr")
     first = tab.locator("#forecast-list tbody tr").first.inner_text()
-    assert "UKR" in first and "0.420" in first  # highest risk of closing first
+    assert "Ukraine" in first and "0.420" in first  # highest risk of closing first, by name
     tab.select_option("#fc-direction", "up")
     tab.wait_for_function(
-        "document.querySelector('#forecast-list tbody tr').textContent.includes('MDA')"
+        "document.querySelector('#forecast-list tbody tr').textContent.includes('Moldova')"
     )
     tab.wait_for_selector("#forecast-calibration svg circle")
     # five non-empty bins drawn as points, the empty one left out; the table repeats them
@@ -393,14 +393,18 @@ def test_profile_axes_follow_the_indicators_scale(page):
     page.goto("/countries/UKR?indicators=fsi.total,wgi.pv_est")
     page.wait_for_selector("figure.chart svg.trend path.line", timeout=20_000)
     fsi = page.locator("figure.chart").first
-    ticks = fsi.locator("g.axis").nth(1).locator("text").all_inner_texts()
+    ticks = (
+        fsi.locator("g.axis")
+        .nth(1)
+        .evaluate("g => Array.from(g.querySelectorAll('text')).map(t => t.textContent)")
+    )
     assert ticks[0] == "0" and ticks[-1] == "120"  # the Fragile States Index's 0-120 scale
     assert fsi.locator("path.line[clip-path]").count() == 1
 
 
 def test_the_profile_reads_every_analysis_and_offers_the_brief(page):
     page.goto("/countries/UKR")
-    page.wait_for_selector("#threats-section svg rect.threat-bar", timeout=60_000)
+    page.wait_for_selector("#threats-section svg rect.threat-bar", state="attached", timeout=60_000)
     assert page.locator("#threats-section rect.not-covered").count() >= 1
     page.wait_for_selector("#resilience-section table tbody tr", timeout=60_000)
     assert page.locator("#resilience-section tbody tr").count() == 7
@@ -413,3 +417,20 @@ def test_the_profile_reads_every_analysis_and_offers_the_brief(page):
     csv_href = page.get_attribute("#download-csv", "href")
     header = page.request.get(csv_href).text().splitlines()[0]
     assert "vdem.v2x_polyarchy.lower" in header and "wgi.pv_est.upper" in header
+
+
+def test_the_forecast_download_is_a_cited_csv(browser, forecast_server):
+    context = browser.new_context(base_url=forecast_server)
+    tab = context.new_page()
+    tab.goto("/forecasts")
+    href = tab.get_attribute(".downloads a[href*='format=csv']", "href")
+    response = tab.request.get(href)
+    assert response.ok and response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text())))
+    assert len(rows) == 12 and {"iso3", "space", "p", "lower", "upper"} <= set(rows[0])
+    assert "demspaces" in response.headers["x-stabilis-sources"]
+    names = tab.eval_on_selector_all(
+        "#forecast-list tbody tr td:first-child", "c => c.map(x => x.textContent)"
+    )
+    assert "Ukraine" in names  # names, not ISO3 codes
+    context.close()

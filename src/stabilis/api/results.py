@@ -344,9 +344,13 @@ def router(ws: Any, cache: ReadCache) -> APIRouter:
         iso3: str | None = iso3_query,
         format: str = Query("json", description="json, csv, parquet or datapackage (cited)."),
     ) -> Response:
-        found = forecasts(ws)
-        found = for_country(found, parse_iso3(iso3)) if iso3 else found
         fmt = parse_format(format)
+        found = forecasts(ws)
+        if iso3:
+            from stabilis.report.country import check_country
+
+            code = check_country(ws, parse_iso3(iso3))["iso3"]  # an unknown country is a 404
+            found = for_country(found, code)
         if fmt == "json":
             return _respond(found)
         if not found.available:
