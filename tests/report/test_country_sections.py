@@ -143,6 +143,14 @@ def test_ukraines_sections_on_the_real_warehouse(built):
 
 
 @pytest.mark.integration
+def test_a_country_dcid_does_not_code_has_no_cyber_count_not_zero(built):
+    found = country.threats(built, "HUN", 2024)
+    assert "DCID does not cover HUN" in found.message
+    assert all(r["cyber_operations"] is None for r in found.rows)
+    assert any(r["disinfo_cases"] for r in found.rows)  # EUvsDisinfo still counts
+
+
+@pytest.mark.integration
 def test_members_are_not_ranked_by_the_partner_support_audit(built):
     found = country.support(built, "HUN", 2024)
     assert not found.available and "HUN was a NATO member in 2024" in found.message

@@ -476,9 +476,17 @@ def threats(ws: Any, iso3: str, year: int) -> Section:
     except StabilisError as exc:
         return _missing("threats", title, exc.message)
     summary = result.summary()
-    yearly = result.yearly[result.yearly["year"] <= year]
-    covered = yearly.dropna(subset=["cyber_operations"])
+    yearly = result.yearly[result.yearly["year"] <= year].copy()
     parts = []
+    # DCID codes cyber operations between rival states only: a country in no rival pair is not
+    # covered (no value), which is not the same as no operation (zero).
+    raw = ws.table("cyber_incidents") if callable(getattr(ws, "table", None)) else None
+    if raw is not None and iso3 not in set(raw["iso3"].dropna()):
+        yearly["cyber_operations"] = None
+        summary["cyber_operations"] = None
+        parts.append(f"DCID does not cover {iso3} (it codes cyber operations between rival "
+                     "states only), so no count is shown")  # fmt: skip
+    covered = yearly.dropna(subset=["cyber_operations"])
     if summary.get("cyber_operations") is not None and len(covered):
         parts.append(
             f"{summary['cyber_operations']} state cyber operations against it in "

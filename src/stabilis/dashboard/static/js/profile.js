@@ -266,7 +266,8 @@
       { key: "disinfo_cases", label: "Disinformation cases (EUvsDisinfo)", num: true, format: covered }], years);
     if (m.alerts && m.alerts.length) {
       var h = document.createElement("h3"); h.textContent = "Latest alerts"; box.appendChild(h);
-      table(box, [{ key: "signal", label: "Signal" }, { key: "period", label: "Period" },
+      table(box, [{ key: "signal", label: "Signal", format: function (v) { return S.escape(String(v).replace(/_/g, " ")); } },
+        { key: "period", label: "Period" },
         { key: "value", label: "Value", num: true }, { key: "baseline_median", label: "Usual (median)", num: true },
         { key: "z", label: "Robust z", num: true }], m.alerts);
     }
@@ -321,7 +322,7 @@
     });
     svg.append("g").attr("class", "axis").attr("transform", "translate(0," + (H - m.b) + ")")
       .call(d3.axisBottom(x).tickValues(x.domain().filter(function (yr) { return yr % 5 === 0; })).tickFormat(d3.format("d")));
-    svg.append("g").attr("class", "axis").attr("transform", "translate(" + m.l + ",0)").call(d3.axisLeft(y).ticks(4));
+    svg.append("g").attr("class", "axis").attr("transform", "translate(" + m.l + ",0)").call(d3.axisLeft(y).ticks(Math.min(4, top)).tickFormat(d3.format(",d")));
     fig.append("figcaption").text(text + " Hatched: not covered.");
   }
   function covered(v) { return v === null || v === undefined ? '<span class="note">not covered</span>' : S.escape(S.fmt(v)); }
