@@ -10,7 +10,8 @@ Each run times, on a fresh Workspace (no warm service caches, like a CLI call):
 * ``pdf`` — laying that HTML out with WeasyPrint;
 * ``brief`` — the whole ``stabilis brief`` path (sections + HTML + PDF).
 
-Printed: the median of each, the ratios brief/html and pdf/html, the page count and the PDF size.
+Printed: the median of each, the ratios brief/html and pdf/html, the page count and the PDF size,
+then each section's time (one run on a warm workspace), to show where the time goes.
 No figure is asserted anywhere; the numbers belong in the issue's closing note.
 """
 
@@ -52,6 +53,16 @@ def main() -> None:
         times["pdf"].append(done - rendered)
         times["brief"].append(done - start)
     median = {k: statistics.median(v) for k, v in times.items()}
+    from stabilis.report.country import SECTIONS
+
+    ws = stabilis.open()
+    iso3 = country_report(ws, args.country, args.year).country["iso3"]
+    year = args.year or report.year
+    parts = {}
+    for name, function in SECTIONS.items():
+        start = time.perf_counter()
+        function(ws, iso3, year)
+        parts[name] = time.perf_counter() - start
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     print(f"Brief of {args.country}, {args.runs} runs (median seconds):")
     for key, value in median.items():
@@ -59,6 +70,9 @@ def main() -> None:
     print(f"  brief / html = {median['brief'] / median['html']:.1f}x, "
           f"pdf / html = {median['pdf'] / median['html']:.1f}x")  # fmt: skip
     print(f"  {pages} pages, {len(pdf):,} bytes of PDF")
+    print("Sections, one run on a warm workspace (seconds):")
+    for name, value in sorted(parts.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:<16}{value:7.3f}")
 
 
 if __name__ == "__main__":
