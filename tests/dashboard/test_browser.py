@@ -56,7 +56,13 @@ PAGES = {
     "map-threat-signal": "/?indicator=threat:cyber_operations&year=2015&group=all",
 }
 #: Pages whose sections load from the API after the page: wait for them before the screenshot.
-SECTIONS = ("#forecasts-section", "#threats-section", "#support-section", "#resilience-section")
+SECTIONS = (
+    "#forecasts-section",
+    "#threats-section",
+    "#support-section",
+    "#resilience-section",
+    "#impact-section",
+)
 
 
 def _free_port() -> int:

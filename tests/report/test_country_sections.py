@@ -162,3 +162,24 @@ def test_an_unknown_country_is_refused_with_close_codes(built):
         country.country_report(built, "GOE")
     with pytest.raises(NotFoundError, match="no section 'weather'"):
         country.section(built, "weather", "UKR")
+
+
+def test_impact_findings_say_how_many_estimates_are_distinguishable_from_placebos():
+    cases = pd.DataFrame(
+        {"case": ["c1"], "title": ["Case"], "treated": ["SRB XKX"], "year": [1999]}
+    )
+
+    def part(outcome: str, verdict: str, p: float | None) -> SimpleNamespace:
+        info = {"outcome": outcome, "verdict": verdict, "estimate": 0.1 if p else None,
+                "interval": None, "p_value": p, "reasons": [] if p else ["poor pre-fit"]}  # fmt: skip
+        return SimpleNamespace(to_dict=lambda: info)
+
+    result = SimpleNamespace(results=[part("a", "estimate", 0.05), part("b", "estimate", 0.4),
+                                      part("c", "not_credible", None)])  # fmt: skip
+    ws = SimpleNamespace(impact=SimpleNamespace(cases=lambda: cases, result=lambda case: result))
+    found = country.impact(ws, "XKX")
+    assert found.message == (
+        "1 case study concerns XKX; 2 of 3 outcome estimates pass their credibility checks, "
+        "1 of them distinguishable from the placebo countries at 10%."
+    )
+    assert found.rows[2]["reasons"] == ["poor pre-fit"]

@@ -206,6 +206,11 @@ def mount(
             country=info,
             neighbours=neighbours,
             start_years=PROFILE_START_YEARS,
+            indicator_codes=[
+                (row["indicator"], row["label"])
+                for group in indicator_choices()
+                for row in group[1]
+            ],
         )
 
     @app.get("/forecasts", include_in_schema=False)

@@ -456,10 +456,12 @@ def impact(ws: Any, iso3: str) -> Section:
             rows.append({"case": case[key], "title": case.get("title"), "year": case.get("year"),
                          "treatment": case.get("treatment"), "note": reason, **o})  # fmt: skip
     found = [r for r in rows if r.get("verdict") == "estimate"]
+    clear = [r for r in found if r.get("p_value") is not None and r["p_value"] <= 0.1]
+    cases_word = "case study concerns" if len(mine) == 1 else "case studies concern"
     message = (
-        f"{mine.shape[0]} case {'study' if len(mine) == 1 else 'studies'} concern{'s' if len(mine) == 1 else ''} {iso3}; "
-        f"{len(found)} of {len(rows)} outcome "
-        "estimates pass their own credibility checks."
+        f"{len(mine)} {cases_word} {iso3}; {len(found)} of {len(rows)} outcome estimates pass "
+        f"their credibility checks, {len(clear)} of them distinguishable from the placebo "
+        "countries at 10%."
     )
     return Section("impact", title, True, message, rows, {}, ("vdem", "registry"))
 

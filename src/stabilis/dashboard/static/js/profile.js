@@ -327,10 +327,17 @@
   }
   function covered(v) { return v === null || v === undefined ? '<span class="note">not covered</span>' : S.escape(S.fmt(v)); }
 
-  results("/api/v1/impact/cases?iso3=" + iso3, document.getElementById("impact-section"), function (body) {
-    document.getElementById("impact-section").innerHTML = "<ul>" + body.data.map(function (c) {
-      return '<li><a href="/impact/' + encodeURIComponent(c["case"]) + '">' + S.escape(c.title || c["case"]) + "</a></li>";
-    }).join("") + "</ul>";
+  section("impact", function (box, body) {
+    table(box, [
+      { key: "title", label: "Case", format: function (v, r) { return '<a href="/impact/' + encodeURIComponent(r["case"]) + '">' + S.escape(v || r["case"]) + "</a>"; } },
+      { key: "outcome", label: "Outcome" },
+      { key: "verdict", label: "Verdict", format: function (v, r) {
+        if (v === "estimate") return "estimate";
+        if (v) return "no credible estimate" + (r.reasons && r.reasons.length ? ": " + S.escape(r.reasons.join("; ")) : "");
+        return '<span class="note">' + S.escape(r.note || "") + "</span>"; } },
+      { key: "estimate", label: "Estimate", num: true, format: function (v) { return S.isNumber(v) ? (v > 0 ? "+" : "") + S.fmt(v) : "–"; } },
+      { key: "interval", label: "Interval", num: true, format: function (v) { return Array.isArray(v) ? S.fmt(v[0]) + " to " + S.fmt(v[1]) : "–"; } },
+      { key: "p_value", label: "p", num: true }], body.data);
   });
 
   function drivers(v) { return S.escape(Array.isArray(v) ? v.join(", ") : v || ""); }
