@@ -116,3 +116,12 @@ def test_the_cli_panel_files_carry_their_citation(built, tmp_path):
     assert "datapackage.json" in zipfile.ZipFile(package).namelist()
     result = runner.invoke(get_app(), [*base, "-f", "json"])
     _cited(json.loads(result.stdout)["meta"]["provenance"], "wgi", built)
+
+
+def test_the_disinformation_layer_defaults_to_the_last_full_year_and_flags_a_partial_one(client):
+    latest = client.get("/api/v1/signals/disinfo_cases/values").json()["meta"]
+    assert latest["year"] == 2020 and latest["note"] == ""  # the scrape ends in February 2021
+    partial = client.get("/api/v1/signals/disinfo_cases/values?year=2021").json()
+    assert partial["meta"]["note"] == "2021 is covered for 2 months only."
+    assert partial["data"][0]["rank"] == 1
+    assert client.get("/api/v1/signals/earthquakes/values").status_code == 404
