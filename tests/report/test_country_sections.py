@@ -183,3 +183,12 @@ def test_impact_findings_say_how_many_estimates_are_distinguishable_from_placebo
         "1 of them distinguishable from the placebo countries at 10%."
     )
     assert found.rows[2]["reasons"] == ["poor pre-fit"]
+
+
+def test_a_brief_as_of_an_earlier_year_does_not_print_later_forecasts():
+    archive = _Archive(_forecasts())
+    archive.entries = lambda: [SimpleNamespace(id="run-2023", kind="run", as_of=2023)]  # type: ignore[method-assign]
+    ws = SimpleNamespace(forecasts=SimpleNamespace(archive=archive))
+    assert country.forecasts(ws, "UKR", 2024).available
+    found = country.forecasts(ws, "UKR", 2020)
+    assert not found.available and "stabilis forecast run --as-of 2020" in found.message

@@ -326,8 +326,11 @@ def _labeller(service: Any) -> Callable[[str], str] | None:
     return None
 
 
-def forecasts(ws: Any, iso3: str) -> Section:
-    """The newest archived live forecasts for the country, highest first, with drivers."""
+def forecasts(ws: Any, iso3: str, year: int | None = None) -> Section:
+    """The newest archived live forecasts for the country, highest first, with drivers.
+
+    With ``year``, the newest run issued from data up to that year (a brief "as of 2020" does
+    not print forecasts made later)."""
     title = "Latest forecasts"
     service = getattr(ws, "forecasts", None)
     archive = getattr(service, "archive", None)
@@ -338,6 +341,11 @@ def forecasts(ws: Any, iso3: str) -> Section:
         if not runs:
             return _missing("forecasts", title, "No forecast has been issued yet: run "
                             "'stabilis forecast run'.")  # fmt: skip
+        if year is not None:
+            runs = [e for e in runs if getattr(e, "as_of", None) is None or e.as_of <= year]
+            if not runs:
+                return _missing("forecasts", title, f"No archived forecast was issued from data "
+                                f"up to {year}: run 'stabilis forecast run --as-of {year}'.")  # fmt: skip
         entry = runs[-1]
         frame = archive.load(entry.id)
     except Exception as exc:  # an unreadable archive: say so
@@ -602,7 +610,7 @@ SECTIONS: dict[str, Callable[[Any, str, int], Section]] = {
     "headline": headline,
     "regime": regime,
     "registry": registry_record,
-    "forecasts": lambda ws, iso3, year: forecasts(ws, iso3),
+    "forecasts": forecasts,
     "forecast_record": lambda ws, iso3, year: forecast_record(ws),
     "impact": lambda ws, iso3, year: impact(ws, iso3),
     "threats": threats,
