@@ -52,7 +52,7 @@ PAGES = {
     "country-turkiye": "/countries/TUR",
     "country-afghanistan": "/countries/AFG",
     "brief-ukraine": "/api/v1/countries/UKR/brief?format=html",
-    "search-results": "/search?q=guinea",
+    "search-results": "/search?q=land",
     "map-threat-signal": "/?indicator=threat:cyber_operations&year=2015&group=all",
 }
 #: Pages whose sections load from the API after the page: wait for them before the screenshot.

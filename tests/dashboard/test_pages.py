@@ -111,7 +111,11 @@ def test_the_search_opens_a_profile_lists_matches_and_refuses_nonsense(client):
                           ("moldova", "/countries/MDA")):  # fmt: skip
         response = client.get("/search", params={"q": query}, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"] == target
-    listed = client.get("/search", params={"q": "guinea"})
-    assert listed.status_code == 200 and "Papua New Guinea" in listed.text
+    exact = client.get("/search", params={"q": "guinea"}, follow_redirects=False)
+    assert exact.headers["location"] == "/countries/GIN"  # an exact name wins over a part
+    listed = client.get("/search", params={"q": "land"}, follow_redirects=False)
+    assert listed.status_code == 200 and "<h1>Countries matching" in listed.text
+    assert '<a href="/countries/FIN">Finland</a>' in listed.text
+    assert '<a href="/countries/NZL">New Zealand</a>' in listed.text
     refused = client.get("/search", params={"q": "Narnia"})
     assert refused.status_code == 404 and "is not a country code, country name" in refused.text
