@@ -237,7 +237,7 @@ def bar_chart(
                 f"source</title></rect>"
             )
             continue
-        h = value / high * (y1 - y0)
+        h = max(value / high * (y1 - y0), 0.8)  # a measured zero shows as a hairline
         parts.append(
             f'<rect class="bar" x="{x + 0.5:.1f}" y="{y1 - h:.1f}" width="{max(0.5, slot - 1):.1f}" '
             f'height="{h:.1f}"><title>{year}: {fmt(value)}</title></rect>'

@@ -312,7 +312,7 @@
     rows.forEach(function (r) {
       if (S.isNumber(r[key])) {
         svg.append("rect").attr("class", "threat-bar").attr("x", x(r.year)).attr("width", x.bandwidth())
-          .attr("y", y(r[key])).attr("height", y(0) - y(r[key])).attr("fill", "#8c2d04")
+          .attr("y", Math.min(y(r[key]), y(0) - 1)).attr("height", Math.max(1, y(0) - y(r[key]))).attr("fill", "#8c2d04")
           .append("title").text(r.year + ": " + S.fmt(r[key]));
       } else {
         svg.append("rect").attr("class", "not-covered").attr("x", x(r.year)).attr("width", x.bandwidth())
