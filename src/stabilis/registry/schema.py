@@ -32,6 +32,7 @@ from pathlib import Path
 from stabilis.errors import RegistryError
 
 from .dates import PartialDate
+from .policy import never_sources
 
 CONFIDENCE: tuple[str, ...] = ("sourced", "conflict", "derived", "unverified")
 STATUSES: tuple[str, ...] = ("active", "became_member", "suspended", "withdrawn", "not_joined")
@@ -377,6 +378,14 @@ def validate_row(schema: TableSchema, row: Row, fault: Fault) -> None:
             "source",
             f"a '{row['confidence']}' row has no source",
             "Cite the page address(es), separated by ' | ', or mark the row 'unverified'.",
+        )
+    refused = never_sources(row["source"])
+    if refused:
+        raise fault(
+            "source",
+            f"'{refused[0]}' comes from a domain the source policy never accepts",
+            "Cite the original page (e.g. on nato.int or a government site) instead; the tiers "
+            "are in stabilis/registry/data/source_policy.json (docs/registry.md).",
         )
     for check in schema.checks:
         check(row, fault)
