@@ -49,8 +49,8 @@ def require_role(user: User | None, role: str, action: str) -> User:
         )
     if not user.has(role):
         raise PermissionDeniedError(
-            f"{user.username} is a {user.role}; to {action} you need the {role} role. Ask an "
-            "admin (stabilis users set-role).",
+            f"{user.username} has the {user.role} role; to {action} you need the {role} role. "
+            "Ask an admin (stabilis users set-role).",
             details={"needs_role": role, "role": user.role},
         )
     return user
