@@ -317,38 +317,58 @@ class EditService:
             )
         if decision == "approve":
             self._check_sources(edit["fields"].get("source", ""))
-            if edit["action"] == "correct":
-                row = self.current_registry().row(edit["table"], edit["row_id"])
-                if row_fingerprint(row, edit["table"]) != edit["base"]:
-                    raise ConflictError(
-                        f"{edit['edit_id']} corrects {edit['row_id']}, which another approved "
-                        f"edit changed since ({row.get('provenance')}). Nothing was lost: "
-                        "reject this one and propose the correction again against the current "
-                        "row.",
-                        details={"edit_id": edit["edit_id"], "row_id": edit["row_id"]},
-                    )
-            self._dry_run(
-                edit["action"], edit["table"], edit["row_id"], edit["fields"], edit["edit_id"]
-            )
         status = "approved" if decision == "approve" else "rejected"
         number = parse_edit_id(edit["edit_id"])
+        conflict: ConflictError | None = None
+        # The write lock is taken first, so the checks below see every approval committed
+        # before this one: two editors approving clashing edits at once cannot both win.
         with self.store.write() as tx:
-            ok = tx.review_edit(number, seen, status, actor.username, review_note)
+            if decision == "approve":
+                conflict = self._approval_conflict(edit)
+            ok = conflict is None and tx.review_edit(
+                number, seen, status, actor.username, review_note
+            )
+            if conflict is None and not ok:
+                conflict = ConflictError(
+                    f"{edit['edit_id']} changed since you read it (revision {seen}); reload it "
+                    "and review it again. Nothing was overwritten.",
+                    details={"edit_id": edit["edit_id"], "revision": seen},
+                )
             tx.audit(
                 actor=actor.username,
                 action=f"edit.{decision}" if ok else f"edit.{decision}.conflict",
                 subject=edit["edit_id"],
                 before={"status": "proposed", "revision": seen},
-                after={"status": status, "review_note": review_note} if ok else None,
+                after={"status": status, "review_note": review_note}
+                if ok
+                else {"refused": conflict.message if conflict else ""},
                 address=actor.address,
             )
-        if not ok:
-            raise ConflictError(
-                f"{edit['edit_id']} changed since you read it (revision {seen}); reload it and "
-                "review it again. Nothing was overwritten.",
-                details={"edit_id": edit["edit_id"], "revision": seen},
-            )
+        if conflict is not None:
+            raise conflict
         return self.get(number)
+
+    def _approval_conflict(self, edit: dict[str, Any]) -> ConflictError | None:
+        """Why ``edit`` cannot be approved now (its row changed, or it no longer applies)."""
+        if edit["action"] == "correct":
+            row = self.current_registry().row(edit["table"], edit["row_id"])
+            if row_fingerprint(row, edit["table"]) != edit["base"]:
+                return ConflictError(
+                    f"{edit['edit_id']} corrects {edit['row_id']}, which another approved edit "
+                    f"changed since ({row.get('provenance')}). Nothing was lost: reject this "
+                    "one and propose the correction again against the current row.",
+                    details={"edit_id": edit["edit_id"], "row_id": edit["row_id"]},
+                )
+        try:
+            self._dry_run(
+                edit["action"], edit["table"], edit["row_id"], edit["fields"], edit["edit_id"]
+            )
+        except EditError as exc:
+            return ConflictError(
+                f"{edit['edit_id']} no longer applies to the registry: {exc.message}",
+                details={"edit_id": edit["edit_id"]},
+            )
+        return None
 
     # -- notes ----------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ row by row:
 
 * the header has exactly the schema's columns (order free), and every row as many cells;
 * ``id`` is present, well formed (``CODE-ISO3``, optionally ``-YYYY``, ``-YYYY-MM-DD`` or
-  ``-undated``) and unique in its file;
+  ``-undated``, then ``-b``, ``-c``... when that is taken) and unique in its file;
 * ISO3 cells are three upper-case letters (``XKX`` for Kosovo is therefore accepted);
 * dates are ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` and real calendar dates, and a spell's end is
   not before its start (compared as last day of the end against first day of the start);
@@ -77,7 +77,7 @@ PROGRAMME_CODES: dict[str, str] = {
 
 ISO3 = re.compile(r"^[A-Z]{3}$")
 CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
-ROW_ID = re.compile(r"^[A-Z][A-Z0-9_]*-[A-Z]{3,4}(-(\d{4}(-\d{2}){0,2}|undated))?$")
+ROW_ID = re.compile(r"^[A-Z][A-Z0-9_]*-[A-Z]{3,4}(-(\d{4}(-\d{2}){0,2}|undated))?(-[a-z]{1,2})?$")
 SHAPES: tuple[str, ...] = ("spell", "milestone")
 """A programme row is a ``spell`` (in force from start to end) or a dated ``milestone``."""
 AMOUNT = re.compile(r"^\d+(\.\d+)?$")

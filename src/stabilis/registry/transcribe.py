@@ -130,6 +130,14 @@ def _new_id(code: str, iso3: str, start: str, taken: set[str]) -> str:
     for candidate in candidates:
         if candidate not in taken:
             return candidate
+    import string
+
+    letters = string.ascii_lowercase
+    suffixes = [*letters[1:], *(a + b for a in letters for b in letters)]
+    for suffix in suffixes:
+        candidate = f"{candidates[-1]}-{suffix}"
+        if candidate not in taken:
+            return candidate
     raise RegistryError(f"No free id for {code}-{iso3} starting {start or 'undated'}.")
 
 
