@@ -77,6 +77,10 @@ def _timeline(ws: Workspace, iso3: str) -> list[dict[str, Any]]:
                     "code": row.get(code_column) or row.get("code"),
                     "shape": row.get("shape") or "spell",
                     "start": _day(row.get("start_first")),
+                    "date": row.get("start_date")
+                    or row.get("joined_date")
+                    or row.get("accession_date")
+                    or None,
                     "end": _day(row.get("end_last")),
                     "end_known": bool(row.get("end_known", True)),
                     "detail": row.get("milestone") or row.get("basis") or row.get("kind") or "",

@@ -61,13 +61,13 @@ COLUMNS = {
 }
 TRAILER = [
     "status_as_of",
-    "as_of",
-    "notes",
-    "confidence",
     "evidence",
+    "provenance",
+    "confidence",
     "unverified",
     "second_tier_only",
-    "provenance",
+    "as_of",
+    "notes",
     "source",
 ]
 

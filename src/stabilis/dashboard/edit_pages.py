@@ -10,6 +10,7 @@ autoescaping, never as markup.
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -278,5 +279,14 @@ def mount(app: FastAPI, ws: Workspace, render: Render) -> None:
         user = needs(request, "admin", "read the audit log")
         if isinstance(user, Response):
             return user
-        entries = ws.edits.audit_log(user, limit=200, offset=max(0, offset))
+        entries = [
+            {
+                **e,
+                **{
+                    f"{k}_text": "" if e[k] is None else json.dumps(e[k], ensure_ascii=False)
+                    for k in ("before", "after")
+                },
+            }
+            for e in ws.edits.audit_log(user, limit=200, offset=max(0, offset))
+        ]
         return page(request, "audit.html", entries=entries, offset=offset, roles=ROLES)

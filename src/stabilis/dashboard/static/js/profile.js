@@ -118,8 +118,10 @@
       "Timeline of " + spans.length + " registry spells from " + start + ".");
     spans.forEach(function (s, i) {
       var yPos = m.t + i * row;
+      var full = s.label + (s.code ? " (" + s.code + ")" : "");
+      var short = full.length > 40 ? String(s.label).slice(0, 40 - (s.code ? s.code.length + 4 : 1)).trim() + "…" + (s.code ? " (" + s.code + ")" : "") : full;
       svg.append("text").attr("class", "tl-label").attr("x", m.l - 6).attr("y", yPos + 14)
-        .attr("text-anchor", "end").text(s.label + (s.code ? " (" + s.code + ")" : ""));
+        .attr("text-anchor", "end").text(short).append("title").text(full);
       if (!s.start) {
         svg.append("text").attr("class", "tl-open").attr("x", m.l + 4).attr("y", yPos + 15)
           .text("start date not recorded");
@@ -135,8 +137,10 @@
         svg.append("path").attr("class", "tl-milestone " + s.kind + flag)
           .attr("d", "M" + cx + "," + (cy - r) + "L" + (cx + r) + "," + cy + "L" + cx + "," + (cy + r) + "L" + (cx - r) + "," + cy + "Z")
           .append("title").text(tip);
-        svg.append("text").attr("class", "tl-open").attr("x", cx + r + 4).attr("y", yPos + 15)
-          .text(String(s.start).slice(0, 10) + (s.unverified ? " · unverified" : ""));
+        var nearEnd = cx > W - m.r - 110;
+        svg.append("text").attr("class", "tl-open").attr("x", nearEnd ? cx - r - 4 : cx + r + 4)
+          .attr("y", yPos + 15).attr("text-anchor", nearEnd ? "end" : "start")
+          .text(String(s.date || s.start).slice(0, 10) + (s.unverified ? " · unverified" : ""));
         return;
       }
       svg.append("rect").attr("class", "tl " + s.kind + flag).attr("x", x(a)).attr("y", yPos + 4)
@@ -158,7 +162,7 @@
     }).join("; ") + ".";
     S.fillTable(document.getElementById("timeline-table"), [
       { key: "kind", label: "Kind" }, { key: "label", label: "What" }, { key: "code", label: "Code" },
-      { key: "shape", label: "Shape" }, { key: "start", label: "Start" }, { key: "end", label: "End" },
+      { key: "shape", label: "Shape" }, { key: "date", label: "Start" }, { key: "end", label: "End (or derived end)" },
       { key: "detail", label: "Detail" }, { key: "status", label: "Status now" },
       { key: "evidence", label: "Evidence" }, { key: "provenance", label: "Provenance" }], spans);
   }
