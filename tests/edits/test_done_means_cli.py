@@ -132,3 +132,30 @@ def test_notes_and_backup_restore_from_the_shell(cli, tmp_path: Path) -> None:
     assert exit_code(bad) == 8
     wrong = cli("users", "set-role", "ana", "emperor")
     assert exit_code(wrong) == 10
+
+
+def test_a_build_refuses_an_approved_edit_citing_a_disinfo_outlet(cli) -> None:
+    """Approval checks the outlets too; this guards the build against an edit approved before
+    the outlet appeared in EUvsDisinfo (simulated by writing it straight into the store)."""
+    from stabilis.config import Settings
+    from stabilis.errors import RegistryError
+    from stabilis.store.edits import EditsStore
+
+    data_dir = cli.data_dir
+    store = EditsStore.in_data_dir(data_dir)
+    fields = {
+        "country_iso3": "MDA",
+        "programme": "Defence Capacity Building",
+        "kind": "defence capacity building",
+        "start_date": "2025",
+        "source": f"{NATO_DCB} | https://albidda.net/2025/x",
+    }
+    with store.write() as tx:
+        number = tx.insert_edit("add", "programmes", "", fields, "n", "", "ana")
+        tx.review_edit(number, 1, "approved", "erin", "")
+        tx.audit(actor="test", action="edit.approve", subject=f"E-{number}")
+    ws = Workspace(Settings(data_dir=data_dir))
+    before = ws.registry.table("programmes")
+    with pytest.raises(RegistryError, match=r"albidda\.net"):
+        ws.build()
+    assert len(Workspace(Settings(data_dir=data_dir)).registry.table("programmes")) == len(before)

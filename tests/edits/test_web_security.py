@@ -302,3 +302,40 @@ def test_sign_in_never_redirects_off_site(client: TestClient) -> None:
         },
     )
     assert response.status_code == 303 and response.headers["location"] == "/registry"
+
+
+def test_note_form_and_audit_page_escape_what_users_typed(client: TestClient) -> None:
+    script = "<script>alert(document.cookie)</script>"
+    assert client.get("/admin/audit", follow_redirects=False).status_code == 303
+    csrf = _sign_in(client, "ana")
+    added = client.post(
+        "/notes",
+        data={"subject_kind": "country", "subject_id": "mda", "body": script, "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert added.status_code == 303 and "subject_id=MDA" in added.headers["location"]
+    notes = client.get(added.headers["location"])
+    assert script not in notes.text and "&lt;script&gt;" in notes.text
+    assert client.get("/admin/audit").status_code == 403  # an analyst is not an admin
+    client.cookies.clear()
+    _sign_in(client, "ada")
+    audit = client.get("/admin/audit")
+    assert audit.status_code == 200 and "note.add" in audit.text
+    assert script not in audit.text and "&lt;script&gt;" in audit.text
+    assert PASSWORD not in audit.text
+    form = client.get("/registry/propose", params={"table": "programmes", "row_id": "DCB-MDA"})
+    assert 'value="MDA"' in form.text and "Correct DCB-MDA" in form.text
+
+
+def test_the_installed_command_exits_non_zero_for_an_unknown_country(data_dir: Path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "stabilis.cli", "--data-dir", str(data_dir), "registry",
+         "frameworks", "GOE"],
+        capture_output=True, text=True, timeout=120,
+        env={**__import__("os").environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")},
+    )  # fmt: skip
+    assert result.returncode == 8
+    assert "no such country 'GOE'" in result.stderr

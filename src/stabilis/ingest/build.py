@@ -265,6 +265,7 @@ def _build_registry(writer: WarehouseWriter, settings: Settings) -> StepResult:
     from stabilis.store.registry_edits import APPLIED_TABLE, write_applied_edits
 
     approved = EditsStore.in_data_dir(settings.data_dir).approved_edits()
+    _refuse_disinfo_outlets(writer, approved)
     registry = load_registry(edits=approved)
     write_applied_edits(writer, approved)
     release = registry.version.version
@@ -387,6 +388,28 @@ def _countries_fingerprint(reference: list[Snapshot]) -> str:
     folder = Path(countries.__file__).parent
     sha.update(_data_hash(folder).encode())
     return sha.hexdigest()
+
+
+def _refuse_disinfo_outlets(writer: WarehouseWriter, edits: list[dict[str, Any]]) -> None:
+    """Refuse the build if an approved edit cites an outlet named in EUvsDisinfo."""
+    from stabilis.errors import RegistryError
+    from stabilis.registry.policy import OutletIndex
+    from stabilis.store.registry_edits import outlet_cells
+
+    cells = outlet_cells(writer) if edits else []
+    if not cells:
+        return
+    index = OutletIndex.from_names(cells)
+    for edit in edits:
+        for url in str(edit["fields"].get("source", "")).split(" | "):
+            reason = index.match(url) if url.strip() else None
+            if reason:
+                raise RegistryError(
+                    f"edit {edit['edit_id']}, field 'source': '{url.strip()}' is refused: "
+                    f"{reason}. Reject the edit or have it re-proposed with another source; "
+                    "the previous warehouse is kept.",
+                    details={"edit_id": edit["edit_id"], "column": "source"},
+                )
 
 
 def _registry_fingerprint(settings: Settings) -> str:

@@ -17,7 +17,7 @@ import pandas as pd
 from stabilis.errors import WarehouseError
 
 if TYPE_CHECKING:
-    from stabilis.store.warehouse import Warehouse, WarehouseWriter
+    from stabilis.store.warehouse import Warehouse, WarehouseReader, WarehouseWriter
 
 APPLIED_TABLE = "registry_edits_applied"
 COLUMNS = ("edit_id", "action", "table_name", "row_id", "fields", "approved_by", "approved_at")
@@ -64,15 +64,20 @@ def read_applied_edits(warehouse: Warehouse) -> list[dict[str, Any]]:
     ]
 
 
+def outlet_cells(db: WarehouseReader) -> list[str]:
+    """The distinct ``outlets`` cells of ``disinfo_cases`` in an open warehouse (or none)."""
+    if "disinfo_cases" not in db.tables():
+        return []
+    frame = db.query("SELECT DISTINCT outlets FROM disinfo_cases WHERE outlets IS NOT NULL")
+    return [str(v) for v in frame["outlets"]]
+
+
 def read_outlets(warehouse: Warehouse) -> list[str]:
     """The distinct ``outlets`` cells of ``disinfo_cases`` (empty without that table)."""
     if not warehouse.exists():
         return []
     try:
         with warehouse.reader() as db:
-            if "disinfo_cases" not in db.tables():
-                return []
-            frame = db.query("SELECT DISTINCT outlets FROM disinfo_cases WHERE outlets IS NOT NULL")
+            return outlet_cells(db)
     except WarehouseError:
         return []
-    return [str(v) for v in frame["outlets"]]
