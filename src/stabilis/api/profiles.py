@@ -65,8 +65,7 @@ def _timeline(ws: Workspace, iso3: str) -> list[dict[str, Any]]:
     spans: list[dict[str, Any]] = []
     this_year = datetime.now(UTC).year
     for table, (kind, label_column, code_column) in _TIMELINE.items():
-        frame = ws.registry.table_as_of(table, this_year)
-        rows = frame[frame["iso3"] == iso3]
+        rows = ws.registry.table_as_of(table, this_year, iso3)
         for row in records(rows):
             label = row.get(label_column) if kind != "membership" else "NATO membership"
             spans.append(

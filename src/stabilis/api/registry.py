@@ -83,9 +83,7 @@ def registry_table(
             f"There is no registry table '{table}'. Tables: {', '.join(TABLES)}.",
             details={"table": table},
         )
-    frame = ws.registry.table_as_of(table, year or datetime.now(UTC).year)
-    if iso3:
-        frame = frame[frame["iso3"] == iso3]
+    frame = ws.registry.table_as_of(table, year or datetime.now(UTC).year, iso3 or None)
     columns = [c for c in COLUMNS[table] + TRAILER if c in frame.columns]
     return frame[columns].reset_index(drop=True)
 

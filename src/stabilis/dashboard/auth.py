@@ -26,7 +26,7 @@ SESSION_COOKIE = "stabilis_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 #: Paths open even when the server requires sign-in.
-OPEN_PATHS = ("/sign-in", "/static/", "/assets/", "/favicon", "/api/v1/tokens")
+OPEN_PATHS = ("/sign-in", "/static/", "/vendor/", "/favicon", "/api/v1/tokens")
 
 
 def client_address(request: Request) -> str:

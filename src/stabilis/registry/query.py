@@ -302,9 +302,13 @@ class Registry:
         frame = self._operations.loc[mask].drop(columns=["code"])
         return _with_status(frame, "operations", year)
 
-    def table_as_of(self, name: str, year: int) -> pd.DataFrame:
-        """A copy of one table with ``status_as_of`` (the status held in ``year``) and ``as_of``."""
-        return _with_status(self.table(name), name, _check_year(year))
+    def table_as_of(self, name: str, year: int, iso3: str | None = None) -> pd.DataFrame:
+        """A copy of one table (or of one country's rows) with ``status_as_of`` (the status
+        held in ``year``) and ``as_of``."""
+        frame = self.table(name)
+        if iso3 is not None:
+            frame = frame[frame["iso3"] == _check_iso3(iso3)]
+        return _with_status(frame, name, _check_year(year))
 
     def country_records(self, iso3: str, year: int | None = None) -> pd.DataFrame:
         """Every registry row about ``iso3`` (all four tables), as one frame for briefs and pages.
@@ -326,8 +330,7 @@ class Registry:
             ("programmes", "programme", "milestone", "start_date", "end_date"),
             ("operations", "operation", "kind", "start_date", "end_date"),
         ):
-            frame = self.table_as_of(name, when)
-            frame = frame[frame["iso3"] == code]
+            frame = self.table_as_of(name, when, code)
             if frame.empty:
                 continue
             out = pd.DataFrame(
