@@ -32,9 +32,11 @@ from .transcribe import PROGRAMME_NAME_CODES, _new_id, shape_of
 
 Edit = Mapping[str, Any]
 
-#: Columns an edit may set, per table (ids and derived codes are filled in by Stabilis).
+#: Columns an edit may set, per table. Stabilis fills in the id and the framework code; the
+#: programme and operation codes are derived from the name when left blank (a new operation
+#: needs its own ``operation_code``).
 EDITABLE: dict[str, tuple[str, ...]] = {
-    name: tuple(c for c in schema.columns if c not in ("id", "framework_code", "operation_code"))
+    name: tuple(c for c in schema.columns if c not in ("id", "framework_code"))
     for name, schema in SCHEMAS.items()
 }
 KEY_COLUMN = {
