@@ -119,7 +119,7 @@
     spans.forEach(function (s, i) {
       var yPos = m.t + i * row;
       var full = s.label + (s.code ? " (" + s.code + ")" : "");
-      var short = full.length > 40 ? String(s.label).slice(0, 40 - (s.code ? s.code.length + 4 : 1)).trim() + "…" + (s.code ? " (" + s.code + ")" : "") : full;
+      var short = full.length > 36 ? String(s.label).slice(0, 36 - (s.code ? s.code.length + 4 : 1)).trim() + "…" + (s.code ? " (" + s.code + ")" : "") : full;
       svg.append("text").attr("class", "tl-label").attr("x", m.l - 6).attr("y", yPos + 14)
         .attr("text-anchor", "end").text(short).append("title").text(full);
       if (!s.start) {
@@ -137,10 +137,15 @@
         svg.append("path").attr("class", "tl-milestone " + s.kind + flag)
           .attr("d", "M" + cx + "," + (cy - r) + "L" + (cx + r) + "," + cy + "L" + cx + "," + (cy + r) + "L" + (cx - r) + "," + cy + "Z")
           .append("title").text(tip);
-        var nearEnd = cx > W - m.r - 110;
+        var nearEnd = cx > W - m.r - 320;
         svg.append("text").attr("class", "tl-open").attr("x", nearEnd ? cx - r - 4 : cx + r + 4)
           .attr("y", yPos + 15).attr("text-anchor", nearEnd ? "end" : "start")
-          .text(String(s.date || s.start).slice(0, 10) + (s.unverified ? " · unverified" : ""));
+          .text(function () {
+            var when = String(s.date || s.start).slice(0, 10) + (s.unverified ? " · unverified" : "");
+            var what = s.detail ? (s.detail.length > 44 ? s.detail.slice(0, 43) + "…" : s.detail) : "";
+            if (!what) return when;
+            return nearEnd ? what + " · " + when : when + " · " + what;
+          });
         return;
       }
       svg.append("rect").attr("class", "tl " + s.kind + flag).attr("x", x(a)).attr("y", yPos + 4)
