@@ -373,6 +373,7 @@ def _code_lookup(
                 "vdem_id": "vdem",
                 "wb": "wb",
                 "iso3n": "iso3n",
+                "eurostat": "eurostat",
             },
             3,
         ),
