@@ -248,8 +248,8 @@ class Scorecard:
             ),
             "coverage": self.coverage.to_dict(orient="records"),
             "overall_rule": (
-                f"overall = mean of the requirement scores, only where at least "
-                f"{OVERALL_MIN_REQUIREMENTS} of 7 are scored"
+                f"the mean of the requirement scores, computed only where at least "
+                f"{OVERALL_MIN_REQUIREMENTS} of the 7 requirements are scored"
             ),
             "trend_window_years": self.window,
             "declining": self.rows.loc[self.rows["trend"] == "declining", ["iso3", "key"]].to_dict(
@@ -331,6 +331,7 @@ def scorecard(
                     )
                     if years
                     else "",
+                    "first_year": min(years) if years else pd.NA,
                     "latest_year": max(years) if years else pd.NA,
                     "slope": slope,
                     "trend": _label(slope) if scores else "no data",
@@ -365,6 +366,8 @@ def scorecard(
         part = frame[frame["key"] == req.key]
         have = part[part["score"].notna()]
         latest = pd.to_numeric(have["latest_year"], errors="coerce")
+        earliest = pd.to_numeric(have["first_year"], errors="coerce")
+        span = (int(earliest.min()), int(latest.max())) if len(have) else None
         coverage.append(
             {
                 "requirement": req.number,
@@ -373,7 +376,13 @@ def scorecard(
                 "countries_scored": len(have),
                 "countries": len(part),
                 "fully_measured": int((have["status"] == "measured").sum()),
-                "data_years": f"{int(latest.min())}-{int(latest.max())}" if len(have) else "",
+                "data_years": (
+                    ""
+                    if span is None
+                    else f"{span[0]}"
+                    if span[0] == span[1]
+                    else f"{span[0]}-{span[1]}"
+                ),
                 "indicators": ", ".join(c for m in req.measures for c in m.codes),
                 "not_measured": req.not_measured,
             }

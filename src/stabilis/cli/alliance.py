@@ -266,8 +266,12 @@ def _print_scorecard(
         )
         return
     wide = result.wide().rename(columns={r.key: f"R{r.number}" for r in requirements})
-    years = result.rows.loc[result.rows["score"].notna(), "latest_year"]
-    span = f"data {int(years.min())}-{int(years.max())}" if len(years) else "no data"
+    scored = result.rows[result.rows["score"].notna()]
+    span = (
+        f"data {int(scored['first_year'].min())}-{int(scored['latest_year'].max())}"
+        if len(scored)
+        else "no data"
+    )
     _show(
         wide.round(1).drop(columns=["role", "overall_note"]),
         title=f"Resilience scorecard, {result.group} {result.year} ({span}; 0-100; blank = not measured)",
