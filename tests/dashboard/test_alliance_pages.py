@@ -50,6 +50,12 @@ def test_support_audit_page_ranks_against_need_with_lorenz_and_definitions(page,
         "document.querySelector('#sa-title-year').textContent === '2010'", timeout=60_000
     )
     assert "ISAF" in page.locator("#sa-sanity").inner_text()
+    page.click("#sa-history-load")
+    page.wait_for_selector("#sa-history-table tbody tr", timeout=120_000)
+    assert page.locator("#sa-history svg path.line").count() == 1
+    _, per = built.alliance.support_over_time(1995, 2024)
+    assert page.locator("#sa-history-table tbody tr").count() == len(per)
+    _shot(page, "support-audit-history")
     assert page.problems == []
 
 

@@ -106,6 +106,46 @@
       S.message(summary, "Could not load the audit: " + err.message, "error");
     });
   }
+  function history() {
+    var box = document.getElementById("sa-history");
+    box.innerHTML = '<p class="status" role="status">Computing 30 audits…</p>';
+    S.getJSON("/api/v1/support-audits?first=1995&last=2024").then(function (body) {
+      var years = {};
+      body.data.forEach(function (r) { years[r.year] = r.gini; });
+      var rows = Object.keys(years).map(function (y) { return { year: +y, gini: years[y] }; });
+      box.innerHTML = "";
+      if (S.d3Ready() && rows.length) {
+        var W = 640, H = 220, m = { l: 44, r: 12, t: 10, b: 30 };
+        var x = d3.scaleLinear().domain(d3.extent(rows, function (r) { return r.year; })).range([m.l, W - m.r]);
+        var y = d3.scaleLinear().domain([0, 1]).range([H - m.b, m.t]);
+        var text = "Gini of support against need per year, " + rows[0].year + "-" + rows[rows.length - 1].year +
+          ": from " + d3.min(rows, function (r) { return r.gini; }).toFixed(2) + " to " + d3.max(rows, function (r) { return r.gini; }).toFixed(2) + ".";
+        var fig = d3.select(box).append("figure").attr("class", "chart");
+        var svg = fig.append("svg").attr("viewBox", "0 0 " + W + " " + H).attr("class", "trend").attr("role", "img").attr("aria-label", text);
+        svg.append("g").attr("class", "axis").attr("transform", "translate(0," + (H - m.b) + ")").call(d3.axisBottom(x).tickFormat(d3.format("d")));
+        svg.append("g").attr("class", "axis").attr("transform", "translate(" + m.l + ",0)").call(d3.axisLeft(y).ticks(5));
+        svg.append("text").attr("class", "direction").attr("x", m.l + 4).attr("y", m.t + 8).text("Gini of support against need");
+        svg.append("path").datum(rows).attr("class", "line gini").attr("d", d3.line()
+          .x(function (r) { return x(r.year); }).y(function (r) { return y(r.gini); }));
+        fig.append("figcaption").text(text);
+      }
+      var wrap = document.createElement("div");
+      wrap.className = "table-scroll";
+      wrap.innerHTML = '<table class="data sortable" id="sa-history-table"></table>';
+      box.appendChild(wrap);
+      var table = wrap.querySelector("table");
+      S.fillTable(table, [
+        { key: "iso3", label: "Country", format: function (v) { return '<a href="/countries/' + S.escape(v) + '">' + S.escape(v) + "</a>"; } },
+        { key: "years", label: "Years audited", num: true },
+        { key: "median_support_per_need", label: "Median S/need", num: true },
+        { key: "median_rank", label: "Median rank", num: true },
+        { key: "years_top5", label: "Years in top 5", num: true },
+        { key: "years_bottom5", label: "Years in bottom 5", num: true }
+      ], body.meta.recipients);
+      S.makeSortable(table);
+    }).catch(function (err) { S.message(box, "Could not compute the history: " + err.message, "error"); });
+  }
+  document.getElementById("sa-history-load").addEventListener("click", history);
   document.getElementById("definitions-link").addEventListener("click", function () {
     document.getElementById("definitions").open = true;
   });
