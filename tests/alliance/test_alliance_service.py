@@ -53,6 +53,11 @@ def test_every_component_is_shown_with_its_coverage(service):
     low, high = summary["gini_range"]
     assert 0 <= low <= summary["gini_support_vs_need"] <= high <= 1
     assert summary["unit"].startswith("share of the year")
+    named = summary["most_support_relative_to_need"] + summary["least_support_relative_to_need"]
+    assert set(summary["why"]) == set(named)
+    assert summary["why"]["AFG"].startswith("rank 2 of") or summary["why"]["AFG"].startswith(
+        "rank 1 of"
+    )
     with pytest.raises(QueryError):
         service.support_audit(1960)
 

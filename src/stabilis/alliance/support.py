@@ -535,6 +535,8 @@ class SupportAudit:
         ]
 
     def summary(self) -> dict[str, Any]:
+        import pandas as pd
+
         ranked = self.recipients.sort_values("rank")
         ginis = self.sensitivity["gini"].dropna()
         return {
@@ -543,6 +545,10 @@ class SupportAudit:
             "recipients_excluded": self.excluded.to_dict(orient="records"),
             "most_support_relative_to_need": list(ranked["iso3"].head(5)),
             "least_support_relative_to_need": list(ranked["iso3"].tail(5)[::-1]),
+            "why": {
+                str(row["iso3"]): _why(row, self.components_used, len(ranked))
+                for _, row in pd.concat([ranked.head(5), ranked.tail(5)]).iterrows()
+            },
             "gini_support_vs_need": round(self.gini_relative, 4),
             "gini_range": [round(float(ginis.min()), 4), round(float(ginis.max()), 4)],
             "gini_support": round(self.gini_support, 4),
@@ -709,7 +715,7 @@ def _why(row: pd.Series, used: list[str], n: int) -> str:
     parts = sorted(((float(row[f"{k}_share"]), k) for k in used), reverse=True)
     shown = ", ".join(f"{100 * v:.0f}% of {k.replace('_', ' ')}" for v, k in parts if v >= 0.005)
     return (
-        f"rank {row['rank']:.0f} of {n}: {shown or 'no measured support'}; "
+        f"rank {row['rank']:.0f} of {n}: {shown or 'under 0.5% of every component'}; "
         f"{100 * float(row['need_share']):.1f}% of need (need {float(row['need']):.2f}), "
         f"support/need {float(row['support_per_need']):.2f}"
     )

@@ -122,8 +122,12 @@ def audit(
         f"Sensitivity over {len(result.sensitivity)} settings: Spearman with the default ranking "
         f"min {s['spearman_min']:.3f}, median {s['spearman_median']:.3f}."
     )
-    typer.echo("Most support relative to need: " + ", ".join(s["most_support_relative_to_need"]))
-    typer.echo("Least support relative to need: " + ", ".join(s["least_support_relative_to_need"]))
+    typer.echo("Most support relative to need:")
+    for code in s["most_support_relative_to_need"]:
+        typer.echo(f"  {code}: {s['why'][code]}")
+    typer.echo("Least support relative to need:")
+    for code in s["least_support_relative_to_need"]:
+        typer.echo(f"  {code}: {s['why'][code]}")
     if not cases.empty:
         typer.echo("Cases a reader checks first:")
         for row in cases.itertuples():
