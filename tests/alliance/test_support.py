@@ -154,6 +154,7 @@ def test_audit_shows_every_component_and_states_its_coverage():
     )  # peak: no US profile range
     assert table.loc["BBB", "exercises"] == 2
     assert table["support"].sum() == pytest.approx(1.0)
+    assert table.loc["BBB", "why"].startswith(f"rank {table.loc['BBB', 'rank']:.0f} of 4")
     assert result.coverage["programme_amounts"] == "no recipient has any in 2010"
     assert "programme_amounts" not in result.components_used
     # missing need components are left out of the mean, not treated as zero

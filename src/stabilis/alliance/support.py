@@ -618,6 +618,7 @@ def audit(
     ranked["need_share"] = n / n.sum()
     ranked["support_per_need"] = _ratio(s, n)
     ranked["rank"] = _ranks(ranked["support_per_need"].to_numpy())
+    ranked["why"] = [_why(row, used, len(ranked)) for _, row in ranked.iterrows()]
     curve, g_rel = lorenz(s, n)
     base = ranked["support_per_need"].to_numpy(float)
 
@@ -666,7 +667,7 @@ def audit(
     columns = [
         "iso3", "rank", "support", "need", "support_per_need", "need_share",
         *[f"{k}_share" for k in used], *COMPONENT_KEYS, "operations", "operations_without_personnel",
-        "personnel_basis", *CATEGORIES, "undated_programmes", *comps, "need_components", *NEED_INDICATORS,
+        "personnel_basis", *CATEGORIES, "undated_programmes", *comps, "need_components", *NEED_INDICATORS, "why",
     ]  # fmt: skip
     return SupportAudit(
         year=year,

@@ -53,7 +53,7 @@
       { key: "coverage", label: "Coverage in " + meta.year }
     ], meta.definitions);
     var columns = [
-      { key: "iso3", label: "Country", format: function (v) { return '<a href="/countries/' + S.escape(v) + '">' + S.escape(v) + "</a>"; } },
+      { key: "iso3", label: "Country", format: function (v, r) { return '<a href="/countries/' + S.escape(v) + '" title="' + S.escape(r.why) + '">' + S.escape(v) + "</a>"; } },
       { key: "rank", label: "Rank", num: true, format: function (v) { return num(v, 0); } },
       { key: "support_per_need", label: "S/need", num: true },
       { key: "support", label: "S", num: true, format: pct },
