@@ -79,7 +79,18 @@ def emit_json(data: Any, **meta: Any) -> None:
 
 
 def _register_commands() -> None:
-    from stabilis.cli import alliance, data, forecast, impact, registry, serve, threats
+    from stabilis.cli import (
+        alliance,
+        audit,
+        data,
+        forecast,
+        impact,
+        notes,
+        registry,
+        serve,
+        threats,
+        users,
+    )
 
     data.register(app)
     app.add_typer(registry.app, name="registry")
@@ -89,6 +100,9 @@ def _register_commands() -> None:
     app.add_typer(alliance.support_app, name="support")
     app.add_typer(alliance.resilience_app, name="resilience")
     app.command(name="serve")(serve.serve)
+    app.add_typer(users.app, name="users")
+    app.add_typer(notes.app, name="notes")
+    app.add_typer(audit.app, name="audit")
 
 
 def run() -> None:

@@ -6,7 +6,7 @@ row by row:
 
 * the header has exactly the schema's columns (order free), and every row as many cells;
 * ``id`` is present, well formed (``CODE-ISO3``, optionally ``-YYYY``, ``-YYYY-MM-DD`` or
-  ``-undated``) and unique in its file;
+  ``-undated``, then ``-b``, ``-c``... when that is taken) and unique in its file;
 * ISO3 cells are three upper-case letters (``XKX`` for Kosovo is therefore accepted);
 * dates are ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` and real calendar dates, and a spell's end is
   not before its start (compared as last day of the end against first day of the start);
@@ -32,6 +32,7 @@ from pathlib import Path
 from stabilis.errors import RegistryError
 
 from .dates import PartialDate
+from .policy import never_sources
 
 CONFIDENCE: tuple[str, ...] = ("sourced", "conflict", "derived", "unverified")
 STATUSES: tuple[str, ...] = ("active", "became_member", "suspended", "withdrawn", "not_joined")
@@ -76,7 +77,7 @@ PROGRAMME_CODES: dict[str, str] = {
 
 ISO3 = re.compile(r"^[A-Z]{3}$")
 CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
-ROW_ID = re.compile(r"^[A-Z][A-Z0-9_]*-[A-Z]{3,4}(-(\d{4}(-\d{2}){0,2}|undated))?$")
+ROW_ID = re.compile(r"^[A-Z][A-Z0-9_]*-[A-Z]{3,4}(-(\d{4}(-\d{2}){0,2}|undated))?(-[a-z]{1,2})?$")
 SHAPES: tuple[str, ...] = ("spell", "milestone")
 """A programme row is a ``spell`` (in force from start to end) or a dated ``milestone``."""
 AMOUNT = re.compile(r"^\d+(\.\d+)?$")
@@ -377,6 +378,14 @@ def validate_row(schema: TableSchema, row: Row, fault: Fault) -> None:
             "source",
             f"a '{row['confidence']}' row has no source",
             "Cite the page address(es), separated by ' | ', or mark the row 'unverified'.",
+        )
+    refused = never_sources(row["source"])
+    if refused:
+        raise fault(
+            "source",
+            f"'{refused[0]}' comes from a domain the source policy never accepts",
+            "Cite the original page (e.g. on nato.int or a government site) instead; the tiers "
+            "are in stabilis/registry/data/source_policy.json (docs/registry.md).",
         )
     for check in schema.checks:
         check(row, fault)

@@ -18,6 +18,11 @@ so rows can be queried and cited:
   :data:`MILESTONE_PATTERNS`, matched against the seed's ``milestone`` cell; a milestone never
   turns a programme flag on and is drawn as a point, not a bar.
 
+One departure from verbatim: a cited address the source policy never accepts (:mod:`.policy`,
+including domains the warehouse's EUvsDisinfo table names as outlets) is removed from the
+``source`` cell, and the removal is written to ``data/changes.tsv`` (file, id, field, removed,
+reason). A row left with no source would become ``unverified``; none did in release 2026.12.
+
 Run ``python -m stabilis.registry.transcribe SEED_DIR [TARGET_DIR]``; it refuses a seed row
 whose programme or operation has no code (add the code here first), so nothing is transcribed
 half-way. This is a maintainer's tool: nothing at run time reads the seed folder.
@@ -35,6 +40,7 @@ from pathlib import Path
 from stabilis.errors import RegistryError
 
 from .load import DATA_DIR
+from .policy import SEPARATOR, domain, load_policy, split_sources
 from .schema import FRAMEWORKS, SCHEMAS
 
 FRAMEWORK_CODES = FRAMEWORKS
@@ -124,6 +130,14 @@ def _new_id(code: str, iso3: str, start: str, taken: set[str]) -> str:
     for candidate in candidates:
         if candidate not in taken:
             return candidate
+    import string
+
+    letters = string.ascii_lowercase
+    suffixes = [*letters[1:], *(a + b for a in letters for b in letters)]
+    for suffix in suffixes:
+        candidate = f"{candidates[-1]}-{suffix}"
+        if candidate not in taken:
+            return candidate
     raise RegistryError(f"No free id for {code}-{iso3} starting {start or 'undated'}.")
 
 
@@ -164,8 +178,45 @@ _START_COLUMN = {
 }
 
 
+CHANGES_FILE = "changes.tsv"
+CHANGES_COLUMNS = ("file", "id", "field", "removed", "reason")
+
+
+def _apply_policy(table: str, record: dict[str, str], changes: list[dict[str, str]]) -> None:
+    policy = load_policy()
+    kept: list[str] = []
+    for url in split_sources(record["source"]):
+        if policy.classify(url) != "never":
+            kept.append(url)
+            continue
+        d = domain(url)
+        why = next(
+            (reason for name, reason in policy.disinfo_domains.items() if d.endswith(name)),
+            "a 'never' domain under the source policy",
+        )
+        changes.append(
+            {
+                "file": f"{table}.csv",
+                "id": record["id"],
+                "field": "source",
+                "removed": url,
+                "reason": f"{d}: {why}",
+            }
+        )
+    if not kept and record["source"]:
+        record["confidence"] = "unverified"
+        record["notes"] = (
+            "UNCONFIRMED: every cited source was removed under the source policy. "
+            + record["notes"]
+        ).strip()
+    record["source"] = SEPARATOR.join(kept)
+
+
 def transcribe_table(
-    table: str, seed: list[dict[str, str]], previous: list[dict[str, str]]
+    table: str,
+    seed: list[dict[str, str]],
+    previous: list[dict[str, str]],
+    changes: list[dict[str, str]] | None = None,
 ) -> list[dict[str, str]]:
     """The package rows for one table: seed cells verbatim plus Stabilis's columns."""
     schema = SCHEMAS[table]
@@ -207,6 +258,7 @@ def transcribe_table(
                 f"{table}: the seed has column(s) {', '.join(sorted(unknown))} the schema does "
                 "not know; extend stabilis.registry.schema first."
             )
+        _apply_policy(table, record, changes if changes is not None else [])
         out.append(record)
     ids = [r["id"] for r in out]
     if len(set(ids)) != len(ids):
@@ -222,6 +274,14 @@ def _write(path: Path, columns: Iterable[str], rows: list[dict[str, str]]) -> No
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
+def _write_tsv(path: Path, columns: Iterable[str], rows: list[dict[str, str]]) -> None:
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), delimiter="\t", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
 def transcribe(seed_dir: str | Path, target_dir: str | Path | None = None) -> dict[str, int]:
     """Transcribe every table from ``seed_dir`` into ``target_dir`` (the package's by default).
 
@@ -232,12 +292,15 @@ def transcribe(seed_dir: str | Path, target_dir: str | Path | None = None) -> di
     target = Path(target_dir) if target_dir is not None else DATA_DIR
     previous_dir = target if (target / "members.csv").is_file() else DATA_DIR
     results: dict[str, list[dict[str, str]]] = {}
+    changes: list[dict[str, str]] = []
     for table, schema in SCHEMAS.items():
         previous = _read(previous_dir / schema.file_name)
-        results[table] = transcribe_table(table, _read(seed_path / schema.file_name), previous)
+        seed = _read(seed_path / schema.file_name)
+        results[table] = transcribe_table(table, seed, previous, changes)
     target.mkdir(parents=True, exist_ok=True)
     for table, rows in results.items():
         _write(target / SCHEMAS[table].file_name, SCHEMAS[table].columns, rows)
+    _write_tsv(target / CHANGES_FILE, CHANGES_COLUMNS, changes)
     return {table: len(rows) for table, rows in results.items()}
 
 
