@@ -141,6 +141,11 @@ def test_ukraines_sections_on_the_real_warehouse(built):
     assert s["threats"].available and "state cyber operations" in s["threats"].message
     assert s["support"].available and s["support"].rows[0]["iso3"] == "UKR"
     assert len(s["resilience"].rows) == 7
+    unmeasured = [r for r in s["resilience"].rows if r["score"] is None]
+    assert all(r["status"] == "not measured" and r["why_not"] for r in unmeasured)
+    assert s["resilience"].data_year is not None and str(s["resilience"].data_year) in (
+        s["resilience"].message
+    )
     names = report.provenance.names()
     assert {"vdem", "wgi", "freedom_house", "cyber", "registry", "reference"} <= set(names)
     assert all(e.get("sha256") for e in report.provenance.sources)
@@ -157,7 +162,7 @@ def test_a_country_dcid_does_not_code_has_no_cyber_count_not_zero(built):
 @pytest.mark.integration
 def test_members_are_not_ranked_by_the_partner_support_audit(built):
     found = country.support(built, "HUN", 2024)
-    assert not found.available and "HUN was a NATO member in 2024" in found.message
+    assert not found.available and "HUN is not in the 2024 support audit" in found.message
 
 
 @pytest.mark.integration

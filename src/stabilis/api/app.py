@@ -18,6 +18,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from stabilis import __version__
 from stabilis.api import (
+    alliance,
     briefs,
     catalogue,
     edits,
@@ -86,6 +87,7 @@ def create_app(
         registry.router(ws),
         results.router(ws, cache),
         threats.router(ws, cache),
+        alliance.router(ws, cache),
         briefs.router(ws, cache),
         edits.router(ws),
     ):

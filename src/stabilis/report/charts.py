@@ -94,7 +94,7 @@ def line_chart(
     *,
     episodes: Sequence[dict[str, Any]] = (),
     width: int = 330,
-    height: int = 150,
+    height: int = 132,
 ) -> str:
     """One indicator's line with its producer's interval as a band; ERT episodes shaded."""
     pts = [p for p in points if _num(p.get("value")) is not None]
@@ -194,7 +194,7 @@ def bar_chart(
     *,
     label: str,
     width: int = 330,
-    height: int = 120,
+    height: int = 105,
 ) -> str:
     """Counts per year; years the source does not cover are drawn as "not covered", not zero."""
     by_year = {int(r["year"]): _num(r.get(column)) for r in rows}

@@ -42,6 +42,9 @@ REGIMES = {
     3: "liberal democracy",
 }
 FIRST_YEAR = 1990
+#: Snapshot sources behind the support audit's components and need (those absent are skipped).
+SUPPORT_SOURCES = ("registry", "troopdata", "mme", "us_aid", "vdem", "wgi", "ucdp", "cyber",
+                   "disinfo", "fsi")  # fmt: skip
 SPACE_WORDS = {"up": "opening", "down": "closing"}
 
 
@@ -518,7 +521,7 @@ def threats(ws: Any, iso3: str, year: int) -> Section:
     if len(alerts):
         cols = [c for c in ("signal", "period", "value", "baseline_median", "z", "rule")
                 if c in alerts]  # fmt: skip
-        latest_alerts = _records(alerts[cols].tail(5))
+        latest_alerts = _records(alerts[cols].tail(3))
     return Section(
         "threats", title, True, message, _records(yearly),
         {"summary": summary, "alerts": latest_alerts, "notes": list(summary.get("notes") or []),
@@ -527,43 +530,129 @@ def threats(ws: Any, iso3: str, year: int) -> Section:
     )  # fmt: skip
 
 
+def _resilience_card(ws: Any, iso3: str, year: int) -> tuple[Any, str]:
+    """The scorecard holding ``iso3``: the alliance service's one-country card when it has one,
+    else the group card (members or partners) of an older threat service; (card, why not)."""
+    alliance = getattr(ws, "alliance", None)
+    one = getattr(alliance, "resilience_of", None)
+    if callable(one):
+        return one(iso3, year), ""
+    for service in (alliance, getattr(ws, "threats", None)):
+        scorecard = getattr(service, "resilience_scorecard", None)
+        if callable(scorecard):
+            group = "nato" if ws.registry.is_member(iso3, year) else "partners"
+            if group == "partners" and iso3 not in set(ws.registry.partners(year)):
+                return None, (f"The scorecard covers NATO members and partners; {iso3} was "
+                              f"neither in {year}.")  # fmt: skip
+            return scorecard(group, year), ""
+    return None, "This installation has no resilience scorecard."
+
+
+def _first(row: dict[str, Any], *keys: str) -> Any:
+    for key in keys:
+        value = row.get(key)
+        if value not in (None, ""):
+            return value
+    return None
+
+
 def resilience(ws: Any, iso3: str, year: int) -> Section:
-    """The seven baseline requirements for the country (members and partners only)."""
+    """The seven baseline requirements for the country, "not measured" where nothing measures
+    one, with the data years and the overall score when the scorecard's rule allows one."""
     title = "Resilience: NATO's seven baseline requirements"
-    service = getattr(ws, "threats", None)
-    scorecard = getattr(service, "resilience_scorecard", None)
-    if not callable(scorecard):
-        return _missing("resilience", title, "This installation has no resilience scorecard.")
-    group = "nato" if ws.registry.is_member(iso3, year) else "partners"
-    if group == "partners" and iso3 not in set(ws.registry.partners(year)):
-        return _missing("resilience", title, f"The scorecard covers NATO members and partners; "
-                        f"{iso3} was neither in {year}.")  # fmt: skip
     try:
-        card = scorecard(group, year)
+        card, reason = _resilience_card(ws, iso3, year)
     except StabilisError as exc:
         return _missing("resilience", title, exc.message)
-    rows = card.tidy()
-    rows = rows[rows["iso3"] == iso3]
-    if rows.empty:
-        return _missing("resilience", title, f"The {group} scorecard holds no row for {iso3}.")
-    measured = rows[rows["status"] == "proxy"]
-    data_years = [int(y) for y in measured["score_year"].dropna()] if len(measured) else []
+    if card is None:
+        return _missing("resilience", title, reason)
+    mine = card.tidy()
+    mine = mine[mine["iso3"] == iso3]
+    if mine.empty:
+        return _missing("resilience", title, f"The scorecard holds no row for {iso3}.")
+    rows = []
+    for r in _records(mine):
+        scored = r.get("score") is not None
+        rows.append(
+            {
+                "requirement": r.get("requirement"),
+                "title": r.get("title"),
+                "status": r.get("status") if scored else "not measured",
+                "measured_by": _first(r, "indicators", "indicator") if scored else None,
+                "score": r.get("score"),
+                "years": _first(r, "data_years", "score_year", "latest_year") if scored else None,
+                "latest_year": _first(r, "latest_year", "score_year") if scored else None,
+                "trend": r.get("trend") if scored else None,
+                "why_not": None
+                if scored
+                else (_first(r, "not_measured", "note") or "no indicator"),
+            }
+        )
+    measured = [r for r in rows if r["score"] is not None]
+    data_years = [int(r["latest_year"]) for r in measured if r["latest_year"] is not None]
     data_year = max(data_years) if data_years else None
-    keep = [c for c in ("requirement", "title", "status", "indicator", "score", "score_year",
-                        "trend", "note") if c in rows]  # fmt: skip
+    overall = None
+    frame = getattr(card, "overall", None)
+    if frame is not None and "overall" in frame:
+        hit = frame[frame["iso3"] == iso3]["overall"].dropna()
+        overall = float(hit.iloc[0]) if len(hit) else None
+    rule = (card.summary() or {}).get("overall_rule")
     message = (
-        f"{len(measured)} of {len(rows)} requirements measured by a proxy"
+        f"{len(measured)} of {len(rows)} requirements measured"
         + (f" (data up to {data_year})" if data_year else "")
-        + f"; {len(rows) - len(measured)} not measured by any indicator in the warehouse."
+        + f"; {len(rows) - len(measured)} not measured by any indicator in the warehouse"
+        + (
+            f"; overall {overall:.0f} of 100"
+            if overall is not None
+            else "; no overall score" + (f" ({rule})" if rule else "")
+        )
+        + "."
     )
-    sources = tuple(sorted({str(c).split(".")[0] for c in measured["indicator"].dropna()}))
-    return Section("resilience", title, bool(len(measured)), message, _records(rows[keep]),
-                   {"group": group, "data_year": data_year, "scorecard_year": card.year},
-                   sources)  # fmt: skip
+    codes = {c for r in measured for c in str(r["measured_by"] or "").split(", ") if c}
+    meta = ws.indicators()
+    sources = tuple(sorted(set(meta.loc[meta["indicator"].isin(codes), "source"].astype(str))))
+    return Section("resilience", title, bool(measured), message, rows,
+                   {"data_year": data_year, "overall": overall, "overall_rule": rule,
+                    "scorecard_year": card.year}, sources)  # fmt: skip
 
 
 def support(ws: Any, iso3: str, year: int) -> Section:
-    """The partner's place in the support audit (support relative to need) in ``year``."""
+    """The country's place in the support audit (support relative to need) in ``year``."""
+    title = "Support position"
+    alliance = getattr(ws, "alliance", None)
+    position = getattr(alliance, "support_position", None)
+    if not callable(position):
+        return _support_from_audit(ws, iso3, year)
+    try:
+        found = position(iso3, year)
+    except StabilisError as exc:
+        return _missing("support", title, exc.message)
+    if not found.get("ranked"):
+        return _missing("support", title, f"{iso3} is not in the {year} support audit: "
+                        f"{found.get('reason') or 'not a recipient that year'}.")  # fmt: skip
+    values = dict(found.get("values") or {})
+    band = ""
+    if values.get("rank_best") is not None and values.get("rank_worst") is not None:
+        band = (f" (from {int(values['rank_best'])} to {int(values['rank_worst'])} under other "
+                "weights)")  # fmt: skip
+    message = (
+        f"Ranked {int(found['rank'])} of {found['of']} recipients by support relative to need "
+        f"in {year}{band}."
+    )
+    definitions = list(found.get("definitions") or [])
+    components = [
+        {"label": d.get("label"), "key": d.get("key"), "value": values.get(str(d.get("key"))),
+         "unit": d.get("unit"), "source": d.get("source")}
+        for d in definitions
+    ]  # fmt: skip
+    return Section("support", title, True, message, [{"iso3": iso3, **values}],
+                   {"year": year, "partners": found["of"], "components": components,
+                    "unit": found.get("unit"), "gini_support_vs_need": None},
+                   SUPPORT_SOURCES)  # fmt: skip
+
+
+def _support_from_audit(ws: Any, iso3: str, year: int) -> Section:
+    """An older installation: the threat service's partner audit."""
     title = "Support position"
     service = getattr(ws, "threats", None)
     audit = getattr(service, "support_audit", None)
@@ -580,25 +669,18 @@ def support(ws: Any, iso3: str, year: int) -> Section:
     table = result.tidy()
     row = table[table["iso3"] == iso3]
     if row.empty:
-        excluded = result.excluded
-        reason = ""
-        if len(excluded) and "iso3" in excluded:
-            hit = excluded[excluded["iso3"] == iso3]
-            reason = "; ".join(str(v) for v in hit.iloc[0].to_dict().values()) if len(hit) else ""
-        return _missing("support", title, f"{iso3} is left out of the {year} audit"
-                        + (f" ({reason})." if reason else "."))  # fmt: skip
+        return _missing("support", title, f"{iso3} is left out of the {year} audit.")
     r = _records(row)[0]
-    total = len(table)
     band = ""
     if r.get("rank_best") is not None and r.get("rank_worst") is not None:
         band = f" (from {int(r['rank_best'])} to {int(r['rank_worst'])} under other weights)"
     message = (
-        f"Ranked {int(r['rank'])} of {total} partners by support relative to need in {year}"
-        f"{band}; support {r['support']:.1f}, need {r['need']:.2f}."
+        f"Ranked {int(r['rank'])} of {len(table)} partners by support relative to need in {year}"
+        f"{band}."
     )
     summary = result.summary()
     return Section("support", title, True, message, [r],
-                   {"year": year, "partners": total,
+                   {"year": year, "partners": len(table), "components": [],
                     "gini_support_vs_need": summary.get("gini_support_vs_need")},
                    ("registry", "vdem", "wgi", "ucdp", "cyber", "disinfo"))  # fmt: skip
 

@@ -306,16 +306,21 @@
     }
   });
   section("support", function (box, body) {
-    var r = body.data[0];
-    table(box, [{ key: "rank", label: "Rank", num: true }, { key: "support", label: "Support", num: true },
-      { key: "need", label: "Need", num: true }, { key: "support_per_need", label: "Support per need", num: true },
-      { key: "rank_best", label: "Best rank (other weights)", num: true }, { key: "rank_worst", label: "Worst rank", num: true },
-      { key: "need_components", label: "Need measured by", format: function (v) { return S.escape(String(v || "").replace(/,/g, ", ").replace(/_/g, " ")); } }], [r]);
+    var m = body.meta;
+    if (m.components && m.components.length) {
+      table(box, [{ key: "label", label: "Support component" },
+        { key: "value", label: "Value in " + m.year, num: true, format: function (v) { return S.isNumber(v) ? S.escape(S.fmt(v)) : '<span class="note">not covered</span>'; } },
+        { key: "unit", label: "Unit" }, { key: "source", label: "Source" }], m.components);
+      return;
+    }
+    table(box, [{ key: "rank", label: "Rank", num: true }, { key: "rank_best", label: "Best rank (other weights)", num: true },
+      { key: "rank_worst", label: "Worst rank", num: true }], body.data);
   });
   section("resilience", function (box, body) {
-    table(box, [{ key: "requirement", label: "#" }, { key: "title", label: "Requirement" },
-      { key: "indicator", label: "Measured by", format: function (v, r) { return r.status === "not measured" ? "<em>not measured</em>" : S.escape(v) + " (proxy)"; } },
-      { key: "score", label: "Score (0–100)", num: true }, { key: "score_year", label: "Year" }, { key: "trend", label: "Trend" }], body.data);
+    table(box, [{ key: "requirement", label: "#" },
+      { key: "title", label: "Requirement", format: function (v, r) { return S.escape(v) + (r.status && r.status.indexOf("partly") === 0 ? ' <span class="note">(' + S.escape(r.status) + ")</span>" : ""); } },
+      { key: "measured_by", label: "Measured by", format: function (v, r) { return S.isNumber(r.score) ? S.escape(v) : "<em>not measured</em>: " + S.escape(r.why_not || ""); } },
+      { key: "score", label: "Score (0–100)", num: true }, { key: "years", label: "Data years" }, { key: "trend", label: "Trend" }], body.data);
   });
   /* Counts per year; a year the source does not cover is hatched and labelled, never a zero bar. */
   function bars(container, rows, key, label) {
