@@ -87,7 +87,7 @@ def test_synth_says_not_credible_when_the_treated_unit_is_outside_the_donors():
     panel.loc[panel["iso3"] == "TRT", "y"] += 5.0  # far above every donor
     result = synth(panel, outcome="y", treated="TRT", treatment_year=2000)
     assert result.verdict == "not_credible"
-    assert any("does not track" in r for r in result.reasons)
+    assert any("pre-period fit is poor" in r for r in result.reasons)
 
 
 def test_synth_does_not_modify_the_callers_panel():
@@ -117,6 +117,9 @@ def test_synth_result_views_agree():
         "effect_interval",
         "placebo_in_time",
         "leave_one_out",
+        "one_donor",
+        "w_unique",
+        "v_corner",
     }
     assert "Permutation p" in result.summary()
 
@@ -126,3 +129,11 @@ def test_harm_is_reported_as_plainly_as_improvement():
     result = synth(panel, outcome="y", treated="TRT", treatment_year=2000, higher_is_better=True)
     assert result.att < 0
     assert "deterioration: harm" in result.summary()
+    # The same rules judge harm and benefit: mirror the effect and the verdict is the same.
+    mirrored = factor_panel(n_donors=15, effect=0.3, seed=6)
+    benefit = synth(
+        mirrored, outcome="y", treated="TRT", treatment_year=2000, higher_is_better=True
+    )
+    assert benefit.verdict == result.verdict
+    assert benefit.p_value == pytest.approx(result.p_value)
+    assert "an improvement" in benefit.summary()
