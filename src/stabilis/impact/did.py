@@ -4,9 +4,11 @@ For a cohort ``g`` (units first treated in year ``g``) and a year ``t``::
 
     ATT(g, t) = mean over cohort g of (Y_t - Y_b)  -  mean over controls of (Y_t - Y_b)
 
-with base year ``b = g - 1 - anticipation`` after treatment and, before it, ``b = t - 1``
-(``base_period="varying"``, the default of R's ``did``) or ``b = g - 1 - anticipation``
-(``"universal"``). **Control-group rule.** ``control="notyet"``: units never treated plus units
+with base year ``b`` = the last period before ``g - anticipation`` after treatment and, before
+it, ``b`` = the previous period (``base_period="varying"``, the default of R's ``did``) or the
+last period before ``g - anticipation`` (``"universal"``). On a regular grid these are
+``g - 1 - anticipation`` and ``t - 1``; on an irregular one (a missing year) they are the last
+*available* periods, as in R's ``did``, so no cohort is dropped for a gap. **Control-group rule.** ``control="notyet"``: units never treated plus units
 not yet treated by ``max(t, b) + anticipation`` (other than cohort ``g``); ``control="never"``:
 never-treated units only. Units first treated after the panel's last year count as never
 treated; cohorts treated in the first year have no pre-period and are dropped (and listed).
@@ -36,6 +38,7 @@ import pandas as pd
 from stabilis.errors import QueryError
 
 from .checks import CheckResult, pretrend_test
+from .verdict import DEFAULT_RULES, Verdict, VerdictRules, did_verdict, display
 
 Control = Literal["notyet", "never"]
 
@@ -77,6 +80,34 @@ class DidResult:
     n_never: int = 0
     caveats: list[str] = field(default_factory=list)
     higher_is_better: bool | None = None
+    pretest: CheckResult | None = None
+    min_post_controls: int = 0
+    rules: VerdictRules = DEFAULT_RULES
+
+    @property
+    def verdict_reasons(self) -> tuple[Verdict, list[str]]:
+        o = self.overall
+        # did's joint test when it can be computed; when its covariance is singular (more
+        # pre-treatment cells than units, common with many cohorts), the event-window test.
+        usable = self.pretest is not None and self.pretest.p_value is not None
+        pretest = self.pretest if usable and self.pretest is not None else self.pretrend
+        return did_verdict(
+            float(o.get("att", np.nan)),
+            float(o.get("p_value", np.nan)),
+            float(o.get("lower", np.nan)),
+            float(o.get("upper", np.nan)),
+            pretest,
+            self.min_post_controls,
+            self.rules,
+        )
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.verdict_reasons[0]
+
+    @property
+    def reasons(self) -> list[str]:
+        return self.verdict_reasons[1]
 
     def tidy(self) -> pd.DataFrame:
         """The event-study table: one row per event time."""
@@ -85,14 +116,21 @@ class DidResult:
     def summary(self) -> str:
         o = self.overall
         n_treated = int(self.cohorts["units"].sum())
+        verdict, reasons = self.verdict_reasons
         lines = [
+            f"Verdict: {display(verdict)}" + (f" ({'; '.join(reasons)})" if reasons else ""),
             f"Staggered DiD (Callaway & Sant'Anna), {self.treatment} on {self.outcome}: "
             f"{n_treated} treated countries in {len(self.cohorts)} cohorts, {self.n_never} never treated, "
             f"{self.n_units} countries in all; "
-            f"{control_rule(self.control, self.anticipation)}."
+            f"{control_rule(self.control, self.anticipation)}.",
         ]
         if not np.isfinite(o.get("att", np.nan)):
             lines.append("No estimate: no cohort had a usable comparison (see the cohort table).")
+        elif verdict == "not_credible":
+            lines.append(
+                "No estimate: the design fails its own diagnostics (see the verdict); the "
+                f"ATT it would give, {o['att']:+.3f}, is not a finding."
+            )
         else:
             direction = ""
             if self.higher_is_better is not None and o["att"] != 0:
@@ -105,11 +143,13 @@ class DidResult:
                 f"Overall ATT {o['att']:+.3f}{direction}, {self.level:.0%} CI [{o['lower']:.3f}, {o['upper']:.3f}], "
                 f"p = {o['p_value']:.3f}."
             )
-        lines.append("Pre-trends: " + self.pretrend.message + ".")
-        if self.pretrend.passed is False:
-            lines.append(
-                "Parallel trends are doubtful, so the ATT is not a credible causal estimate."
-            )
+        if self.pretest is not None:
+            lines.append("Pre-test: " + self.pretest.message + ".")
+        lines.append("Event-window pre-test (ours): " + self.pretrend.message + ".")
+        lines.append(
+            f"Controls: the thinnest post-treatment comparison has {self.min_post_controls} "
+            "control units."
+        )
         if self.dropped_cohorts:
             lines.append(
                 f"Cohorts without a pre-period were dropped: {', '.join(map(str, self.dropped_cohorts))}."
@@ -165,7 +205,10 @@ class DidResult:
                 for r in frame.replace({np.nan: None}).to_dict(orient="records")
             ]
 
+        verdict, reasons = self.verdict_reasons
         return {
+            "verdict": verdict,
+            "reasons": reasons,
             "design": "callaway_santanna",
             "outcome": self.outcome,
             "treatment": self.treatment,
@@ -178,6 +221,8 @@ class DidResult:
             "dropped_cohorts": self.dropped_cohorts,
             "dropped_units": self.dropped_units,
             "pretrend": self.pretrend.to_dict(),
+            "pretest": self.pretest.to_dict() if self.pretest is not None else None,
+            "min_post_controls": self.min_post_controls,
             "caveats": self.caveats,
             "summary": self.summary(),
         }
@@ -243,14 +288,15 @@ class CallawaySantAnna:
         cells, psis = [], []
         for c in cohorts:
             in_g = g == c
-            for t in years[1:]:
+            # R did's rule on any time grid: the base period after treatment is the last
+            # available period before c - anticipation (so a missing year, as in WGI's
+            # 1997/1999/2001, moves the base back instead of dropping the cohort); before
+            # treatment with a varying base it is the previous available period.
+            last_pre = int(years[years + self.anticipation < c].max())
+            for i, t in enumerate(years[1:], start=1):
                 t = int(t)
                 post = t >= c - self.anticipation
-                b = (
-                    c - 1 - self.anticipation
-                    if (post or self.base_period == "universal")
-                    else t - 1
-                )
+                b = last_pre if (post or self.base_period == "universal") else int(years[i - 1])
                 if b == t or b not in column_of:
                     continue
                 dy = y[:, column_of[t]] - y[:, column_of[b]]
@@ -393,6 +439,69 @@ class CallawaySantAnna:
         self.pretrend_ = pretrend_test(
             pd.Series(est[pre], index=np.array(events)[pre]), cov, "callaway_santanna"
         )
+        self.pretrend_.name = "event_window_pretest"
+        self.pretest_ = did_pretest(self.att_gt_, self.psi_gt_, self.anticipation)
+        post_cells = self.att_gt_[self.att_gt_["event_time"] >= 0]
+        self.min_post_controls_ = int(post_cells["n_control"].min()) if len(post_cells) else 0
+
+
+def did_pretest(att_gt: pd.DataFrame, psi_gt: np.ndarray, anticipation: int = 0) -> CheckResult:
+    """R ``did``'s pre-test of parallel trends: a joint Wald test that every pre-treatment
+    ATT(g, t) (``t < g - anticipation``) is zero, ``W = n theta' V^-1 theta`` with ``V`` the
+    influence functions' covariance ``psi' psi / n``, against chi-squared with as many degrees
+    of freedom as cells (``att_gt``'s "P-value for pre-test of parallel trends assumption").
+    Like R, no statistic when ``V`` is singular."""
+    from scipy import stats
+
+    pre = np.flatnonzero(
+        (att_gt["year"].to_numpy() < att_gt["cohort"].to_numpy() - anticipation)
+        & np.isfinite(att_gt["att"].to_numpy())
+    )
+    if pre.size == 0:
+        return CheckResult(
+            name="did_pretest",
+            design="callaway_santanna",
+            statistic=None,
+            p_value=None,
+            passed=None,
+            message="not run: no pre-treatment ATT(g, t)",
+        )
+    n = psi_gt.shape[0]
+    theta = att_gt["att"].to_numpy()[pre]
+    v = psi_gt[:, pre].T @ psi_gt[:, pre] / n
+    if np.linalg.cond(v) > 1 / np.finfo(float).eps:
+        return CheckResult(
+            name="did_pretest",
+            design="callaway_santanna",
+            statistic=None,
+            p_value=None,
+            passed=None,
+            message=f"not run: the covariance of the {pre.size} pre-treatment ATT(g, t) is singular",
+        )
+    stat = float(n * theta @ np.linalg.solve(v, theta))
+    q = int(pre.size)
+    p = float(stats.chi2.sf(stat, q))
+    # V is estimated from n units, so with many cells W is far from chi-squared under the null
+    # (Hotelling's T^2): (n - q) / (q (n - 1)) W ~ F(q, n - q). Stabilis's verdict reads this
+    # finite-sample p-value; the chi-squared one is R's number, reported for comparison.
+    p_f = float(stats.f.sf((n - q) / (q * (n - 1)) * stat, q, n - q)) if n > q else float("nan")
+    passed = bool(p_f >= 0.05) if np.isfinite(p_f) else None
+    table = att_gt.iloc[pre][["cohort", "year", "att"]].assign(se=np.sqrt(np.diag(v) / n))
+    return CheckResult(
+        name="did_pretest",
+        design="callaway_santanna",
+        statistic=stat,
+        p_value=p_f if np.isfinite(p_f) else None,
+        passed=passed,
+        message=(
+            f"did's joint Wald pre-test of all {q} pre-treatment ATT(g, t): W = {stat:.2f}, "
+            f"chi2({q}) p = {p:.3f} (R did's number); with the finite-sample correction "
+            f"F({q}, {n - q}) p = {p_f:.3f} "
+            f"({'no evidence against' if passed else 'evidence against'} parallel trends)"
+        ),
+        table=table.reset_index(drop=True),
+        details={"p_value_chi2": p, "p_value_f": p_f, "cells": q, "units": n},
+    )
 
 
 def did(
@@ -435,4 +544,6 @@ def did(
         n_never=est.n_never_,
         caveats=list(caveats or []),
         higher_is_better=higher_is_better,
+        pretest=est.pretest_,
+        min_post_controls=est.min_post_controls_,
     )

@@ -22,7 +22,8 @@ constant effect is unbounded or covers zero, or dropping one heavy donor changes
 the effect; else ``estimate``.
 
 **Staggered DiD** (:func:`did_verdict`). ``not_credible`` when ``did``'s joint Wald pre-test
-rejects parallel trends at ``pretrend_alpha`` (0.05), the pre-test cannot be computed, or some
+(its finite-sample F version, see :func:`~.did.did_pretest`; or, when its covariance is singular, our event-window pre-test of the last five event times)
+rejects parallel trends at ``pretrend_alpha`` (0.05), neither can be computed, or some
 post-treatment cell has fewer than ``min_controls`` (5) control units; ``weak`` when the
 overall ATT's p-value exceeds ``max_p_did`` (0.05) or its interval covers zero; else
 ``estimate``.
