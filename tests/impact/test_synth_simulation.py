@@ -87,7 +87,7 @@ def test_synth_says_not_credible_when_the_treated_unit_is_outside_the_donors():
     panel.loc[panel["iso3"] == "TRT", "y"] += 5.0  # far above every donor
     result = synth(panel, outcome="y", treated="TRT", treatment_year=2000)
     assert result.verdict == "not_credible"
-    assert any("pre-period fit is poor" in r for r in result.reasons)
+    assert any("poor pre-period fit" in r for r in result.reasons)
 
 
 def test_synth_does_not_modify_the_callers_panel():

@@ -459,6 +459,7 @@ def pre_fit(data: SynthData, gaps: np.ndarray, max_ratio: float = 0.25) -> Check
             f"({'good' if passed else 'poor'} fit; the bar is {max_ratio})"
         ),
         table=table,
+        details={"pre_rmspe": pre_r, "bar": max_ratio},
     )
 
 
@@ -549,7 +550,12 @@ def weight_uniqueness(data: SynthData, v: np.ndarray, weights: np.ndarray) -> Ch
         passed=passed,
         message=message,
         table=table,
-        details={"tolerance": W_RANGE_TOLERANCE},
+        details={
+            "tolerance": W_RANGE_TOLERANCE,
+            "donor": data.donors[worst],
+            "min_weight": float(lows[worst]),
+            "max_weight": float(highs[worst]),
+        },
     )
 
 
@@ -581,6 +587,7 @@ def v_corner(data: SynthData, v: np.ndarray) -> CheckResult:
             + ("" if passed else f" (a corner solution; flagged at {V_CORNER_SHARE:.0%})")
         ),
         table=table,
+        details={"predictor": data.predictor_labels[top]},
     )
 
 

@@ -66,6 +66,8 @@ class SynthResult:
     label: str = ""
     v_weights: pd.Series | None = None
     solutions: pd.DataFrame | None = None
+    #: Donors left out by the case's similarity rules for this outcome, with the reason.
+    excluded: dict[str, str] = field(default_factory=dict)
 
     # ---- numbers -------------------------------------------------------------------------
 
@@ -232,6 +234,7 @@ class SynthResult:
             "pre_years": int(self.data.pre_mask.sum()),
             "weights": {k: round(float(v), 4) for k, v in self.weights.items() if abs(v) >= 0.001},
             "dropped_donors": self.data.dropped,
+            "excluded_donors": self.excluded,
             "checks": {k: v.to_dict() for k, v in self.checks.items()},
             "caveats": self.caveats,
             "summary": self.summary(),
@@ -308,15 +311,16 @@ def synth(
     n_post = int((~data.pre_mask).sum())
     if n_pre < rules.min_pre_years:
         structural.append(
-            f"only {n_pre} pre-treatment years with data (at least {rules.min_pre_years} needed)"
+            f"too short a pre-period (only {n_pre} pre-treatment years with data; at least "
+            f"{rules.min_pre_years} needed)"
         )
     if len(data.donors) < rules.min_donors:
         structural.append(
-            f"only {len(data.donors)} donors with complete data "
-            f"(at least {rules.min_donors} needed)"
+            f"too few donors (only {len(data.donors)} with complete data; at least "
+            f"{rules.min_donors} needed)"
         )
     if n_post == 0:
-        structural.append("no post-treatment years with data")
+        structural.append("no post-period (no post-treatment years with data)")
     all_caveats = [*caveats, *STANDARD_CAVEATS]
     if n_pre == 0 or len(data.donors) == 0 or (method == "augmented" and len(data.donors) < 2):
         empty = pd.Series(dtype=float)

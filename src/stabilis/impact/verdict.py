@@ -37,6 +37,8 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from .checks import ONE_DONOR_WEIGHT, PLACEBO_IN_TIME_MAX_RATIO, V_CORNER_SHARE
+
 if TYPE_CHECKING:
     from .checks import CheckResult
 
@@ -77,35 +79,60 @@ def synth_verdict(
     reasons = list(structural)
     fit = checks.get("pre_fit")
     if fit is not None and fit.passed is False:
-        reasons.append(f"the pre-period fit is poor ({fit.message})")
-    for name in ("one_donor", "w_unique", "v_corner"):
-        check = checks.get(name)
-        if check is not None and check.passed is False:
-            reasons.append(check.message)
+        reasons.append(
+            f"poor pre-period fit (RMSPE {fit.details.get('pre_rmspe', float('nan')):.3f} is "
+            f"{fit.statistic:.2f} of the cross-country spread; the bar is "
+            f"{fit.details.get('bar', rules.max_fit_ratio)})"
+        )
+    one = checks.get("one_donor")
+    if one is not None and one.passed is False:
+        reasons.append(
+            f"rests on one donor ({one.details.get('top_donor')} carries "
+            f"{one.statistic:.2f} of the weight; the bar is {ONE_DONOR_WEIGHT:g})"
+        )
+    unique = checks.get("w_unique")
+    if unique is not None and unique.passed is False:
+        d = unique.details
+        reasons.append(
+            f"W is not unique ({d.get('donor')}'s weight can be anywhere from "
+            f"{d.get('min_weight', 0):.2f} to {d.get('max_weight', 1):.2f} with the same fit)"
+        )
+    corner = checks.get("v_corner")
+    if corner is not None and corner.passed is False:
+        reasons.append(
+            f"V is a corner solution ({corner.statistic:.0%} of V on "
+            f"{corner.details.get('predictor')}; the bar is {V_CORNER_SHARE:.0%})"
+        )
     in_time = checks.get("placebo_in_time")
     if in_time is not None:
+        fake = in_time.details.get("fake_year")
         if in_time.details.get("infinite"):
-            reasons.append(f"the placebo in time is infinite ({in_time.message})")
+            reasons.append(
+                f"in-time placebo is infinite (the fit before the fake date {fake} is exact)"
+            )
         elif in_time.passed is False:
-            reasons.append(f"the placebo in time fails ({in_time.message})")
+            reasons.append(
+                f"in-time placebo fails (post/pre RMSPE ratio {in_time.statistic:.3g} with the "
+                f"treatment moved to {fake}; the bar is {PLACEBO_IN_TIME_MAX_RATIO:g})"
+            )
         elif in_time.passed is None and not reasons:
-            reasons.append(f"the placebo in time could not be run ({in_time.message})")
+            reasons.append(f"in-time placebo could not be run ({in_time.message})")
     if reasons:
         return "not_credible", reasons
     weak: list[str] = []
     space = checks.get("placebo_in_space")
     if space is not None and space.p_value is not None and space.p_value > rules.max_p:
-        weak.append(f"permutation p = {space.p_value:.3f} exceeds {rules.max_p:g}")
+        weak.append(f"not significant (permutation p = {space.p_value:.3f} > {rules.max_p:g})")
     interval = checks.get("effect_interval")
     if interval is not None:
         lower, upper = interval.details.get("lower"), interval.details.get("upper")
         if not interval.passed or lower is None or upper is None:
-            weak.append("no bounded interval for the effect")
+            weak.append("no bounded interval (too few placebos or an exact fit)")
         elif lower <= 0 <= upper:
-            weak.append(f"the {interval.details['level']:.0%} interval covers zero")
+            weak.append(f"interval covers zero ({interval.details['level']:.0%} interval)")
     loo = checks.get("leave_one_out")
     if loo is not None and loo.passed is False:
-        weak.append("dropping one heavy donor changes the sign of the effect")
+        weak.append("unstable sign (dropping one heavy donor changes it)")
     if space is None:
         weak.append("no inference was run")
     return ("weak", weak) if weak else ("estimate", [])
@@ -130,14 +157,14 @@ def did_verdict(
         reasons.append(f"pre-trends rejected: {pretest.message} (p < {rules.pretrend_alpha:g})")
     if min_post_controls < rules.min_controls:
         reasons.append(
-            f"a post-treatment comparison rests on {min_post_controls} control "
-            f"unit{'s' if min_post_controls != 1 else ''} (at least {rules.min_controls} needed)"
+            f"too few controls (a post-treatment comparison rests on {min_post_controls} control "
+            f"unit{'s' if min_post_controls != 1 else ''}; at least {rules.min_controls} needed)"
         )
     if reasons:
         return "not_credible", reasons
     weak: list[str] = []
     if not np.isfinite(p_value) or p_value > rules.max_p_did:
-        weak.append(f"p = {p_value:.3f} exceeds {rules.max_p_did:g}")
+        weak.append(f"not significant (p = {p_value:.3f} > {rules.max_p_did:g})")
     if np.isfinite(lower) and np.isfinite(upper) and lower <= 0 <= upper:
-        weak.append("the interval covers zero")
+        weak.append("interval covers zero")
     return ("weak", weak) if weak else ("estimate", [])
