@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from stabilis.errors import NotFoundError, QueryError
+from stabilis.errors import NotFoundError, QueryError, StabilisError
 
 from .artefacts import ResultStore
 from .cases import (
@@ -93,10 +93,20 @@ class ImpactService:
     def _countries(self) -> pd.DataFrame:
         return self.ws.countries()
 
+    def _known_countries(self) -> pd.DataFrame | None:
+        """The country table, or None without a warehouse (a case on an external panel)."""
+        try:
+            return self._countries
+        except StabilisError:
+            return None
+
     @cached_property
     def _directions(self) -> dict[str, bool | None]:
-        meta = self.ws.indicators()
         out: dict[str, bool | None] = {}
+        try:
+            meta = self.ws.indicators()
+        except StabilisError:  # no warehouse: a case on an external panel
+            return dict(HIGHER_IS_BETTER)
         for code, flag in zip(meta["indicator"], meta["higher_is_better"], strict=True):
             out[str(code)] = None if pd.isna(flag) else bool(flag)
         out.update(HIGHER_IS_BETTER)
@@ -121,12 +131,12 @@ class ImpactService:
 
     @cached_property
     def _cases(self) -> dict[str, CaseSpec]:
-        return load_cases(self.ws.registry, countries=self._countries)
+        return load_cases(self.ws.registry, countries=self._known_countries())
 
     def _all_cases(self) -> dict[str, CaseSpec]:
         """The shipped cases and the user's registered ones (``stabilis impact register``)."""
         root = self._registered_root()
-        user = registered_cases(root, self.ws.registry, self._countries) if root else {}
+        user = registered_cases(root, self.ws.registry, self._known_countries()) if root else {}
         return {**self._cases, **user}
 
     def _registered_root(self) -> Path | None:
@@ -138,14 +148,16 @@ class ImpactService:
         root = self._registered_root()
         if root is None:
             raise QueryError("This workspace has no data directory to register cases in.")
-        return register_case(path, root, self.ws.registry, self._countries, set(self._cases))
+        return register_case(
+            path, root, self.ws.registry, self._known_countries(), set(self._cases)
+        )
 
     def registered_file(self, path: Path) -> CaseSpec:
         """The registered case behind ``path``; refuses a file not registered as it is now."""
         root = self._registered_root()
         if root is None:
             raise QueryError("This workspace has no data directory with registered cases.")
-        return spec_for_file(path, root, self.ws.registry, self._countries)
+        return spec_for_file(path, root, self.ws.registry, self._known_countries())
 
     def cases(self) -> pd.DataFrame:
         """The pre-registered cases: id, title, treated, treatment, year, outcomes."""
@@ -366,7 +378,10 @@ class ImpactService:
         return result
 
     def _spillover_caveat(self, result: SynthResult) -> None:
-        table = self._countries.set_index("iso3")
+        known = self._known_countries()
+        if known is None:
+            return
+        table = known.set_index("iso3")
         if result.data.treated not in table.index or result.weights.empty:
             return
         raw = table.at[result.data.treated, "neighbours"]
