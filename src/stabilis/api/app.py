@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
 from stabilis import __version__
-from stabilis.api import catalogue, maps, panel, profiles, registry, results, threats
+from stabilis.api import catalogue, impact, maps, panel, profiles, registry, results, threats
 from stabilis.api.cache import ReadCache
 from stabilis.api.handlers import install_error_handlers
 
@@ -74,6 +74,7 @@ def create_app(
         panel.router(ws),
         registry.router(ws),
         results.router(ws, cache),
+        impact.router(ws, cache),
         threats.router(ws, cache),
     ):
         app.include_router(router, prefix=API_PREFIX)

@@ -317,6 +317,13 @@ class ImpactService:
         ]
         return pd.DataFrame(rows).reindex(columns=columns)
 
+    def stored_state(self) -> list[str]:
+        """Names of the stored result artefacts (changes when a case is computed)."""
+        store = self._store()
+        if store is None or not store.root.exists():
+            return []
+        return sorted(p.name for p in store.root.glob("*.pickle"))
+
     def _store(self) -> ResultStore | None:
         root = getattr(getattr(self.ws, "settings", None), "data_dir", None)
         return ResultStore(Path(root) / "impact" / "results") if root is not None else None
