@@ -26,6 +26,9 @@ REQUIRED = {
     "georgia-sngp-2014",
     "ukraine-cap-2016",
     "enlargement-2004",
+    "kosovo-1999-region",
+    "libya-2011-region",
+    "afghanistan-2001-region",
 }
 
 
@@ -208,6 +211,22 @@ def test_the_cases_of_the_issue_are_not_credible_for_the_reasons_their_diagnosti
     pfp = service.did("pfp", "vdem.v2x_libdem", n_boot=199)
     assert pfp.verdict == "not_credible"
     assert any("control unit" in r for r in pfp.reasons)
+
+
+@pytest.mark.integration
+def test_regional_cases_treat_the_neighbours_and_keep_the_region_out_of_the_donors(built):
+    service = ImpactService(built)
+    spec = service.case("libya-2011-region")
+    assert spec.design == "regional" and spec.origin == "LBY"
+    assert set(spec.treated) == {"DZA", "TCD", "EGY", "NER", "SDN", "TUN"}
+    result = service.run_case("libya-2011-region", outcomes=["ucdp.armed_conflict"])
+    assert "LBY" in result.excluded and "LBY" not in result.donors
+    # Neighbours of the treated neighbours (Mali borders Algeria and Niger) are exposed too.
+    assert "MLI" in result.excluded and "neighbour" in result.excluded["MLI"]
+    (pooled,) = result.results
+    assert {r.data.treated for r in pooled.results} == set(spec.treated)
+    assert "regional design" in pooled.results[0].caveats[0]
+    assert service.case("afghanistan-2001-region").treatment_year == 2001
 
 
 @pytest.mark.integration
