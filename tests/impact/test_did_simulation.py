@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from stabilis.errors import QueryError
@@ -138,3 +139,74 @@ def test_did_keeps_a_cohort_when_the_year_before_it_is_missing():
     cells = result.att_gt[(result.att_gt["cohort"] == cohort) & (result.att_gt["event_time"] >= 0)]
     assert (cells["base_year"] == int(cohort) - 2).all()
     assert int(cohort) not in result.dropped_cohorts
+
+
+def _true_effect(cohort: int, event: int, cohorts=(1998, 2002, 2006, 2010), slope=0.02) -> float:
+    return slope * (event + 1) * (1 + 0.5 * cohorts.index(cohort))
+
+
+def test_the_four_aggregations_of_r_did(sim):
+    result = did(sim.panel, outcome="y", n_boot=499)
+    simple_table, simple = result.aggregate("simple")
+    assert simple_table.empty
+    assert simple["att"] == pytest.approx(result.overall["att"], abs=1e-12)
+    assert simple["se"] == pytest.approx(result.overall["se"], rel=1e-12)
+    dynamic, dyn = result.aggregate("dynamic")
+    pd.testing.assert_series_equal(
+        dynamic.set_index("event_time")["att"], result.event.set_index("event_time")["att"]
+    )
+    post = dynamic[dynamic["event_time"] >= 0]
+    assert dyn["att"] == pytest.approx(post["att"].mean())  # R: mean of the event-time effects
+    group, grp = result.aggregate("group")
+    last = 2015
+    for row in group.itertuples():
+        truth = np.mean([_true_effect(row.cohort, e) for e in range(last - row.cohort + 1)])
+        assert abs(row.att - truth) <= 4 * row.se + 1e-3, row  # tolerance: 4 SE
+    shares = sim.panel.drop_duplicates("iso3")["cohort"].value_counts()
+    weights = shares.reindex(group["cohort"]).to_numpy(dtype=float)
+    assert grp["att"] == pytest.approx(np.average(group["att"], weights=weights), abs=1e-12)
+    calendar, cal = result.aggregate("calendar")
+    assert list(calendar["year"]) == list(range(1998, 2016))
+    assert cal["att"] == pytest.approx(calendar["att"].mean())
+    assert calendar.loc[calendar["year"] == 1998, "att"].iloc[0] == pytest.approx(
+        result.att_gt.query("cohort == 1998 and year == 1998")["att"].iloc[0]
+    )  # one cohort treated in 1998: its cell
+
+
+def test_balance_e_keeps_cohorts_observed_long_enough_and_min_max_e_bound_the_events(sim):
+    result = did(sim.panel, outcome="y", n_boot=99)
+    balanced, _ = result.aggregate("dynamic", balance_e=8)
+    assert balanced["event_time"].max() == 8
+    # Only cohorts with 2015 - g >= 8 (1998, 2002, 2006) enter; at e = 8 the 2010 cohort is
+    # unobserved anyway, so compare e = 0, where it would otherwise count.
+    cells = result.att_gt.query("event_time == 0 and cohort <= 2006")
+    sizes = sim.panel.drop_duplicates("iso3")["cohort"].value_counts()
+    expected = np.average(cells["att"], weights=sizes.reindex(cells["cohort"]).to_numpy(float))
+    assert balanced.set_index("event_time").at[0, "att"] == pytest.approx(expected)
+    bounded, _ = result.aggregate("dynamic", min_e=-3, max_e=4)
+    assert list(bounded["event_time"]) == list(range(-3, 5))
+    with pytest.raises(QueryError, match="Unknown aggregation"):
+        result.aggregate("monthly")  # type: ignore[arg-type]
+
+
+def test_every_group_time_cell_has_a_standard_error(sim):
+    result = did(sim.panel, outcome="y", n_boot=199)
+    cells = result.att_gt
+    assert (cells["se"] > 0).all() and (cells["se_analytic"] > 0).all()
+    # Tolerance: bootstrap and analytic SEs of a cell agree within 30 % (199 draws).
+    assert ((cells["se"] / cells["se_analytic"]).between(0.7, 1.3)).mean() > 0.9
+
+
+def test_standard_errors_cluster_on_a_variable_above_the_unit(sim):
+    panel = sim.panel.copy()
+    panel["self"] = panel["iso3"]
+    panel["region"] = "R" + (panel["iso3"].str[1:].astype(int) % 6).astype(str)
+    plain = did(panel, outcome="y", n_boot=199)
+    own = did(panel, outcome="y", n_boot=199, cluster="self")
+    assert own.overall["se"] == pytest.approx(plain.overall["se"])  # clusters of one unit
+    region = did(panel, outcome="y", n_boot=199, cluster="region")
+    assert region.overall["att"] == pytest.approx(plain.overall["att"])
+    assert region.overall["se"] != pytest.approx(plain.overall["se"], rel=1e-3)
+    panel.loc[panel.index[0], "region"] = "elsewhere"
+    with pytest.raises(QueryError, match="varies within a unit"):
+        did(panel, outcome="y", cluster="region")

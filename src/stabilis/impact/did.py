@@ -41,6 +41,8 @@ from .checks import CheckResult, pretrend_test
 from .verdict import DEFAULT_RULES, Verdict, VerdictRules, did_verdict, display
 
 Control = Literal["notyet", "never"]
+Aggregation = Literal["simple", "dynamic", "group", "calendar"]
+AGGREGATIONS: tuple[str, ...] = ("simple", "dynamic", "group", "calendar")
 
 #: Pre-treatment years tested jointly for parallel trends, and the fewest treated units an
 #: event time needs to enter the test.
@@ -83,6 +85,20 @@ class DidResult:
     pretest: CheckResult | None = None
     min_post_controls: int = 0
     rules: VerdictRules = DEFAULT_RULES
+    estimator: CallawaySantAnna | None = field(default=None, repr=False)
+
+    def aggregate(
+        self,
+        kind: Aggregation = "dynamic",
+        *,
+        balance_e: int | None = None,
+        min_e: float = -np.inf,
+        max_e: float = np.inf,
+    ) -> tuple[pd.DataFrame, dict[str, float]]:
+        """Any of R did's four aggregations (see :meth:`CallawaySantAnna.aggregate`)."""
+        if self.estimator is None:
+            raise QueryError("This result was built without its estimator; refit with did().")
+        return self.estimator.aggregate(kind, balance_e=balance_e, min_e=min_e, max_e=max_e)
 
     @property
     def verdict_reasons(self) -> tuple[Verdict, list[str]]:
@@ -260,10 +276,19 @@ class CallawaySantAnna:
         cohort: str = "cohort",
         unit: str = "iso3",
         time: str = "year",
+        cluster: str | None = None,
     ) -> CallawaySantAnna:
-        for col in (outcome, cohort, unit, time):
+        """Estimate every ATT(g, t). ``cluster`` names a column constant within each unit
+        (e.g. a region) whose clusters the standard errors are clustered on."""
+        for col in (outcome, cohort, unit, time, *([cluster] if cluster else [])):
             if col not in panel.columns:
                 raise QueryError(f"The panel has no column '{col}'.")
+        if cluster and (panel.groupby(unit)[cluster].nunique() > 1).any():
+            raise QueryError(
+                f"The cluster column '{cluster}' varies within a unit; clusters must contain "
+                "whole units."
+            )
+        clusters = panel.groupby(unit)[cluster].first() if cluster else None
         frame = panel[[unit, time, outcome, cohort]].dropna(subset=[unit, time])
         if frame.duplicated([unit, time]).any():
             raise QueryError(f"The panel has duplicate ({unit}, {time}) rows.")
@@ -332,6 +357,11 @@ class CallawaySantAnna:
             )
         att_gt = pd.DataFrame(cells)
         psi_gt = np.column_stack(psis)
+        self.cluster_codes_ = (
+            pd.factorize(clusters.reindex(wide.index).astype(str))[0]
+            if clusters is not None
+            else None
+        )
         share = {c: float(np.mean(g == c)) for c in cohorts}
         self.units_ = wide.index.to_numpy()
         self.years_ = years
@@ -345,23 +375,150 @@ class CallawaySantAnna:
         self.cohort_sizes_ = pd.DataFrame(
             {"cohort": cohorts, "units": [int(np.sum(g == c)) for c in cohorts]}
         )
+        se_cells, analytic_cells, _ = self._se(psi_gt)
+        self.att_gt_ = att_gt.assign(se=se_cells, se_analytic=analytic_cells)
         self._aggregate()
         return self
 
     def _weighted(self, rows: np.ndarray) -> tuple[float, np.ndarray]:
         """Cohort-share weighted mean of the cells ``rows`` and its influence function."""
         cells = self.att_gt_.iloc[rows]
-        p = np.array([self.share_[c] for c in cells["cohort"]])
+        return self._combine(cells["att"].to_numpy(), self.psi_gt_[:, rows], list(cells["cohort"]))
+
+    def _combine(
+        self, att: np.ndarray, psi: np.ndarray, cohorts: list[int]
+    ) -> tuple[float, np.ndarray]:
+        """Cohort-share weighted mean of estimates ``att`` (influence functions in the columns
+        of ``psi``, one cohort each) including the term for the estimated weights (the did
+        package's "wif")."""
+        p = np.array([self.share_[c] for c in cohorts])
         total = p.sum()
         w = p / total
-        att = float(w @ cells["att"].to_numpy())
-        psi = self.psi_gt_[:, rows] @ w
-        # Estimated weights: the did package's "wif" term.
-        ind = np.column_stack([(self.g_ == c).astype(float) for c in cells["cohort"]])
+        out = float(w @ att)
+        ind = np.column_stack([(self.g_ == c).astype(float) for c in cohorts])
         dev = ind - p[None, :]
         wif = dev / total - np.outer(dev.sum(axis=1), p) / total**2
-        psi = psi + wif @ cells["att"].to_numpy()
-        return att, psi
+        return out, psi @ w + wif @ att
+
+    def _se(self, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Bootstrap and analytic standard errors of the estimates whose influence functions
+        are the columns of ``targets``, clustered on ``cluster`` when given (else the unit):
+        the multiplier bootstrap draws one Rademacher weight per cluster (Callaway &
+        Sant'Anna 2021, section 4; R did's ``clustervars``)."""
+        n = self.n_
+        groups = targets
+        if self.cluster_codes_ is not None:
+            k = int(self.cluster_codes_.max()) + 1
+            groups = np.zeros((k, targets.shape[1]))
+            np.add.at(groups, self.cluster_codes_, targets)
+        rng = np.random.default_rng(self.seed)
+        v = rng.choice(np.array([-1.0, 1.0]), size=(self.n_boot, groups.shape[0]))
+        boot = v @ groups / n
+        q75, q25 = np.quantile(boot, [0.75, 0.25], axis=0)
+        se = (q75 - q25) / 1.3489795003921634
+        analytic = np.sqrt((groups**2).sum(axis=0)) / n
+        return np.where(se > 0, se, analytic), analytic, boot
+
+    def aggregate(
+        self,
+        kind: Aggregation = "dynamic",
+        *,
+        balance_e: int | None = None,
+        min_e: float = -np.inf,
+        max_e: float = np.inf,
+    ) -> tuple[pd.DataFrame, dict[str, float]]:
+        """R ``did::aggte``: ``simple``, ``dynamic`` (event time), ``group`` or ``calendar``.
+
+        Returns the table (one row per event time, cohort or year, with bootstrap and analytic
+        standard errors and pointwise intervals; none for ``simple``) and the overall summary:
+        simple = cohort-share weighted mean of every post-treatment ATT(g, t); dynamic = mean of
+        the post-treatment event-time effects; group = cohort-share weighted mean of each
+        cohort's average effect; calendar = mean of the per-year effects. ``balance_e`` keeps
+        only cohorts observed at least ``balance_e`` periods after treatment and event times up
+        to it; ``min_e``/``max_e`` bound the event times (dynamic only).
+        """
+        from scipy import stats
+
+        if kind not in AGGREGATIONS:
+            raise QueryError(
+                f"Unknown aggregation '{kind}'. Use one of: {', '.join(AGGREGATIONS)}."
+            )
+        cells = self.att_gt_
+        e = cells["event_time"].to_numpy()
+        post = e >= 0
+        labels: list[int] = []
+        ests: list[float] = []
+        psis: list[np.ndarray] = []
+        if kind == "dynamic":
+            keep = (e >= min_e) & (e <= max_e)
+            if balance_e is not None:
+                last = int(self.years_.max())
+                balanced = {c for c in self.share_ if last - c >= balance_e}
+                keep &= cells["cohort"].isin(balanced).to_numpy() & (e <= balance_e)
+            for event in sorted(set(e[keep])):
+                a, p = self._weighted(np.flatnonzero(keep & (e == event)))
+                labels.append(int(event))
+                ests.append(a)
+                psis.append(p)
+            post_idx = [i for i, lab in enumerate(labels) if lab >= 0]
+            overall = float(np.mean([ests[i] for i in post_idx])) if post_idx else float("nan")
+            psi_o = np.mean([psis[i] for i in post_idx], axis=0) if post_idx else np.zeros(self.n_)
+        elif kind == "group":
+            groups = sorted(int(c) for c in set(cells.loc[post, "cohort"]))
+            for c in groups:
+                rows = np.flatnonzero(post & (cells["cohort"].to_numpy() == c))
+                labels.append(c)
+                ests.append(float(cells["att"].to_numpy()[rows].mean()))
+                psis.append(self.psi_gt_[:, rows].mean(axis=1))
+            if groups:
+                overall, psi_o = self._combine(np.array(ests), np.column_stack(psis), groups)
+            else:
+                overall, psi_o = float("nan"), np.zeros(self.n_)
+        elif kind == "calendar":
+            years = sorted(int(t) for t in set(cells.loc[post, "year"]))
+            for t in years:
+                a, p = self._weighted(np.flatnonzero(post & (cells["year"].to_numpy() == t)))
+                labels.append(t)
+                ests.append(a)
+                psis.append(p)
+            overall = float(np.mean(ests)) if ests else float("nan")
+            psi_o = np.mean(psis, axis=0) if psis else np.zeros(self.n_)
+        else:
+            rows = np.flatnonzero(post)
+            overall, psi_o = (
+                self._weighted(rows) if rows.size else (float("nan"), np.zeros(self.n_))
+            )
+        targets = np.column_stack([*psis, psi_o]) if psis else psi_o[:, None]
+        se, analytic, _ = self._se(targets)
+        z = float(stats.norm.ppf(0.5 + self.level / 2))
+        column = {"dynamic": "event_time", "group": "cohort", "calendar": "year"}.get(kind, kind)
+        est = np.array(ests, dtype=float)
+        k = len(est)
+        table = pd.DataFrame(
+            {
+                column: labels,
+                "att": est,
+                "se": se[:k],
+                "se_analytic": analytic[:k],
+                "lower": est - z * se[:k],
+                "upper": est + z * se[:k],
+            }
+        )
+        se_o = float(se[k])
+        p_o = (
+            float(2 * stats.norm.sf(abs(overall) / se_o))
+            if se_o > 0 and np.isfinite(overall)
+            else float("nan")
+        )
+        summary = {
+            "att": overall,
+            "se": se_o,
+            "se_analytic": float(analytic[k]),
+            "lower": overall - z * se_o,
+            "upper": overall + z * se_o,
+            "p_value": p_o,
+        }
+        return (table if kind != "simple" else table.iloc[0:0]), summary
 
     def _aggregate(self) -> None:
         att_gt = self.att_gt_
@@ -381,13 +538,7 @@ class CallawaySantAnna:
             overall = float("nan")
             targets = np.column_stack([targets, np.zeros(self.n_)])
         n = self.n_
-        rng = np.random.default_rng(self.seed)
-        v = rng.choice(np.array([-1.0, 1.0]), size=(self.n_boot, n))
-        boot = v @ targets / n
-        q75, q25 = np.quantile(boot, [0.75, 0.25], axis=0)
-        se = (q75 - q25) / 1.3489795003921634
-        analytic = np.sqrt((targets**2).sum(axis=0)) / n
-        se = np.where(se > 0, se, analytic)
+        se, analytic, boot = self._se(targets)
         from scipy import stats
 
         z = float(stats.norm.ppf(0.5 + self.level / 2))
@@ -521,11 +672,12 @@ def did(
     time: str = "year",
     caveats: list[str] | None = None,
     higher_is_better: bool | None = None,
+    cluster: str | None = None,
 ) -> DidResult:
     """Function-first Callaway & Sant'Anna: ``panel`` has one row per unit-year with the
     outcome and a ``cohort`` column (first treatment year; missing or 0 = never treated)."""
     est = CallawaySantAnna(control, anticipation, base_period, n_boot, seed, level, balance).fit(
-        panel, outcome, cohort, unit, time
+        panel, outcome, cohort, unit, time, cluster
     )
     return DidResult(
         outcome=outcome,
@@ -546,4 +698,5 @@ def did(
         higher_is_better=higher_is_better,
         pretest=est.pretest_,
         min_post_controls=est.min_post_controls_,
+        estimator=est,
     )
