@@ -429,7 +429,6 @@ class SyntheticControl:
             )
             solutions.append((self._loss(data, w), v, w))
         else:
-
             mask = data.opt_mask  # computed once: the objective runs a thousand times
             y1, y0 = data.Y1[mask], data.Y0[mask]
 
@@ -570,3 +569,35 @@ def clone(estimator: Estimator) -> Estimator:
             estimator.random_starts, estimator.seed, estimator.max_evals, estimator.v
         )
     return AugmentedSyntheticControl(estimator.ridge, estimator.holdout)
+
+
+def regression_weights(data: SynthData) -> pd.Series:
+    """The donor weights implied by a linear regression of the outcome on the predictors
+    (Abadie, Diamond & Hainmueller 2015, section 3; Abadie 2021, section 3.2): with an
+    intercept, ``W_reg = X0c' (X0c X0c')^+ (X1 - mean) + 1/J``, summing to one but free to be
+    negative or above one (extrapolation). Compare with the synthetic control's ``W``."""
+    x0 = np.asarray(data.raw_X0, dtype=float)
+    x1 = np.asarray(data.raw_X1, dtype=float)
+    j = x0.shape[1]
+    centre = x0.mean(axis=1, keepdims=True)
+    x0c = x0 - centre
+    w = x0c.T @ np.linalg.pinv(x0c @ x0c.T) @ (x1 - centre[:, 0]) + 1.0 / j
+    return pd.Series(w, index=list(data.donors), name="regression_weight")
+
+
+def predictor_values(data: SynthData, weights: Mapping[str, float] | pd.Series) -> pd.DataFrame:
+    """The treated unit's predictors against a synthetic unit with user-given donor
+    ``weights`` (Synth's ``synth.tab`` at any W): unscaled values and the gap."""
+    w = np.array([float(weights.get(d, 0.0)) for d in data.donors])
+    unknown = sorted(set(weights) - set(data.donors))
+    if unknown:
+        raise QueryError(f"Weights name unit(s) {', '.join(unknown)} that are not donors.")
+    synthetic = data.raw_X0 @ w if data.raw_X0.size else np.zeros(0)
+    return pd.DataFrame(
+        {
+            "predictor": list(data.predictor_labels),
+            "treated": data.raw_X1,
+            "synthetic": synthetic,
+            "gap": data.raw_X1 - synthetic,
+        }
+    )
