@@ -21,6 +21,7 @@ from stabilis.errors import QueryError
 
 from .checks import (
     CheckResult,
+    conformal_intervals,
     donor_concentration,
     effect_interval,
     leave_one_out,
@@ -173,9 +174,10 @@ class SynthResult:
                     f"({'distinguishable from' if p <= 0.1 else 'not distinguishable from'} the "
                     "placebo distribution at 10%)."
                 )
-            iv = self.checks.get("effect_interval")
-            if iv is not None:
-                lines.append(iv.message[0].upper() + iv.message[1:] + ".")
+            for name in ("effect_interval", "conformal"):
+                iv = self.checks.get(name)
+                if iv is not None:
+                    lines.append(iv.message[0].upper() + iv.message[1:] + ".")
             top = self.weights[self.weights.abs() >= 0.05].sort_values(ascending=False).head(5)
             lines.append(
                 "Synthetic control: " + ", ".join(f"{k} {v:.2f}" for k, v in top.items()) + "."
@@ -183,7 +185,7 @@ class SynthResult:
         concerns = [
             c.message
             for c in self.checks.values()
-            if c.passed is False and c.name != "effect_interval"
+            if c.passed is False and c.name not in ("effect_interval", "conformal")
         ]
         if concerns:
             lines.append("Concerns: " + "; ".join(concerns) + ".")
@@ -368,6 +370,7 @@ def synth(
         )
         checks["placebo_in_space"] = space
         checks["effect_interval"] = effect_interval(space, gaps, ~data.pre_mask, level)
+        checks["conformal"] = conformal_intervals(data, level)
         rebuild = None
         if not data.lags_only:
 
