@@ -120,6 +120,10 @@ def test_similarity_rules_keep_donors_like_the_treated_country_and_say_why_not()
     assert kept == ["AAA", "BBB", "FFF"]
     assert "liberal democracy" in why["CCC"]
     assert "mean" in why["DDD"] and "trend" in why["EEE"]
+    from stabilis.impact.cases import grouped
+
+    shown = grouped(why)
+    assert "[" not in shown and "DDD 0.9" in shown  # one line per reason, values per country
     assert similar_donors(DonorRule(), panel, "y", "TRT", donors, (1990, 1999)) == (donors, {})
 
 

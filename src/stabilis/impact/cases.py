@@ -248,8 +248,10 @@ def parse_case(
     if design == "regional":
         if not origin:
             raise _case_error(source, cid, "origin", "a regional case needs the origin country")
+        # Without a country table (no warehouse yet) the neighbours are unknown: the case
+        # loads with no treated unit and cannot run until the table exists.
         treated = tuple(entry.get("treated", ())) or _neighbours(origin, countries)
-        if not treated:
+        if not treated and countries is not None:
             raise _case_error(source, cid, "origin", f"{origin} has no neighbours on record")
     else:
         if "treated" not in entry or not entry["treated"]:
@@ -481,8 +483,8 @@ def similar_donors(
                 continue
             if abs(theirs - mine) > limit * sd:
                 excluded[d] = (
-                    f"pre-period {what} of {outcome} {theirs:.3g} against {treated}'s "
-                    f"{mine:.3g}: more than {limit:g} SD ({sd:.3g}) apart"
+                    f"pre-period {what} of {outcome} more than {limit:g} SD ({sd:.3g}) from "
+                    f"{treated}'s {mine:.3g} [{theirs:.3g}]"
                 )
     return [d for d in donors if d not in excluded], excluded
 
@@ -678,7 +680,9 @@ def grouped(excluded: dict[str, str]) -> str:
     """``{country: reason}`` as ``reason: A, B; other reason: C`` (reasons in first-seen order)."""
     by_reason: dict[str, list[str]] = {}
     for country, reason in sorted(excluded.items()):
-        by_reason.setdefault(reason, []).append(country)
+        base, _, value = reason.partition(" [")
+        label = f"{country} {value.rstrip(']')}" if value else country
+        by_reason.setdefault(base, []).append(label)
     return "; ".join(f"{reason}: {', '.join(c)}" for reason, c in by_reason.items())
 
 

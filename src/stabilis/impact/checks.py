@@ -236,7 +236,7 @@ def effect_interval(
     others = table.loc[~table["treated"], "ratio"].to_numpy()
     n = len(others) + 1
     post = treated_gaps[post_mask]
-    alpha = 1 - level
+    alpha = round(1 - level, 12)  # 1 - 0.9 is 0.0999...98 in floating point
     if pre_t <= 0 and post.size:
         return CheckResult(
             name="effect_interval",
@@ -480,7 +480,7 @@ def conformal_intervals(data: SynthData, level: float = 0.9, points: int = 201) 
     pre = data.pre_mask
     post_idx = np.flatnonzero(~pre)
     t0 = int(pre.sum())
-    alpha = 1 - level
+    alpha = round(1 - level, 12)  # 1 - 0.9 is 0.0999...98 in floating point
     if post_idx.size == 0 or t0 == 0 or len(data.donors) == 0:
         return CheckResult(
             "conformal", "synthetic_control", None, None, None, "not run: no post-period"

@@ -297,7 +297,8 @@ class ImpactService:
                         "case": spec.id,
                         "outcome": spec.outcomes[0],
                         "verdict": "not run",
-                        "reason": f"run 'stabilis impact run {spec.id}'",
+                        "reason": "not computed for this warehouse yet: open the case, or "
+                        f"run 'stabilis impact run {spec.id}'",
                     }
                 )
                 continue
