@@ -12,7 +12,9 @@ last period before ``g - anticipation`` (``"universal"``). On a regular grid the
 not yet treated by ``max(t, b) + anticipation`` (other than cohort ``g``); ``control="never"``:
 never-treated units only. Units first treated after the panel's last year count as never
 treated; cohorts treated in the first year have no pre-period and are dropped (and listed).
-There are no covariates (unconditional parallel trends). Like R's ``did`` (whose default is
+Without covariates parallel trends are unconditional; with ``covariates`` each cell is the
+outcome-regression DiD of Sant'Anna & Zhao (2020) (IPW and doubly-robust cells are not
+implemented). Like R's ``did`` (whose default is
 ``allow_unbalanced_panel = FALSE``), units not observed in every year are dropped by default
 (``balance=True``) and listed; with ``balance=False`` a unit enters a cell whenever it is
 observed in both ``t`` and ``b``.
@@ -277,10 +279,14 @@ class CallawaySantAnna:
         unit: str = "iso3",
         time: str = "year",
         cluster: str | None = None,
+        covariates: tuple[str, ...] | list[str] = (),
     ) -> CallawaySantAnna:
         """Estimate every ATT(g, t). ``cluster`` names a column constant within each unit
-        (e.g. a region) whose clusters the standard errors are clustered on."""
-        for col in (outcome, cohort, unit, time, *([cluster] if cluster else [])):
+        (e.g. a region) whose clusters the standard errors are clustered on. ``covariates``
+        (time-invariant: each unit's value in its first observed year) turn each cell into
+        the outcome-regression DiD of Sant'Anna & Zhao (2020) (R ``did``'s
+        ``est_method = "reg"``), with the influence function of the regression included."""
+        for col in (outcome, cohort, unit, time, *([cluster] if cluster else []), *covariates):
             if col not in panel.columns:
                 raise QueryError(f"The panel has no column '{col}'.")
         if cluster and (panel.groupby(unit)[cluster].nunique() > 1).any():
@@ -293,6 +299,11 @@ class CallawaySantAnna:
         if frame.duplicated([unit, time]).any():
             raise QueryError(f"The panel has duplicate ({unit}, {time}) rows.")
         wide = frame.pivot(index=unit, columns=time, values=outcome).sort_index(axis=1)
+        if covariates:
+            first = panel.sort_values(time).groupby(unit)[list(covariates)].first()
+            no_x = first.index[first.isna().any(axis=1)]
+            wide = wide.drop(index=[u for u in no_x if u in wide.index])
+            frame = frame[~frame[unit].isin(no_x)]
         gaps = wide.index[wide.isna().any(axis=1)]
         self.dropped_units_ = [str(u) for u in gaps] if self.balance else []
         if self.balance:
@@ -310,6 +321,11 @@ class CallawaySantAnna:
         dropped = [c for c in cohorts if c - self.anticipation <= years.min()]
         cohorts = [c for c in cohorts if c not in dropped]
         column_of = {int(t): i for i, t in enumerate(years)}
+        xmat = (
+            np.column_stack([np.ones(n), first.reindex(wide.index).to_numpy(dtype=float)])
+            if covariates
+            else None
+        )
         cells, psis = [], []
         for c in cohorts:
             in_g = g == c
@@ -334,17 +350,25 @@ class CallawaySantAnna:
                 n1, n0 = int(treat.sum()), int(ctrl.sum())
                 if n1 == 0 or n0 == 0:
                     continue
-                m1, m0 = dy[treat].mean(), dy[ctrl].mean()
                 psi = np.zeros(n)
-                psi[treat] = (n / n1) * (dy[treat] - m1)
-                psi[ctrl] = -(n / n0) * (dy[ctrl] - m0)
+                if xmat is None:
+                    m1, m0 = dy[treat].mean(), dy[ctrl].mean()
+                    psi[treat] = (n / n1) * (dy[treat] - m1)
+                    psi[ctrl] = -(n / n0) * (dy[ctrl] - m0)
+                    att_cell = m1 - m0
+                else:
+                    sample = treat | ctrl
+                    att_cell, inf = outcome_regression_did(
+                        dy[sample], treat[sample].astype(float), xmat[sample]
+                    )
+                    psi[sample] = (n / int(sample.sum())) * inf
                 cells.append(
                     {
                         "cohort": c,
                         "year": t,
                         "base_year": b,
                         "event_time": t - c,
-                        "att": m1 - m0,
+                        "att": att_cell,
                         "n_treated": n1,
                         "n_control": n0,
                     }
@@ -596,6 +620,29 @@ class CallawaySantAnna:
         self.min_post_controls_ = int(post_cells["n_control"].min()) if len(post_cells) else 0
 
 
+def outcome_regression_did(
+    dy: np.ndarray, d: np.ndarray, x: np.ndarray
+) -> tuple[float, np.ndarray]:
+    """Sant'Anna & Zhao (2020) outcome-regression DiD for panel data (``DRDID::reg_did_panel``):
+    the control units' outcome change regressed on ``x`` (with an intercept column) predicts
+    the treated units' counterfactual change. Returns the ATT and its influence function over
+    the cell's units (treated and controls), including the regression's estimation effect."""
+    n = len(dy)
+    ctrl = 1.0 - d
+    beta = np.linalg.lstsq(x[ctrl == 1], dy[ctrl == 1], rcond=None)[0]
+    fitted = x @ beta
+    p = d.mean()
+    eta_treat = float(np.mean(d * dy) / p)
+    eta_cont = float(np.mean(d * fitted) / p)
+    att = eta_treat - eta_cont
+    xpx_inv = np.linalg.pinv((ctrl[:, None] * x).T @ x / n)
+    lin_rep = (ctrl * (dy - fitted))[:, None] * x @ xpx_inv
+    inf_treat = (d * dy - d * eta_treat) / p
+    m1 = np.mean(d[:, None] * x, axis=0)
+    inf_control = ((d * fitted - d * eta_cont) + lin_rep @ m1) / p
+    return att, inf_treat - inf_control
+
+
 def did_pretest(att_gt: pd.DataFrame, psi_gt: np.ndarray, anticipation: int = 0) -> CheckResult:
     """R ``did``'s pre-test of parallel trends: a joint Wald test that every pre-treatment
     ATT(g, t) (``t < g - anticipation``) is zero, ``W = n theta' V^-1 theta`` with ``V`` the
@@ -673,11 +720,12 @@ def did(
     caveats: list[str] | None = None,
     higher_is_better: bool | None = None,
     cluster: str | None = None,
+    covariates: tuple[str, ...] | list[str] = (),
 ) -> DidResult:
     """Function-first Callaway & Sant'Anna: ``panel`` has one row per unit-year with the
     outcome and a ``cohort`` column (first treatment year; missing or 0 = never treated)."""
     est = CallawaySantAnna(control, anticipation, base_period, n_boot, seed, level, balance).fit(
-        panel, outcome, cohort, unit, time, cluster
+        panel, outcome, cohort, unit, time, cluster, covariates
     )
     return DidResult(
         outcome=outcome,
