@@ -113,3 +113,17 @@ def test_impact_list_leads_with_the_verdict_and_quotes_estimate_interval_and_p(a
     assert head[:4] == ["VERDICT", "CASE", "OUTCOME", "ESTIMATE"]
     libya = [line for line in result.output.splitlines() if line.split()[2:3] == ["libya-2011"]]
     assert libya and all(line.startswith("NOT CREDIBLE") for line in libya)
+
+
+def test_impact_did_aggregates_by_cohort_and_leads_with_the_verdict(app):
+    payload = _json(app, "did", "-t", "ipap", "-o", "vdem.v2x_libdem", "--aggregation", "group",
+                    "--no-compare")  # fmt: skip
+    agg = payload["data"]["aggregation"]
+    assert agg["kind"] == "group" and {row["cohort"] for row in agg["table"]}
+    assert payload["data"]["verdict"] in ("estimate", "weak", "not_credible")
+    text = CliRunner().invoke(app, ["impact", "did", "-t", "pfp", "-o", "vdem.v2x_libdem",
+                                    "--no-compare"]).output  # fmt: skip
+    assert text.startswith("Verdict: NOT CREDIBLE")
+    bad = CliRunner().invoke(app, ["impact", "did", "-t", "ipap", "-o", "vdem.v2x_libdem",
+                                   "--aggregation", "monthly"])  # fmt: skip
+    assert bad.exit_code != 0

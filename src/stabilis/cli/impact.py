@@ -227,6 +227,12 @@ def did_command(
     compare: bool = typer.Option(
         True, "--compare/--no-compare", help="Also fit the Sun & Abraham event study."
     ),
+    aggregation: str = typer.Option(
+        "dynamic", "--aggregation", help="dynamic (event time), group, calendar or simple."
+    ),
+    balance_e: int | None = typer.Option(
+        None, "--balance-e", help="Dynamic only: cohorts observed this many years after treatment."
+    ),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Staggered difference-in-differences (Callaway & Sant'Anna) for a registry programme."""
@@ -235,9 +241,22 @@ def did_command(
     service = _service(ctx)
     span = _years(years) if years else None
     result = service.did(treatment, outcome, control=control, years=span, anticipation=anticipation)
+    from stabilis.impact.did import AGGREGATIONS
+
+    if aggregation not in AGGREGATIONS:
+        raise QueryError(
+            f"--aggregation must be one of {', '.join(AGGREGATIONS)}, not '{aggregation}'."
+        )
+    table, overall = result.aggregate(aggregation, balance_e=balance_e)
     sunab = service.event_study(treatment, outcome, years=span) if compare else None
     if as_json:
         data = result.to_dict()
+        data["aggregation"] = {
+            "kind": aggregation,
+            "balance_e": balance_e,
+            "table": _records(table),
+            "overall": overall,
+        }
         data["plot_spec"] = result.plot_spec()
         if sunab is not None:
             data["sun_abraham"] = sunab.to_dict()
@@ -245,7 +264,14 @@ def did_command(
         return
     typer.echo(result.summary())
     typer.echo("")
-    _show_frame(result.tidy(), title="Event study (Callaway & Sant'Anna)")
+    if aggregation == "simple":
+        typer.echo(f"Simple aggregation: ATT {overall['att']:+.4f} (SE {overall['se']:.4f}).")
+    else:
+        _show_frame(table, title=f"Aggregation: {aggregation} (Callaway & Sant'Anna)")
+        typer.echo(
+            f"Overall ({aggregation}): {overall['att']:+.4f} (SE {overall['se']:.4f}, "
+            f"p = {overall['p_value']:.3f})."
+        )
     if sunab is not None:
         typer.echo("")
         typer.echo(sunab.summary())
