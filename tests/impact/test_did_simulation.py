@@ -237,3 +237,15 @@ def test_outcome_regression_removes_bias_from_covariate_specific_trends():
     # Tolerance: the adjusted ATT is within 3 SE of zero; the naive one is biased beyond that.
     assert abs(adjusted.overall["att"]) < 3 * adjusted.overall["se"]
     assert abs(naive.overall["att"]) > 3 * naive.overall["se"]
+
+
+def test_did_judges_harm_by_the_same_rules_as_benefit():
+    sim = staggered_panel(seed=7)
+    harmed = sim.panel.assign(
+        y=2 * sim.panel.groupby("iso3")["y"].transform("first") - sim.panel["y"]
+    )
+    up = did(sim.panel, outcome="y", n_boot=199, higher_is_better=True)
+    down = did(harmed, outcome="y", n_boot=199, higher_is_better=True)
+    assert down.overall["att"] == pytest.approx(-up.overall["att"])
+    assert down.verdict == up.verdict
+    assert "harm" in down.summary() and "improvement" in up.summary()
