@@ -12,9 +12,9 @@ last period before ``g - anticipation`` (``"universal"``). On a regular grid the
 not yet treated by ``max(t, b) + anticipation`` (other than cohort ``g``); ``control="never"``:
 never-treated units only. Units first treated after the panel's last year count as never
 treated; cohorts treated in the first year have no pre-period and are dropped (and listed).
-Without covariates parallel trends are unconditional; with ``covariates`` each cell is the
-outcome-regression DiD of Sant'Anna & Zhao (2020) (IPW and doubly-robust cells are not
-implemented). Like R's ``did`` (whose default is
+Without covariates parallel trends are unconditional; with ``covariates`` each cell is a
+Sant'Anna & Zhao (2020) estimator: outcome regression, IPW or doubly robust (``est_method``,
+default ``dr`` as in R's ``did``). Like R's ``did`` (whose default is
 ``allow_unbalanced_panel = FALSE``), units not observed in every year are dropped by default
 (``balance=True``) and listed; with ``balance=False`` a unit enters a cell whenever it is
 observed in both ``t`` and ``b``.
@@ -44,6 +44,7 @@ from .verdict import DEFAULT_RULES, Verdict, VerdictRules, did_verdict, display
 
 Control = Literal["notyet", "never"]
 Aggregation = Literal["simple", "dynamic", "group", "calendar"]
+EstMethod = Literal["reg", "ipw", "dr"]
 AGGREGATIONS: tuple[str, ...] = ("simple", "dynamic", "group", "calendar")
 
 #: Pre-treatment years tested jointly for parallel trends, and the fewest treated units an
@@ -258,7 +259,10 @@ class CallawaySantAnna:
         seed: int = 0,
         level: float = 0.95,
         balance: bool = True,
+        est_method: EstMethod = "dr",
     ) -> None:
+        if est_method not in ("reg", "ipw", "dr"):
+            raise QueryError(f"est_method must be reg, ipw or dr, not '{est_method}'.")
         if control not in ("notyet", "never"):
             raise QueryError(f"control must be 'notyet' or 'never', not '{control}'.")
         if base_period not in ("varying", "universal"):
@@ -270,6 +274,7 @@ class CallawaySantAnna:
         self.seed = seed
         self.level = level
         self.balance = balance
+        self.est_method = est_method
 
     def fit(
         self,
@@ -283,9 +288,10 @@ class CallawaySantAnna:
     ) -> CallawaySantAnna:
         """Estimate every ATT(g, t). ``cluster`` names a column constant within each unit
         (e.g. a region) whose clusters the standard errors are clustered on. ``covariates``
-        (time-invariant: each unit's value in its first observed year) turn each cell into
-        the outcome-regression DiD of Sant'Anna & Zhao (2020) (R ``did``'s
-        ``est_method = "reg"``), with the influence function of the regression included."""
+        (time-invariant: each unit's value in its first observed year) make each cell a
+        Sant'Anna & Zhao (2020) estimator chosen by ``est_method``: ``reg`` (outcome
+        regression), ``ipw`` (standardised inverse probability weighting) or ``dr`` (doubly
+        robust, R ``did``'s default), with the first steps' influence functions included."""
         for col in (outcome, cohort, unit, time, *([cluster] if cluster else []), *covariates):
             if col not in panel.columns:
                 raise QueryError(f"The panel has no column '{col}'.")
@@ -358,9 +364,11 @@ class CallawaySantAnna:
                     att_cell = m1 - m0
                 else:
                     sample = treat | ctrl
-                    att_cell, inf = outcome_regression_did(
-                        dy[sample], treat[sample].astype(float), xmat[sample]
-                    )
+                    args = (dy[sample], treat[sample].astype(float), xmat[sample])
+                    if self.est_method == "reg":
+                        att_cell, inf = outcome_regression_did(*args)
+                    else:
+                        att_cell, inf = ipw_did(*args, doubly_robust=self.est_method == "dr")
                     psi[sample] = (n / int(sample.sum())) * inf
                 cells.append(
                     {
@@ -643,6 +651,56 @@ def outcome_regression_did(
     return att, inf_treat - inf_control
 
 
+def _logit(d: np.ndarray, x: np.ndarray, iterations: int = 50) -> np.ndarray:
+    """Propensity scores by logistic regression (Newton-Raphson), as ``glm(binomial)``."""
+    beta = np.zeros(x.shape[1])
+    for _ in range(iterations):
+        p = 1 / (1 + np.exp(-np.clip(x @ beta, -35, 35)))
+        w = p * (1 - p)
+        step = np.linalg.lstsq(x.T @ (w[:, None] * x), x.T @ (d - p), rcond=None)[0]
+        beta += step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    return np.asarray(1 / (1 + np.exp(-np.clip(x @ beta, -35, 35))))
+
+
+def ipw_did(
+    dy: np.ndarray, d: np.ndarray, x: np.ndarray, doubly_robust: bool = False
+) -> tuple[float, np.ndarray]:
+    """Sant'Anna & Zhao (2020) for panel data: the standardised inverse-probability-weighted
+    DiD (``DRDID::std_ipw_did_panel``) or, with ``doubly_robust``, the doubly-robust one
+    (``DRDID::drdid_panel``, R did's default ``est_method = "dr"``): controls reweighted by
+    ``p(x) / (1 - p(x))`` from a logit of treatment on ``x`` and, for DR, outcome changes net of
+    the control units' regression on ``x``. Returns the ATT and its influence function,
+    including the estimation effects of the propensity score and the regression."""
+    n = len(dy)
+    ctrl = 1.0 - d
+    ps = np.minimum(_logit(d, x), 1 - 1e-16)
+    if doubly_robust:
+        beta = np.linalg.lstsq(x[ctrl == 1], dy[ctrl == 1], rcond=None)[0]
+        resid = dy - x @ beta
+    else:
+        resid = dy
+    w_treat = d
+    w_cont = ps * ctrl / (1 - ps)
+    eta_treat = float(np.mean(w_treat * resid) / np.mean(w_treat))
+    eta_cont = float(np.mean(w_cont * resid) / np.mean(w_cont))
+    att = eta_treat - eta_cont
+    score_ps = (d - ps)[:, None] * x
+    hessian_ps = np.linalg.pinv(x.T @ ((ps * (1 - ps))[:, None] * x) / n)
+    lin_ps = score_ps @ hessian_ps
+    inf_treat = w_treat * resid - w_treat * eta_treat
+    inf_cont = w_cont * resid - w_cont * eta_cont
+    m2 = np.mean((w_cont * (resid - eta_cont))[:, None] * x, axis=0)
+    inf_cont = inf_cont + lin_ps @ m2
+    if doubly_robust:
+        xpx_inv = np.linalg.pinv((ctrl[:, None] * x).T @ x / n)
+        lin_ols = (ctrl * resid)[:, None] * x @ xpx_inv
+        inf_treat = inf_treat - lin_ols @ np.mean(w_treat[:, None] * x, axis=0)
+        inf_cont = inf_cont - lin_ols @ np.mean(w_cont[:, None] * x, axis=0)
+    return att, inf_treat / np.mean(w_treat) - inf_cont / np.mean(w_cont)
+
+
 def did_pretest(att_gt: pd.DataFrame, psi_gt: np.ndarray, anticipation: int = 0) -> CheckResult:
     """R ``did``'s pre-test of parallel trends: a joint Wald test that every pre-treatment
     ATT(g, t) (``t < g - anticipation``) is zero, ``W = n theta' V^-1 theta`` with ``V`` the
@@ -721,12 +779,13 @@ def did(
     higher_is_better: bool | None = None,
     cluster: str | None = None,
     covariates: tuple[str, ...] | list[str] = (),
+    est_method: EstMethod = "dr",
 ) -> DidResult:
     """Function-first Callaway & Sant'Anna: ``panel`` has one row per unit-year with the
     outcome and a ``cohort`` column (first treatment year; missing or 0 = never treated)."""
-    est = CallawaySantAnna(control, anticipation, base_period, n_boot, seed, level, balance).fit(
-        panel, outcome, cohort, unit, time, cluster, covariates
-    )
+    est = CallawaySantAnna(
+        control, anticipation, base_period, n_boot, seed, level, balance, est_method
+    ).fit(panel, outcome, cohort, unit, time, cluster, covariates)
     return DidResult(
         outcome=outcome,
         treatment=treatment or cohort,
