@@ -154,7 +154,10 @@ def did_verdict(
     if pretest.p_value is None:
         reasons.append(f"parallel trends cannot be tested ({pretest.message})")
     elif pretest.p_value < rules.pretrend_alpha:
-        reasons.append(f"pre-trends rejected: {pretest.message} (p < {rules.pretrend_alpha:g})")
+        reasons.append(
+            f"pre-trends rejected (p = {pretest.p_value:.3f} < {rules.pretrend_alpha:g}; "
+            f"{pretest.message})"
+        )
     if min_post_controls < rules.min_controls:
         reasons.append(
             f"too few controls (a post-treatment comparison rests on {min_post_controls} control "
