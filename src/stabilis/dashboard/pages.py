@@ -32,6 +32,9 @@ NAV = (
     ("forecasts", "/forecasts", "Forecasts"),
     ("impact", "/impact", "Impact"),
     ("registry", "/registry", "Registry"),
+    ("support", "/support", "Support audit"),
+    ("burden", "/burden-sharing", "Burden sharing"),
+    ("resilience", "/resilience", "Resilience"),
     ("data", "/data", "Data sources"),
     ("api", "/api", "API"),
 )
@@ -170,11 +173,19 @@ def mount(
         return render(request, "impact_case.html", "impact", case=case)
 
     @app.get("/registry", include_in_schema=False)
-    def registry(request: Request, table: str = "members") -> Response:
+    def registry(request: Request, table: str = "members", year: int | None = None) -> Response:
+        from stabilis.dashboard.auth import identify
+
         if table not in REGISTRY_TABLES:
             raise NotFoundError(
                 f"There is no registry table '{table}'. Tables: {', '.join(REGISTRY_TABLES)}."
             )
+        this_year = datetime.now(UTC).year
+        shown = year if year is not None and 1900 <= year <= this_year else this_year
+        try:
+            user = identify(ws, request)
+        except StabilisError:
+            user = None
         return render(
             request,
             "registry.html",
@@ -182,7 +193,27 @@ def mount(
             table=table,
             tables=REGISTRY_TABLES,
             version=ws.registry.version,
+            year=shown,
+            years=list(range(this_year, 1948, -1)),
+            user=user,
         )
+
+    @app.get("/support", include_in_schema=False)
+    def support(request: Request) -> Response:
+        years = list(range(1995, datetime.now(UTC).year))
+        return render(request, "support.html", "support", years=years, default_year=2019)
+
+    @app.get("/burden-sharing", include_in_schema=False)
+    def burden(request: Request) -> Response:
+        return render(
+            request, "burden.html", "burden", years=list(range(2014, 2025)), default_year=2024
+        )
+
+    @app.get("/resilience", include_in_schema=False)
+    def resilience(request: Request) -> Response:
+        last = datetime.now(UTC).year - 1
+        years = list(range(2010, last + 1))
+        return render(request, "resilience.html", "resilience", years=years, default_year=last)
 
     @app.get("/data", include_in_schema=False)
     def data(request: Request) -> Response:
@@ -212,6 +243,9 @@ def mount(
         ]
         return render(request, "api.html", "api", routes=routes, spec=spec)
 
+    from stabilis.dashboard import edit_pages
+
+    edit_pages.mount(app, ws, render)
     app.include_router(assets.router(vendor_root))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
