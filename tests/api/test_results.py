@@ -205,14 +205,3 @@ def test_a_service_with_an_empty_archive_says_to_run_a_forecast(built):
     with TestClient(create_app(WithServices(built, forecasts=Empty()))) as empty:
         body = empty.get("/api/v1/forecasts").json()
     assert "stabilis forecast run" in body["meta"]["message"]
-
-
-def test_real_impact_case_paths_carry_the_placebo_band(client):
-    body = client.get("/api/v1/impact/cases/georgia-ipap-2004").json()
-    assert body["meta"]["available"] is True, body["meta"]["message"]
-    estimated = [p for p in body["meta"]["paths"] if p["verdict"] == "estimate"]
-    assert estimated, "no outcome of the Georgia case has an estimate"
-    points = estimated[0]["points"]
-    banded = [p for p in points if p.get("placebo_low") is not None]
-    assert len(banded) == len(points)
-    assert all(p["placebo_low"] <= p["placebo_high"] for p in banded)

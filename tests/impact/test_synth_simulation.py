@@ -87,7 +87,7 @@ def test_synth_says_not_credible_when_the_treated_unit_is_outside_the_donors():
     panel.loc[panel["iso3"] == "TRT", "y"] += 5.0  # far above every donor
     result = synth(panel, outcome="y", treated="TRT", treatment_year=2000)
     assert result.verdict == "not_credible"
-    assert any("does not track" in r for r in result.reasons)
+    assert any("poor pre-period fit" in r for r in result.reasons)
 
 
 def test_synth_does_not_modify_the_callers_panel():
@@ -117,6 +117,10 @@ def test_synth_result_views_agree():
         "effect_interval",
         "placebo_in_time",
         "leave_one_out",
+        "one_donor",
+        "w_unique",
+        "v_corner",
+        "conformal",
     }
     assert "Permutation p" in result.summary()
 
@@ -126,3 +130,73 @@ def test_harm_is_reported_as_plainly_as_improvement():
     result = synth(panel, outcome="y", treated="TRT", treatment_year=2000, higher_is_better=True)
     assert result.att < 0
     assert "deterioration: harm" in result.summary()
+    # The same rules judge harm and benefit: mirror the effect and the verdict is the same.
+    mirrored = factor_panel(n_donors=15, effect=0.3, seed=6)
+    benefit = synth(
+        mirrored, outcome="y", treated="TRT", treatment_year=2000, higher_is_better=True
+    )
+    assert benefit.verdict == result.verdict
+    assert benefit.p_value == pytest.approx(result.p_value)
+    assert "an improvement" in benefit.summary()
+
+
+def test_conformal_intervals_cover_the_true_effect_path_and_exclude_zero():
+    # Effect 0.3 from 2000 on, noise sd 0.02: each year's 90 % interval should contain 0.3 in
+    # most years (tolerance: at least 8 of 11) and exclude zero in every year.
+    from stabilis.impact.checks import conformal_intervals
+    from stabilis.impact.synth import prepare
+
+    data = prepare(factor_panel(n_donors=19, effect=0.3, seed=3), outcome="y", treated="TRT",
+                   treatment_year=2000)  # fmt: skip
+    check = conformal_intervals(data, level=0.9)
+    table = check.tidy()
+    assert len(table) == 11 and check.passed
+    assert ((table["lower"] <= 0.3) & (table["upper"] >= 0.3)).sum() >= 8
+    assert (table["lower"] > 0).all()
+    short = prepare(factor_panel(n_donors=19, first_year=1995, effect=0.3, seed=3), outcome="y",
+                    treated="TRT", treatment_year=2000)  # fmt: skip
+    assert conformal_intervals(short, level=0.9).passed is False  # 5 pre-years: p >= 1/6
+
+
+def test_two_step_v_by_cross_validation_then_custom_v():
+    # ADH (2015): V fitted on training-period predictors to predict the validation period, then
+    # used with the same predictors measured in the validation period.
+    from stabilis.errors import QueryError
+    from stabilis.impact import cross_validated_v
+    from stabilis.impact.synth import Predictor
+
+    panel = factor_panel(n_donors=15, effect=0.3, seed=8)
+    panel["x"] = panel["y"].rolling(3, min_periods=1).mean()
+    train = [Predictor("y", tuple(range(1980, 1990))), Predictor("x", tuple(range(1980, 1990)))]
+    valid = [Predictor("y", tuple(range(1990, 2000))), Predictor("x", tuple(range(1990, 2000)))]
+    v = cross_validated_v(panel, outcome="y", treated="TRT", treatment_year=2000,
+                          training_predictors=train, validation_years=range(1990, 2000))  # fmt: skip
+    assert list(v.index) == [p.label for p in train]
+    assert v.sum() == pytest.approx(1.0)
+    result = synth(panel, outcome="y", treated="TRT", treatment_year=2000, predictors=valid,
+                   v=list(v), inference=False)  # fmt: skip
+    assert result.v_weights.to_numpy() == pytest.approx(v.to_numpy())
+    tidy = result.tidy()
+    assert tidy.loc[tidy["period"] == "post", "gap"].mean() == pytest.approx(0.3, abs=0.08)
+    # Two predictors, fifteen donors: the treated unit is matched exactly by many weightings,
+    # and the verdict says so rather than reporting one of them.
+    assert result.verdict == "not_credible" and "W is not unique" in result.reasons[0]
+    with pytest.raises(QueryError, match="one weight per predictor"):
+        synth(panel, outcome="y", treated="TRT", treatment_year=2000, predictors=valid, v=[1.0])
+    with pytest.raises(QueryError, match="does not have"):
+        synth(panel, outcome="y", treated="TRT", treatment_year=2000, predictors=valid,
+              v={"nonsense": 1.0})  # fmt: skip
+    with pytest.raises(QueryError, match="must end before"):
+        cross_validated_v(panel, outcome="y", treated="TRT", treatment_year=2000,
+                          training_predictors=train, validation_years=[2001])  # fmt: skip
+
+
+def test_a_v_fitting_window_separate_from_the_pre_period():
+    from stabilis.impact.synth import Predictor
+
+    panel = factor_panel(n_donors=15, effect=0.3, seed=8)
+    preds = [Predictor("y", (1985,)), Predictor("y", (1995,))]
+    result = synth(panel, outcome="y", treated="TRT", treatment_year=2000, predictors=preds,
+                   optimise_years=range(1990, 2000), inference=False)  # fmt: skip
+    assert result.data.optimise_years == tuple(range(1990, 2000))
+    assert result.data.pre_mask.sum() == 20  # the pre-period is not truncated

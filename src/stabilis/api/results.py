@@ -202,100 +202,6 @@ def _archive_state(ws: Any) -> tuple[str, ...]:
         return ()
 
 
-def impact_cases(ws: Any) -> Availability:
-    """The impact case studies, or why there are none. Rows carry ``case`` (the id)."""
-    service = _service(ws, "impact")
-    if service is None:
-        return Availability(
-            False,
-            "Impact results are not available yet: this installation has no impact service. "
-            "Once it exists, run 'stabilis impact run <case>' and reload this page.",
-        )
-    frame, reason = _frame_or_reason(service, "cases")
-    if frame is None or frame.empty:
-        detail = f": {reason}" if reason else ""
-        return Availability(False, f"No impact case is defined yet{detail}.")
-    if "case" not in frame.columns and "id" in frame.columns:
-        frame = frame.rename(columns={"id": "case"})
-    return Availability(True, f"{len(frame)} case studies.", records(frame))
-
-
-def _with_placebo_band(frame: Any, part: Any, level: float = 0.9) -> Any:
-    """Add ``placebo_low``/``placebo_high``: the synthetic path plus the donors' placebo gaps.
-
-    Each year's band is the central ``level`` share of the gaps that placebo-in-space fits for
-    every donor (treated left out), drawn around the synthetic control: a treated path outside it
-    is unusual among countries that were not treated. Absent when no placebo run exists.
-    """
-    import pandas as pd
-
-    check = (getattr(part, "checks", None) or {}).get("placebo_in_space")
-    gaps = getattr(check, "details", {}).get("placebo_gaps") if check is not None else None
-    treated = str(getattr(getattr(part, "data", None), "treated", ""))
-    if not isinstance(gaps, pd.DataFrame) or gaps.empty:
-        return frame
-    donors = gaps[gaps["unit"] != treated]
-    if donors.empty:
-        return frame
-    tail = (1 - level) / 2
-    by_year = donors.groupby("year")["gap"]
-    band = pd.DataFrame({"low": by_year.quantile(tail), "high": by_year.quantile(1 - tail)})
-    out = frame.merge(band, left_on="year", right_index=True, how="left")
-    out["placebo_low"] = out["synthetic"] + out.pop("low")
-    out["placebo_high"] = out["synthetic"] + out.pop("high")
-    return out
-
-
-def _paths(result: Any) -> list[dict[str, Any]]:
-    """Treated and synthetic paths per outcome, from each sub-result's ``tidy()``."""
-    paths = []
-    for part in getattr(result, "results", None) or []:
-        tidy = getattr(part, "tidy", None)
-        data = getattr(part, "data", None)
-        if not callable(tidy) or data is None:
-            continue
-        frame = tidy()
-        if not {"year", "treated", "synthetic"} <= set(frame.columns):
-            continue
-        frame = _with_placebo_band(frame, part)
-        paths.append(
-            {
-                "outcome": str(getattr(data, "outcome", "")),
-                "treated": str(getattr(data, "treated", "")),
-                "treatment_year": getattr(data, "treatment_year", None),
-                "higher_is_better": getattr(part, "higher_is_better", None),
-                "verdict": str(getattr(part, "verdict", "")),
-                "points": records(frame),
-            }
-        )
-    return paths
-
-
-def impact_result(ws: Any, case: str) -> Availability:
-    """One case's result (estimates, summary with caveats, paths), or why not."""
-    service = _service(ws, "impact")
-    if service is None:
-        return Availability(False, "Impact results are not available yet: no impact service.")
-    stored = getattr(service, "result", None)
-    function = stored if callable(stored) else getattr(service, "run_case", None)
-    if not callable(function):
-        return Availability(False, "The impact service has no result this page can read.")
-    try:
-        result = function(case)
-    except Exception as exc:  # an unknown case or a failed run: say it on the page
-        return Availability(False, f"No result for case '{case}': {exc}")
-    if result is None:
-        return Availability(
-            False, f"The case '{case}' has not been run yet: run 'stabilis impact run {case}'."
-        )
-    summary = getattr(result, "summary", None)
-    text = str(summary() if callable(summary) else summary or "")
-    tidy = getattr(result, "tidy", None)
-    rows = records(tidy()) if callable(tidy) else []
-    extra = {"case": case, "summary": text, "paths": _paths(result)}
-    return Availability(True, text.splitlines()[0] if text else f"Result for {case}.", rows, extra)
-
-
 def for_country(availability: Availability, iso3: str, key: str = "iso3") -> Availability:
     """Only the rows about one country (``key`` may hold several codes, e.g. ``"SRB XKX"``)."""
     if not availability.available:
@@ -374,14 +280,5 @@ def router(ws: Any, cache: ReadCache) -> APIRouter:
     def forecast_calibration_curves() -> Response:
         key = ("forecast-calibration", _archive_state(ws))
         return cached(key, lambda: forecast_calibration(ws))
-
-    @api.get("/impact/cases", summary="Impact case studies")
-    def impact_case_list(iso3: str | None = iso3_query) -> Response:
-        found = impact_cases(ws)
-        return _respond(for_country(found, parse_iso3(iso3), "treated") if iso3 else found)
-
-    @api.get("/impact/cases/{case}", summary="One case: estimate, inference, paths, caveats")
-    def impact_case(case: str) -> Response:
-        return cached(("impact", case), lambda: impact_result(ws, case))
 
     return api

@@ -30,22 +30,132 @@ def _years(text: str) -> tuple[int, int]:
 
 
 @app.command("list")
-def list_cases(ctx: typer.Context, as_json: bool = JSON_OPT) -> None:
-    """The pre-registered case studies (run one with 'stabilis impact run ID')."""
+def list_cases(
+    ctx: typer.Context,
+    all_outcomes: bool = typer.Option(
+        False, "--all-outcomes", help="One row per case and outcome, not only the headline."
+    ),
+    no_run: bool = typer.Option(
+        False, "--no-run", help="Show only stored results; do not compute missing ones."
+    ),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """The case studies with each one's verdict, headline estimate, interval and p-value.
+
+    The headline is a case's first outcome. Results are computed once per warehouse state and
+    kept (so the first listing takes a while, later ones are instant).
+    """
     from stabilis.cli.main import emit_json
 
-    table = _service(ctx).cases()
+    table = _service(ctx).headlines(compute=not no_run)
+    if not all_outcomes:
+        table = table.drop_duplicates("case", keep="first")
     if as_json:
         emit_json(_records(table), count=len(table))
+        return
+    _echo_verdicts(table)
+    typer.echo("\nDetails and every diagnostic: stabilis impact run CASE")
+
+
+def _fmt(value: Any, digits: int = 3) -> str:
+    import math
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return f"{value:+.{digits}f}" if digits == 3 else f"{value:.{digits}f}"
+
+
+def _short(reason: Any) -> str:
+    """The first clause of each reason (before any parenthesis), for one-line tables."""
+    if not isinstance(reason, str) or not reason:
+        return ""
+    import re
+
+    # Reasons are "headline (detail)"; details may contain "; " inside their parentheses.
+    depth, parts, current = 0, [], ""
+    for char in reason:
+        depth += (char == "(") - (char == ")")
+        current += char
+        if depth == 0 and current.endswith("; "):
+            parts.append(current[:-2])
+            current = ""
+    parts.append(current)
+    return "; ".join(re.sub(r" \(.*$", "", p.strip()) for p in parts if p.strip())
+
+
+def _echo_verdicts(table: Any) -> None:
+    """Plain lines, verdict first: case, outcome, estimate [interval], p, short reason."""
+    rows = []
+    for r in table.to_dict(orient="records"):
+        interval = (
+            f"[{_fmt(r.get('lower'))}, {_fmt(r.get('upper'))}]"
+            if r.get("lower") is not None and r.get("lower") == r.get("lower")
+            else "-"
+        )
+        rows.append(
+            (
+                _verdict_text(r["verdict"]),
+                str(r["case"]),
+                str(r["outcome"]),
+                _fmt(r.get("estimate")),
+                interval,
+                _fmt(r.get("p_value"), 2),
+                _short(r.get("reason")),
+            )
+        )
+    head = ("VERDICT", "CASE", "OUTCOME", "ESTIMATE", "INTERVAL", "P", "REASON")
+    widths = [max(len(x[i]) for x in [head, *rows]) for i in range(6)]
+    for row in [head, *rows]:
+        typer.echo(
+            "  ".join(c.ljust(w) for c, w in zip(row[:6], widths, strict=True)) + "  " + row[6]
+        )
+
+
+def _verdict_text(verdict: Any) -> str:
+    from stabilis.impact.verdict import display
+
+    return display(str(verdict)) if isinstance(verdict, str) else ""
+
+
+def _looks_like_file(text: str) -> bool:
+    from pathlib import Path
+
+    return text.endswith((".toml", ".TOML")) or Path(text).is_file()
+
+
+@app.command("register")
+def register_case(
+    ctx: typer.Context,
+    file: str = typer.Argument(..., help="A TOML case file (see docs/impact.md)."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Pre-register a case file: store it with its sha256 and a timestamp before its first run."""
+    from pathlib import Path
+
+    from stabilis.cli.main import emit_json
+
+    record = _service(ctx).register(Path(file))
+    if as_json:
+        emit_json(record.to_dict())
+        return
+    if record.new:
+        typer.echo(
+            f"Registered case '{record.id}' version {record.version} at {record.registered_at} "
+            f"(sha256 {record.sha256}). Run it with: stabilis impact run {file}"
+        )
     else:
-        _show_frame(table, title="Impact case studies")
+        typer.echo(
+            f"Case '{record.id}' with this content was already registered (version "
+            f"{record.version}, {record.registered_at}, sha256 {record.sha256}); nothing changed."
+        )
 
 
 @app.command("run")
 def run_case(
     ctx: typer.Context,
-    case_id: str = typer.Argument(
-        ..., help="A case id from 'stabilis impact list', e.g. kosovo-1999."
+    case: str = typer.Argument(
+        ...,
+        help="A case id from 'stabilis impact list' (e.g. kosovo-1999) or a registered TOML case file.",
     ),
     outcome: list[str] = typer.Option(
         [], "--outcome", "-o", help="Only this outcome (repeatable)."
@@ -56,22 +166,48 @@ def run_case(
     no_inference: bool = typer.Option(
         False, "--no-inference", help="Skip the placebo refits (faster)."
     ),
+    panel: str | None = typer.Option(
+        None, "--panel", help="Run on this CSV or Parquet panel instead of the warehouse."
+    ),
+    unit: str = typer.Option("iso3", "--unit", help="The panel's unit column (with --panel)."),
+    time: str = typer.Option("year", "--time", help="The panel's year column (with --panel)."),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Run one case study: an estimate with inference per outcome, or the reason there is none."""
+    """Run one case study: its verdict first, then the estimate with inference per outcome,
+    or the reason there is none."""
+    from pathlib import Path
+
     from stabilis.cli.main import emit_json
+    from stabilis.impact.registration import read_panel
 
     if method is not None and method not in ("abadie", "augmented"):
         raise QueryError(f"--method must be abadie or augmented, not '{method}'.")
-    result = _service(ctx).run_case(
-        case_id, outcomes=outcome or None, method=method, inference=not no_inference
+    service = _service(ctx)
+    spec = service.registered_file(Path(case)) if _looks_like_file(case) else service.case(case)
+    frame = panel_id = None
+    if panel is not None:
+        variables = [*(outcome or spec.outcomes), *(p.variable for p in spec.predictors)]
+        frame, panel_id = read_panel(Path(panel), unit, time, list(dict.fromkeys(variables)))
+    elif unit != "iso3" or time != "year":
+        raise QueryError("--unit and --time name the columns of a --panel file; give --panel too.")
+    result = service.run_spec(
+        spec,
+        outcomes=outcome or None,
+        method=method,
+        inference=not no_inference,
+        panel=frame,
+        unit=unit,
+        time=time,
+        panel_id=panel_id or "",
     )
     if as_json:
-        emit_json(result.to_dict(), case=case_id)
+        emit_json(result.to_dict(), case=spec.id)
         return
     typer.echo(result.summary())
     typer.echo("")
-    _show_frame(result.tidy().drop(columns=["reason"]), title="Results")
+    table = result.tidy()
+    table = table.assign(verdict=table["verdict"].map(_verdict_text))
+    _show_frame(table.drop(columns=["reason"]), title="Results (verdict first)")
 
 
 @app.command("did")
@@ -91,6 +227,12 @@ def did_command(
     compare: bool = typer.Option(
         True, "--compare/--no-compare", help="Also fit the Sun & Abraham event study."
     ),
+    aggregation: str = typer.Option(
+        "dynamic", "--aggregation", help="dynamic (event time), group, calendar or simple."
+    ),
+    balance_e: int | None = typer.Option(
+        None, "--balance-e", help="Dynamic only: cohorts observed this many years after treatment."
+    ),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Staggered difference-in-differences (Callaway & Sant'Anna) for a registry programme."""
@@ -99,9 +241,22 @@ def did_command(
     service = _service(ctx)
     span = _years(years) if years else None
     result = service.did(treatment, outcome, control=control, years=span, anticipation=anticipation)
+    from stabilis.impact.did import AGGREGATIONS
+
+    if aggregation not in AGGREGATIONS:
+        raise QueryError(
+            f"--aggregation must be one of {', '.join(AGGREGATIONS)}, not '{aggregation}'."
+        )
+    table, overall = result.aggregate(aggregation, balance_e=balance_e)
     sunab = service.event_study(treatment, outcome, years=span) if compare else None
     if as_json:
         data = result.to_dict()
+        data["aggregation"] = {
+            "kind": aggregation,
+            "balance_e": balance_e,
+            "table": _records(table),
+            "overall": overall,
+        }
         data["plot_spec"] = result.plot_spec()
         if sunab is not None:
             data["sun_abraham"] = sunab.to_dict()
@@ -109,7 +264,14 @@ def did_command(
         return
     typer.echo(result.summary())
     typer.echo("")
-    _show_frame(result.tidy(), title="Event study (Callaway & Sant'Anna)")
+    if aggregation == "simple":
+        typer.echo(f"Simple aggregation: ATT {overall['att']:+.4f} (SE {overall['se']:.4f}).")
+    else:
+        _show_frame(table, title=f"Aggregation: {aggregation} (Callaway & Sant'Anna)")
+        typer.echo(
+            f"Overall ({aggregation}): {overall['att']:+.4f} (SE {overall['se']:.4f}, "
+            f"p = {overall['p_value']:.3f})."
+        )
     if sunab is not None:
         typer.echo("")
         typer.echo(sunab.summary())

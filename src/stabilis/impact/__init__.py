@@ -6,6 +6,9 @@ One design per module, behind one contract (``fit`` returns self; results have `
 * :mod:`.synth` — synthetic control (Abadie's nested V/W; ridge-augmented SC);
 * :mod:`.did` — Callaway & Sant'Anna group-time ATTs with not-yet-treated controls;
 * :mod:`.event_study` — TWFE and Sun & Abraham event studies for comparison;
+* :mod:`.dynamic_panel` — outcome lags + treatment + two-way fixed effects (within), clustered
+  SEs and the long-run effect by the delta method;
+* :mod:`.verdict` — ``estimate`` / ``weak`` / ``not_credible`` from the diagnostics;
 * :mod:`.checks` — placebo in space and time, leave-one-out, pre-fit, pre-trend tests, each a
   :class:`~.checks.CheckResult`;
 * :mod:`.simulate` — panels with known effects;
@@ -23,8 +26,9 @@ from __future__ import annotations
 
 from .checks import CheckResult
 from .did import CallawaySantAnna, DidResult, did
+from .dynamic_panel import DynamicPanelResult, dynamic_panel
 from .event_study import EventStudyResult, event_study
-from .results import SynthResult, synth
+from .results import SynthResult, cross_validated_v, synth
 from .service import ImpactService
 from .synth import AugmentedSyntheticControl, Predictor, SyntheticControl, prepare
 
@@ -33,12 +37,15 @@ __all__ = [
     "CallawaySantAnna",
     "CheckResult",
     "DidResult",
+    "DynamicPanelResult",
     "EventStudyResult",
     "ImpactService",
     "Predictor",
     "SynthResult",
     "SyntheticControl",
+    "cross_validated_v",
     "did",
+    "dynamic_panel",
     "event_study",
     "prepare",
     "synth",

@@ -19,7 +19,8 @@ when a configuration is wrong.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +30,27 @@ import pandas as pd
 from stabilis.errors import NotFoundError, RegistryError
 
 from .results import SynthResult
+from .synth import Predictor
 from .treatments import RegistryLike, treatment_years
+from .verdict import display
 
 CASES_FILE = Path(__file__).parent / "data" / "cases.json"
 
 
+#: V-Dem's Regimes of the World categories (``vdem.v2x_regime``).
+REGIME = "vdem.v2x_regime"
+REGIME_NAMES = {
+    0: "closed autocracy",
+    1: "electoral autocracy",
+    2: "electoral democracy",
+    3: "liberal democracy",
+}
+
+
 @dataclass(frozen=True)
 class DonorRule:
+    """Which countries may serve as donors (see the module docstring and docs/impact.md)."""
+
     regions: tuple[str, ...] = ()
     subregions: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
@@ -43,8 +58,29 @@ class DonorRule:
     exclude_members: bool = True
     exclude_operation_hosts: bool = True
     exclude_programmes: tuple[str, ...] = ()
+    #: Neighbours of a treated country are exposed to spill-overs: left out unless False.
+    exclude_neighbours: bool = True
+    #: Keep donors whose modal regime type in the pre-period is at most this many categories
+    #: from the treated country's (None: no regime rule).
+    regime_distance: int | None = None
+    #: Keep donors whose pre-period mean of the outcome is within this many standard
+    #: deviations (across the treated country and the candidates) of the treated one's.
+    level_sd: float | None = None
+    #: The same for the pre-period linear trend of the outcome.
+    trend_sd: float | None = None
+    #: An explicit donor list: overrides every rule above (the user's override).
+    donors: tuple[str, ...] = ()
+
+    @property
+    def similarity(self) -> bool:
+        return any(x is not None for x in (self.regime_distance, self.level_sd, self.trend_sd))
 
     def describe(self) -> str:
+        if self.donors:
+            return (
+                "the donors the case names (" + ", ".join(self.donors) + "); minus countries "
+                "missing the outcome in any year used"
+            )
         parts = []
         where = [*self.regions, *(f"{s} (subregion)" for s in self.subregions), *self.include]
         parts.append("countries in " + ", ".join(where) if where else "all countries")
@@ -56,8 +92,25 @@ class DonorRule:
             parts.append(
                 "minus participants in " + ", ".join(self.exclude_programmes) + " during the window"
             )
+        if self.exclude_neighbours:
+            parts.append("minus neighbours of the treated country (spill-overs)")
         if self.exclude:
             parts.append("minus " + ", ".join(self.exclude))
+        if self.regime_distance is not None:
+            parts.append(
+                f"keeping countries whose pre-period regime type is within {self.regime_distance} "
+                "category of the treated country's (V-Dem Regimes of the World)"
+            )
+        if self.level_sd is not None:
+            parts.append(
+                f"keeping countries whose pre-period mean outcome is within {self.level_sd:g} SD "
+                "of the treated country's"
+            )
+        if self.trend_sd is not None:
+            parts.append(
+                f"keeping countries whose pre-period outcome trend is within {self.trend_sd:g} SD "
+                "of the treated country's"
+            )
         parts.append("minus countries missing the outcome in any year used")
         return "; ".join(parts)
 
@@ -80,6 +133,12 @@ class CaseSpec:
     donor_rule: DonorRule
     confounders: tuple[str, ...] = ()
     anticipation: str = ""
+    design: str = "synth"
+    #: Regional design: the country intervened in; its neighbours are the treated units.
+    origin: str = ""
+    predictors: tuple[Predictor, ...] = ()
+    #: For a user's registered case: sha256, registered_at, file (see registration.py).
+    registration: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def last_year(self) -> int:
@@ -98,63 +157,209 @@ class CaseSpec:
             "donor_pool_rule": self.donor_rule.describe(),
             "confounders": list(self.confounders),
             "anticipation": self.anticipation,
+            "design": self.design,
+            "origin": self.origin or None,
+            "predictors": [p.label for p in self.predictors],
+            "registration": dict(self.registration) or None,
         }
 
+    def fingerprint(self) -> str:
+        """sha256 of everything that defines the case (the key of its stored results)."""
+        import hashlib
 
-def load_cases(registry: RegistryLike, path: Path | None = None) -> dict[str, CaseSpec]:
-    """Read and check the case file; treatment years come from ``registry``."""
+        payload = {
+            **self.to_dict(),
+            "rule": {f.name: getattr(self.donor_rule, f.name) for f in fields(DonorRule)},
+            "checks": [self.min_pre_years, self.min_donors, self.max_fit_ratio],
+            "predictors": [(p.variable, p.years) for p in self.predictors],
+            "registration": None,
+        }
+        text = json.dumps(payload, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def load_cases(
+    registry: RegistryLike, path: Path | None = None, countries: pd.DataFrame | None = None
+) -> dict[str, CaseSpec]:
+    """Read and check the case file; treatment years come from ``registry``; ``countries``
+    (with neighbours) gives the treated units of regional cases."""
     source = path or CASES_FILE
     raw = json.loads(source.read_text(encoding="utf-8"))
     defaults = raw.get("defaults", {})
     out: dict[str, CaseSpec] = {}
     for entry in raw["cases"]:
-        cid = entry["id"]
-        treat = entry["treatment"]
-        years = {
-            iso: treatment_years(registry, treat["kind"], treat.get("code", ""), iso)
-            for iso in entry["treated"]
-        }
+        spec = parse_case(entry, defaults, registry, source.name, countries)
+        out[spec.id] = spec
+    return out
+
+
+#: Keys a case may have (a case file with another key is refused: it is probably a typo).
+CASE_KEYS = {
+    "id",
+    "title",
+    "treated",
+    "origin",
+    "design",
+    "treatment",
+    "outcomes",
+    "predictors",
+    "first_pre_year",
+    "post_years",
+    "method",
+    "min_pre_years",
+    "min_donors",
+    "max_fit_ratio",
+    "donor_pool",
+    "checks",
+    "confounders",
+    "anticipation",
+}
+DONOR_KEYS = {f.name for f in fields(DonorRule)}
+DESIGNS = ("synth", "regional")
+
+
+def _case_error(source: str, cid: str, key: str, problem: str) -> RegistryError:
+    return RegistryError(f"{source}, case '{cid}', key '{key}': {problem}")
+
+
+def parse_case(
+    entry: Mapping[str, Any],
+    defaults: Mapping[str, Any],
+    registry: RegistryLike,
+    source: str,
+    countries: pd.DataFrame | None = None,
+) -> CaseSpec:
+    """One case from its dictionary form (``cases.json`` entry or a TOML case file), checked:
+    every error names the source, the case and the key. ``design = "regional"`` cases name an
+    ``origin`` and treat its neighbours (from ``countries``)."""
+    cid = str(entry.get("id", "")) or "(no id)"
+    unknown = sorted(set(entry) - CASE_KEYS)
+    if unknown:
+        raise _case_error(
+            source, cid, unknown[0], f"unknown key; a case has: {', '.join(sorted(CASE_KEYS))}"
+        )
+    for key in ("id", "title", "treatment", "outcomes", "first_pre_year"):
+        if key not in entry:
+            raise _case_error(source, cid, key, "missing")
+    design = str(entry.get("design", defaults.get("design", "synth")))
+    if design not in DESIGNS:
+        raise _case_error(source, cid, "design", f"'{design}' is not one of {', '.join(DESIGNS)}")
+    origin = str(entry.get("origin", ""))
+    if design == "regional":
+        if not origin:
+            raise _case_error(source, cid, "origin", "a regional case needs the origin country")
+        # Without a country table (no warehouse yet) the neighbours are unknown: the case
+        # loads with no treated unit and cannot run until the table exists.
+        treated = tuple(entry.get("treated", ())) or _neighbours(origin, countries)
+        if not treated and countries is not None:
+            raise _case_error(source, cid, "origin", f"{origin} has no neighbours on record")
+    else:
+        if "treated" not in entry or not entry["treated"]:
+            raise _case_error(source, cid, "treated", "missing")
+        treated = tuple(str(t) for t in entry["treated"])
+    treat = entry["treatment"]
+    if not isinstance(treat, Mapping):
+        raise _case_error(source, cid, "treatment", "must be a table (kind, code, expected_year)")
+    kind = str(treat.get("kind", "custom"))
+    code = str(treat.get("code", ""))
+    if "year" in treat and kind == "custom":
+        year = int(treat["year"])
+    else:
+        holder = (origin,) if design == "regional" else treated
+        years = {iso: treatment_years(registry, kind, code, iso) for iso in holder}
         missing = [iso for iso, y in years.items() if y is None]
         if missing:
             raise RegistryError(
-                f"{source.name}, case '{cid}': the registry has no start year for {treat} in {', '.join(missing)}."
+                f"{source}, case '{cid}': the registry has no start year for {dict(treat)} in {', '.join(missing)}."
             )
         found = sorted({y for y in years.values() if y is not None})
-        expected = treat.get("expected_year")
-        if len(found) != 1 or (expected is not None and found[0] != expected):
+        expected = treat.get("expected_year", treat.get("year"))
+        if len(found) != 1 or (expected is not None and found[0] != int(expected)):
             raise RegistryError(
-                f"{source.name}, case '{cid}': the registry gives treatment year(s) {found}, "
+                f"{source}, case '{cid}': the registry gives treatment year(s) {found}, "
                 f"the case was registered for {expected}. Check the registry or the case."
             )
-        rule = {**defaults.get("donor_pool", {}), **entry.get("donor_pool", {})}
-        donor_rule = DonorRule(
-            regions=tuple(rule.get("regions", ())),
-            subregions=tuple(rule.get("subregions", ())),
-            include=tuple(rule.get("include", ())),
-            exclude=tuple(rule.get("exclude", ())),
-            exclude_members=bool(rule.get("exclude_members", True)),
-            exclude_operation_hosts=bool(rule.get("exclude_operation_hosts", True)),
-            exclude_programmes=tuple(rule.get("exclude_programmes", ())),
+        year = found[0]
+    rule = {**defaults.get("donor_pool", {}), **entry.get("donor_pool", {})}
+    bad = sorted(set(rule) - DONOR_KEYS)
+    if bad:
+        raise _case_error(
+            source,
+            cid,
+            f"donor_pool.{bad[0]}",
+            f"unknown; use one of {', '.join(sorted(DONOR_KEYS))}",
         )
-        out[cid] = CaseSpec(
-            id=cid,
-            title=entry["title"],
-            treated=tuple(entry["treated"]),
-            kind=treat["kind"],
-            code=treat.get("code", ""),
-            treatment_year=found[0],
-            outcomes=tuple(entry["outcomes"]),
-            first_pre_year=int(entry["first_pre_year"]),
-            post_years=int(entry.get("post_years", defaults.get("post_years", 10))),
-            method=entry.get("method", defaults.get("method", "abadie")),
-            min_pre_years=int(entry.get("min_pre_years", defaults.get("min_pre_years", 5))),
-            min_donors=int(entry.get("min_donors", defaults.get("min_donors", 5))),
-            max_fit_ratio=float(entry.get("max_fit_ratio", defaults.get("max_fit_ratio", 0.25))),
-            donor_rule=donor_rule,
-            confounders=tuple(entry.get("confounders", ())),
-            anticipation=entry.get("anticipation", ""),
+    donor_rule = DonorRule(
+        regions=tuple(rule.get("regions", ())),
+        subregions=tuple(rule.get("subregions", ())),
+        include=tuple(rule.get("include", ())),
+        exclude=tuple(rule.get("exclude", ())),
+        exclude_members=bool(rule.get("exclude_members", True)),
+        exclude_operation_hosts=bool(rule.get("exclude_operation_hosts", True)),
+        exclude_programmes=tuple(rule.get("exclude_programmes", ())),
+        exclude_neighbours=bool(rule.get("exclude_neighbours", True)),
+        regime_distance=_optional(rule.get("regime_distance"), int),
+        level_sd=_optional(rule.get("level_sd"), float),
+        trend_sd=_optional(rule.get("trend_sd"), float),
+        donors=tuple(rule.get("donors", ())),
+    )
+    checks = {
+        **defaults,
+        **entry.get("checks", {}),
+        **{k: v for k, v in entry.items() if k in ("min_pre_years", "min_donors", "max_fit_ratio")},
+    }
+    predictors = []
+    for i, p in enumerate(entry.get("predictors", ())):
+        if "variable" not in p or "years" not in p:
+            raise _case_error(source, cid, f"predictors[{i}]", "needs 'variable' and 'years'")
+        years_p = p["years"]
+        span = (
+            tuple(range(int(years_p[0]), int(years_p[1]) + 1))
+            if len(years_p) == 2 and p.get("span", True)
+            else tuple(int(y) for y in years_p)
         )
-    return out
+        predictors.append(Predictor(str(p["variable"]), span))
+    method = str(entry.get("method", defaults.get("method", "abadie")))
+    if method not in ("abadie", "augmented"):
+        raise _case_error(source, cid, "method", f"'{method}' is not abadie or augmented")
+    first = int(entry["first_pre_year"])
+    if first >= year:
+        raise _case_error(
+            source, cid, "first_pre_year", f"{first} is not before the treatment year {year}"
+        )
+    return CaseSpec(
+        id=str(entry["id"]),
+        title=str(entry["title"]),
+        treated=treated,
+        kind=kind,
+        code=code,
+        treatment_year=year,
+        outcomes=tuple(str(o) for o in entry["outcomes"]),
+        first_pre_year=first,
+        post_years=int(entry.get("post_years", defaults.get("post_years", 10))),
+        method=method,
+        min_pre_years=int(checks.get("min_pre_years", 5)),
+        min_donors=int(checks.get("min_donors", 5)),
+        max_fit_ratio=float(checks.get("max_fit_ratio", 0.25)),
+        donor_rule=donor_rule,
+        confounders=tuple(entry.get("confounders", ())),
+        anticipation=str(entry.get("anticipation", "")),
+        design=design,
+        origin=origin,
+        predictors=tuple(predictors),
+    )
+
+
+def _neighbours(origin: str, countries: pd.DataFrame | None) -> tuple[str, ...]:
+    if countries is None or "neighbours" not in countries:
+        return ()
+    row = countries.loc[countries["iso3"] == origin, "neighbours"]
+    raw = row.iloc[0] if len(row) else None
+    return tuple(sorted(str(raw).split(";"))) if isinstance(raw, str) and raw else ()
+
+
+def _optional(value: Any, kind: type) -> Any:
+    return None if value is None or value == "none" else kind(value)
 
 
 def donor_pool(
@@ -165,6 +370,15 @@ def donor_pool(
     live = (
         countries[~countries["historical"].astype(bool)] if "historical" in countries else countries
     )
+    if rule.donors:
+        known = set(countries["iso3"])
+        unknown = [d for d in rule.donors if d not in known]
+        if unknown:
+            raise RegistryError(
+                f"case '{spec.id}': donor(s) {', '.join(unknown)} are not known country codes "
+                "(ISO3, see 'stabilis countries list')."
+            )
+        return sorted(set(rule.donors) - set(spec.treated)), {}
     mask = (
         live["region"].isin(rule.regions)
         | live["subregion"].isin(rule.subregions)
@@ -197,10 +411,84 @@ def donor_pool(
         active = rows[(start <= last) & (end >= first)]
         for c in set(active["iso3"]) & set(candidates):
             excluded.setdefault(c, f"in {'/'.join(rule.exclude_programmes)} during the window")
+    if rule.exclude_neighbours and "neighbours" in countries:
+        table = countries.set_index("iso3")
+        for iso in spec.treated:
+            raw = table.at[iso, "neighbours"] if iso in table.index else None
+            for c in str(raw).split(";") if isinstance(raw, str) else []:
+                if c in candidates:
+                    excluded.setdefault(c, f"neighbour of {iso} (exposed to spill-overs)")
     for c in rule.exclude:
         if c in candidates:
             excluded.setdefault(c, "excluded by the case")
     return [c for c in candidates if c not in excluded], excluded
+
+
+def _slope(frame: pd.DataFrame, column: str) -> pd.Series:
+    def fit(group: pd.DataFrame) -> float:
+        ok = group[column].notna()
+        if ok.sum() < 2:
+            return float("nan")
+        return float(np.polyfit(group.loc[ok, "year"], group.loc[ok, column], 1)[0])
+
+    return pd.Series({iso: fit(g) for iso, g in frame.groupby("iso3")})
+
+
+def similar_donors(
+    rule: DonorRule,
+    panel: pd.DataFrame,
+    outcome: str,
+    treated: str,
+    donors: list[str],
+    pre: tuple[int, int],
+) -> tuple[list[str], dict[str, str]]:
+    """Donors similar to ``treated`` in the pre-period ``pre`` (regime type, level and trend of
+    ``outcome``), and why each other one is left out. An explicit donor list skips this."""
+    if rule.donors or not rule.similarity:
+        return list(donors), {}
+    window = panel[(panel["year"] >= pre[0]) & (panel["year"] <= pre[1])]
+    excluded: dict[str, str] = {}
+    span = f"{pre[0]}-{pre[1]}"
+    if rule.regime_distance is not None and REGIME in window:
+        regime = (
+            window.dropna(subset=[REGIME])
+            .groupby("iso3")[REGIME]
+            .agg(lambda s: float(s.round().mode().min()))
+        )
+        mine = regime.get(treated)
+        if mine is not None and np.isfinite(mine):
+            for d in donors:
+                theirs = regime.get(d)
+                if theirs is None or not np.isfinite(theirs):
+                    excluded[d] = f"no regime type in {span}"
+                elif abs(theirs - mine) > rule.regime_distance:
+                    excluded[d] = (
+                        f"regime type {REGIME_NAMES.get(int(theirs), theirs)} in {span}, "
+                        f"{treated} {REGIME_NAMES.get(int(mine), mine)} (more than "
+                        f"{rule.regime_distance} category apart)"
+                    )
+    for kind, limit in (("level", rule.level_sd), ("trend", rule.trend_sd)):
+        if limit is None or outcome not in window:
+            continue
+        values = (
+            window.groupby("iso3")[outcome].mean() if kind == "level" else _slope(window, outcome)
+        )
+        mine = values.get(treated)
+        pool = values.reindex([treated, *donors]).dropna()
+        if mine is None or not np.isfinite(mine) or len(pool) < 3:
+            continue
+        sd = float(pool.std(ddof=1))
+        what = "mean" if kind == "level" else "trend (per year)"
+        for d in donors:
+            theirs = values.get(d)
+            if d in excluded or theirs is None or not np.isfinite(theirs):
+                continue
+            if abs(theirs - mine) > limit * sd:
+                excluded[d] = (
+                    f"pre-period {what} of {outcome} more than {limit:g} SD ({sd:.3g}) from "
+                    f"{treated}'s {mine:.3g} [{theirs:.3g}]"
+                )
+    return [d for d in donors if d not in excluded], excluded
 
 
 @dataclass
@@ -216,16 +504,23 @@ class PooledResult:
 
     @property
     def verdict(self) -> str:
-        return "estimate" if self.average is not None else "not_credible"
+        """``not_credible`` without two credible countries; ``weak`` when the pooled p-value
+        exceeds 0.10 (the synthetic-control rule); else ``estimate``."""
+        if self.average is None:
+            return "not_credible"
+        if self.p_value is None or not np.isfinite(self.p_value) or self.p_value > 0.10:
+            return "weak"
+        return "estimate"
 
     def tidy(self) -> pd.DataFrame:
         frames = [r.tidy().assign(treated=r.data.treated) for r in self.results]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
     def summary(self) -> str:
-        used = [r for r in self.results if r.verdict == "estimate"]
+        used = [r for r in self.results if r.verdict != "not_credible"]
         lines = [
-            f"{self.outcome}: pooled synthetic control over {len(self.results)} treated countries."
+            f"Verdict: {display(self.verdict)}",
+            f"{self.outcome}: pooled synthetic control over {len(self.results)} treated countries.",
         ]
         if self.average is None:
             lines.append("No pooled estimate: " + "; ".join(self.reasons) + ".")
@@ -309,9 +604,9 @@ class CaseResult:
             if isinstance(r, PooledResult):
                 rows.append(
                     {
+                        "verdict": r.verdict,
                         "outcome": r.outcome,
                         "treated": ",".join(x.data.treated for x in r.results),
-                        "verdict": r.verdict,
                         "estimate": r.average,
                         "p_value": r.p_value,
                         "lower": None,
@@ -325,9 +620,9 @@ class CaseResult:
                 iv = r.interval
                 rows.append(
                     {
+                        "verdict": r.verdict,
                         "outcome": r.data.outcome,
                         "treated": r.data.treated,
-                        "verdict": r.verdict,
                         "estimate": r.att,
                         "p_value": r.p_value,
                         "lower": iv[0] if iv else None,
@@ -339,13 +634,31 @@ class CaseResult:
                 )
         return pd.DataFrame(rows)
 
+    def verdicts(self) -> list[str]:
+        """One line per outcome, verdict first: what every interface shows before anything."""
+        lines = []
+        for r in self.results:
+            outcome = r.outcome if isinstance(r, PooledResult) else r.data.outcome
+            reasons = "; ".join(r.reasons)
+            lines.append(f"{display(r.verdict)}: {outcome}" + (f" ({reasons})" if reasons else ""))
+        return lines
+
     def summary(self) -> str:
         s = self.spec
         head = [
             f"{s.title} [{s.id}]",
+            *self.verdicts(),
+            "",
             f"Treatment: {s.kind} {s.code} in {s.treatment_year} (from the registry); pre-period {s.first_pre_year}-{s.treatment_year - 1}, post-period {s.treatment_year}-{s.last_year}.",
             f"Donor pool: {s.donor_rule.describe()} ({len(self.donors)} candidates).",
         ]
+        if self.excluded:
+            head.append("Excluded by the rule: " + grouped(self.excluded) + ".")
+        for r in self.results:
+            if isinstance(r, SynthResult) and r.excluded:
+                head.append(
+                    f"Excluded as dissimilar for {r.data.outcome}: " + grouped(r.excluded) + "."
+                )
         if s.confounders:
             head.append("Confounding events: " + "; ".join(s.confounders) + ".")
         if s.anticipation:
@@ -363,6 +676,16 @@ class CaseResult:
             "excluded": self.excluded,
             "results": [r.to_dict() for r in self.results],
         }
+
+
+def grouped(excluded: dict[str, str]) -> str:
+    """``{country: reason}`` as ``reason: A, B; other reason: C`` (reasons in first-seen order)."""
+    by_reason: dict[str, list[str]] = {}
+    for country, reason in sorted(excluded.items()):
+        base, _, value = reason.partition(" [")
+        label = f"{country} {value.rstrip(']')}" if value else country
+        by_reason.setdefault(base, []).append(label)
+    return "; ".join(f"{reason}: {', '.join(c)}" for reason, c in by_reason.items())
 
 
 def get_case(cases: dict[str, CaseSpec], case_id: str) -> CaseSpec:

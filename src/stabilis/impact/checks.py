@@ -21,13 +21,14 @@ event-study coefficients are zero, using the estimator's own covariance.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .synth import Estimator, SynthData, clone, fit_gaps
+from .synth import Estimator, SynthData, clone, fit_gaps, simplex_weights
 
 
 @dataclass
@@ -83,18 +84,19 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): v for k, v in row.items()} for row in out]
 
 
-#: Smallest pre-period RMSPE used as a divisor in RMSPE ratios, as a share of the outcome's
-#: cross-unit spread before treatment: fits closer than this count as equally good, so a
-#: near-exact fit (common for 0/1 outcomes and flat series) cannot inflate a ratio without limit.
-PRE_RMSPE_FLOOR = 0.05
+#: Placebos whose pre-period MSPE exceeds this multiple of the treated unit's are "poor fits"
+#: and left out of the filtered p-value (Abadie, Diamond & Hainmueller 2010 use 20, 5 and 2;
+#: the filter is on the MSPE, so a placebo is kept when its RMSPE is at most sqrt(5) times).
+POOR_FIT_MSPE_MULTIPLE = 5.0
 
 
-def rmspe_floor(data: SynthData) -> float:
-    """The divisor floor for ``data``: ``PRE_RMSPE_FLOOR`` times the cross-unit spread."""
-    pre = data.pre_mask
-    both = np.column_stack([data.Y1[pre], data.Y0[pre]])
-    spread = float(np.mean(both.std(axis=1, ddof=1))) if both.shape[1] > 1 and both.size else 0.0
-    return max(PRE_RMSPE_FLOOR * spread, 1e-9)
+def rmspe_ratio(pre: float, post: float) -> float:
+    """Post/pre RMSPE ratio with no floor (as in the literature): an exact pre-period fit
+    (zero, or below 1e-8 of the post-period RMSPE: rounding error) with any post-period gap is
+    infinite, and no gap at all is 0."""
+    if pre > 0 and post < 1e8 * pre:
+        return post / pre
+    return float("inf") if post > 0 else 0.0
 
 
 def rmspe(gaps: np.ndarray, mask: np.ndarray) -> float:
@@ -131,9 +133,12 @@ def _line_chart(
 # ---- synthetic control --------------------------------------------------------------------
 
 
-def placebo_gaps(data: SynthData, estimator: Estimator, workers: int = 1) -> list[np.ndarray]:
-    """Gap paths with each donor in turn as the treated unit (the rest as its pool)."""
-    placebo = [data.as_treated(d) for d in data.donors]
+def placebo_gaps(
+    data: SynthData, estimator: Estimator, workers: int = 1, keep_treated: bool = True
+) -> list[np.ndarray]:
+    """Gap paths with each donor in turn as the treated unit; the other donors, and with
+    ``keep_treated`` the real treated unit, form its pool (see :meth:`SynthData.as_treated`)."""
+    placebo = [data.as_treated(d, keep_treated) for d in data.donors]
     if workers > 1 and len(placebo) > 8:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -150,16 +155,15 @@ def placebo_in_space(
     treated_gaps: np.ndarray,
     workers: int = 1,
     gaps: list[np.ndarray] | None = None,
+    keep_treated: bool = True,
 ) -> CheckResult:
     """Refit with every donor as the treated unit; rank the treated unit's RMSPE ratio.
 
-    ``gaps`` reuses placebo paths already computed for the same donors and years (several
-    treated countries sharing one pool).
+    ``gaps`` reuses placebo paths already computed for the same donors and years.
     """
     post, pre = ~data.pre_mask, data.pre_mask
     if gaps is None:
-        gaps = placebo_gaps(data, estimator, workers)
-    floor = rmspe_floor(data)
+        gaps = placebo_gaps(data, estimator, workers, keep_treated)
     rows = []
     for unit, g in [(data.treated, treated_gaps), *zip(data.donors, gaps, strict=True)]:
         pre_r, post_r = rmspe(g, pre), rmspe(g, post)
@@ -169,8 +173,7 @@ def placebo_in_space(
                 "treated": unit == data.treated,
                 "pre_rmspe": pre_r,
                 "post_rmspe": post_r,
-                # Near-perfect pre-period fits are divided by the floor (see rmspe_floor).
-                "ratio": post_r / max(pre_r, floor),
+                "ratio": rmspe_ratio(pre_r, post_r),
                 "mean_post_gap": float(np.mean(g[post])) if post.any() else float("nan"),
             }
         )
@@ -178,9 +181,11 @@ def placebo_in_space(
     ratio = table.loc[table["treated"], "ratio"].iloc[0]
     others = table.loc[~table["treated"], "ratio"].to_numpy()
     p_value = (1 + int(np.sum(others >= ratio))) / (len(others) + 1)
-    # Abadie et al. (2010) also drop placebos fitting more than 5 times worse than the treated.
+    # Abadie et al. (2010) also drop placebos whose pre-period MSPE is more than 5 times the
+    # treated unit's (the filter is on the MSPE: RMSPE at most sqrt(5) times).
     pre_t = table.loc[table["treated"], "pre_rmspe"].iloc[0]
-    good = table.loc[~table["treated"] & (table["pre_rmspe"] <= 5 * pre_t), "ratio"].to_numpy()
+    kept = table["pre_rmspe"] ** 2 <= POOR_FIT_MSPE_MULTIPLE * pre_t**2
+    good = table.loc[~table["treated"] & kept, "ratio"].to_numpy()
     p_value_5x = (1 + int(np.sum(good >= ratio))) / (len(good) + 1)
     table["rank"] = table["ratio"].rank(ascending=False, method="min").astype(int)
     paths = pd.DataFrame(
@@ -212,11 +217,12 @@ def placebo_in_space(
         table=table,
         chart=chart,
         details={
-            "p_value_excluding_poor_fits_5x": p_value_5x,
-            "placebos_kept_5x": len(good),
+            "p_value_excluding_poor_fits": p_value_5x,
+            "poor_fit_mspe_multiple": POOR_FIT_MSPE_MULTIPLE,
+            "placebos_kept": len(good),
             "placebo_gaps": paths,
             "n_placebos": len(others),
-            "rmspe_floor": floor,
+            "treated_in_placebo_pools": bool(keep_treated),
         },
     )
 
@@ -230,8 +236,20 @@ def effect_interval(
     others = table.loc[~table["treated"], "ratio"].to_numpy()
     n = len(others) + 1
     post = treated_gaps[post_mask]
-    alpha = 1 - level
-    pre_t = max(pre_t, float(placebo.details.get("rmspe_floor", 1e-9)))
+    alpha = round(1 - level, 12)  # 1 - 0.9 is 0.0999...98 in floating point
+    if pre_t <= 0 and post.size:
+        return CheckResult(
+            name="effect_interval",
+            design="synthetic_control",
+            statistic=None,
+            p_value=None,
+            passed=False,
+            message=(
+                f"no {level:.0%} interval: the pre-period fit is exact, so the RMSPE ratio is "
+                "infinite for every effect size and the test cannot be inverted"
+            ),
+            details={"level": level, "lower": None, "upper": None},
+        )
     if 1 / n > alpha or not post.size:
         return CheckResult(
             name="effect_interval",
@@ -275,8 +293,24 @@ def effect_interval(
     )
 
 
-def placebo_in_time(data: SynthData, estimator: Estimator, shift: int | None = None) -> CheckResult:
-    """Pretend the treatment came ``shift`` years early, using pre-period data only."""
+#: The in-time placebo fails when its fake post/pre RMSPE ratio reaches this value: an
+#: apparent "effect" twice the pre-fit error before the real treatment.
+PLACEBO_IN_TIME_MAX_RATIO = 2.0
+
+
+def placebo_in_time(
+    data: SynthData,
+    estimator: Estimator,
+    shift: int | None = None,
+    rebuild: Callable[[int], SynthData] | None = None,
+) -> CheckResult:
+    """Pretend the treatment came ``shift`` years early, using pre-period data only.
+
+    ``rebuild(fake_year)`` returns the same problem (same predictors, measured only in years
+    before ``fake_year``) ending the year before the real treatment; :func:`~.results.synth`
+    passes one so that the placebo tests the estimator the user specified. Without it the
+    placebo refits on the outcome in every year before ``fake_year`` (lags only).
+    """
     pre_years = data.years[data.pre_mask]
     if shift is None:
         shift = max(2, min(5, len(pre_years) // 3))
@@ -290,16 +324,22 @@ def placebo_in_time(data: SynthData, estimator: Estimator, shift: int | None = N
             passed=None,
             message=f"not run: too few pre-period years to move the treatment to {fake}",
         )
-    moved = data.truncated(fake)
+    moved = rebuild(fake) if rebuild is not None else data.truncated(fake)
     gaps = fit_gaps(moved, estimator)
     pre = moved.years < fake
     ratio_pre = rmspe(gaps, pre)
     fake_post = rmspe(gaps, ~pre)
-    ratio = fake_post / ratio_pre if ratio_pre > 0 else float("inf")
+    ratio = rmspe_ratio(ratio_pre, fake_post)
     table = pd.DataFrame(
         {"year": moved.years, "gap": gaps, "period": np.where(pre, "pre", "fake_post")}
     )
-    passed = bool(ratio < 2.0)
+    passed = bool(ratio < PLACEBO_IN_TIME_MAX_RATIO)
+    if not np.isfinite(ratio):
+        verdict_text = "infinite: the fit before the fake date is exact, so the test says nothing"
+    else:
+        verdict_text = (
+            f"{'no' if passed else 'a'} spurious effect; flagged at {PLACEBO_IN_TIME_MAX_RATIO:g}"
+        )
     return CheckResult(
         name="placebo_in_time",
         design="synthetic_control",
@@ -307,8 +347,8 @@ def placebo_in_time(data: SynthData, estimator: Estimator, shift: int | None = N
         p_value=None,
         passed=passed,
         message=(
-            f"treatment moved to {fake}: post/pre RMSPE ratio {ratio:.2f} before the real "
-            f"treatment ({'no' if passed else 'a'} spurious effect; flagged above 2)"
+            f"treatment moved to {fake}: post/pre RMSPE ratio {ratio:.3g} before the real "
+            f"treatment ({verdict_text})"
         ),
         table=table,
         chart=_line_chart(
@@ -319,7 +359,11 @@ def placebo_in_time(data: SynthData, estimator: Estimator, shift: int | None = N
             f"Placebo in time ({fake})",
             fake - 0.5,
         ),
-        details={"fake_year": fake},
+        details={
+            "fake_year": fake,
+            "predictors": "the user's" if rebuild is not None else "outcome lags",
+            "infinite": not bool(np.isfinite(ratio)),
+        },
     )
 
 
@@ -415,6 +459,241 @@ def pre_fit(data: SynthData, gaps: np.ndarray, max_ratio: float = 0.25) -> Check
             f"({'good' if passed else 'poor'} fit; the bar is {max_ratio})"
         ),
         table=table,
+        details={"pre_rmspe": pre_r, "bar": max_ratio},
+    )
+
+
+def conformal_intervals(data: SynthData, level: float = 0.9, points: int = 201) -> CheckResult:
+    """Per-year intervals for the effect path by conformal inference (Chernozhukov, Wüthrich
+    & Zhu 2021, "An Exact and Robust Conformal Inference Method for Counterfactual and
+    Synthetic Controls", JASA 116(536)).
+
+    For each post-treatment year ``t`` and candidate effect ``a``: subtract ``a`` from the
+    treated outcome in ``t``, refit the synthetic control (weights on the simplex matching the
+    outcome) on the pre-period plus ``t`` under that null, and rank ``t``'s absolute residual
+    among all of them (the permutation over time of their method with one post period). ``a``
+    stays in the interval when its p-value exceeds ``1 - level``. The smallest attainable p is
+    ``1 / (T0 + 1)``, so with fewer than ``1/(1-level) - 1`` pre-period years the intervals are
+    unbounded (said so). The refits use the outcome only, as in the paper, whatever the
+    predictors of the main fit.
+    """
+    pre = data.pre_mask
+    post_idx = np.flatnonzero(~pre)
+    t0 = int(pre.sum())
+    alpha = round(1 - level, 12)  # 1 - 0.9 is 0.0999...98 in floating point
+    if post_idx.size == 0 or t0 == 0 or len(data.donors) == 0:
+        return CheckResult(
+            "conformal", "synthetic_control", None, None, None, "not run: no post-period"
+        )
+    if 1 / (t0 + 1) > alpha:
+        return CheckResult(
+            name="conformal",
+            design="synthetic_control",
+            statistic=None,
+            p_value=None,
+            passed=False,
+            message=(
+                f"no {level:.0%} conformal intervals: with {t0} pre-period years the smallest "
+                f"p-value is {1 / (t0 + 1):.3f}"
+            ),
+        )
+    y1_pre, y0_pre = data.Y1[pre], data.Y0[pre]
+    w_pre = simplex_weights(y1_pre, y0_pre)
+    scale = max(float(np.sqrt(np.mean((y1_pre - y0_pre @ w_pre) ** 2))), 1e-9)
+    rows = []
+    for i in post_idx:
+        gap = float(data.Y1[i] - data.Y0[i] @ w_pre)
+        half = 4 * max(abs(gap), 5 * scale)
+        grid = np.linspace(gap - half, gap + half, points)
+        accepted = []
+        y0 = np.vstack([y0_pre, data.Y0[i]])
+        for a in grid:
+            y1 = np.append(y1_pre, data.Y1[i] - a)
+            resid = np.abs(y1 - y0 @ simplex_weights(y1, y0))
+            p = float(np.mean(resid >= resid[-1] - 1e-12))
+            if p > alpha:
+                accepted.append(a)
+        bounded = bool(accepted) and accepted[0] > grid[0] and accepted[-1] < grid[-1]
+        rows.append(
+            {
+                "year": int(data.years[i]),
+                "gap": gap,
+                "lower": float(accepted[0]) if bounded else float("nan"),
+                "upper": float(accepted[-1]) if bounded else float("nan"),
+            }
+        )
+    table = pd.DataFrame(rows)
+    covered = table.dropna()
+    excludes_zero = int(((covered["lower"] > 0) | (covered["upper"] < 0)).sum())
+    return CheckResult(
+        name="conformal",
+        design="synthetic_control",
+        statistic=float(excludes_zero),
+        p_value=None,
+        passed=bool(len(covered) == len(table)),
+        message=(
+            f"{level:.0%} conformal intervals for each post-treatment year: {excludes_zero} of "
+            f"{len(table)} exclude zero"
+            + ("" if len(covered) == len(table) else f"; {len(table) - len(covered)} unbounded")
+        ),
+        table=table,
+        details={"level": level, "pre_years": t0},
+    )
+
+
+#: W counts as not unique when some donor's weight can move by more than this with the same fit.
+W_RANGE_TOLERANCE = 0.05
+#: V is a corner solution when one predictor carries at least this share of the weight.
+V_CORNER_SHARE = 0.95
+#: The synthetic control "rests on one donor" when one donor carries at least this weight.
+ONE_DONOR_WEIGHT = 0.9
+
+
+def _matching_rows(data: SynthData, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows W is fitted on: scaled predictors weighted by sqrt(V) (rows with V > 0), or
+    the outcome in the optimisation years for the lags-only default."""
+    if data.lags_only or len(data.X1) == 0:
+        mask = data.opt_mask
+        return data.Y0[mask], data.Y1[mask]
+    keep = v > 1e-9 * max(float(v.max(initial=0.0)), 1e-300)
+    root = np.sqrt(v[keep])
+    return data.X0[keep] * root[:, None], data.X1[keep] * root
+
+
+def weight_uniqueness(data: SynthData, v: np.ndarray, weights: np.ndarray) -> CheckResult:
+    """Is ``W`` the only donor weighting with this fit? (Abadie 2021, section 4.)
+
+    Every minimiser of the inner problem gives the same fitted predictors ``X0 W``, so the
+    set of solutions is ``{w on the simplex : X0 w = X0 W}``. For each donor a linear programme
+    finds the smallest and largest weight in that set (to a tolerance of 1e-6 of the scale of
+    ``X0``). When some weight can move by more than ``W_RANGE_TOLERANCE`` the synthetic control
+    is one of many equally good ones (typically: the treated unit lies inside the donors'
+    convex hull, or a corner ``V`` leaves one predictor to match) and its composition, and the
+    estimate, are arbitrary.
+    """
+    from scipy.optimize import linprog
+
+    a, _ = _matching_rows(data, v)
+    j = a.shape[1]
+    if j <= 1:
+        return CheckResult(
+            name="w_unique",
+            design="synthetic_control",
+            statistic=0.0,
+            p_value=None,
+            passed=True,
+            message="one donor: W is trivially unique",
+        )
+    fitted = a @ weights
+    eps = 1e-6 * max(1.0, float(np.abs(a).max(initial=0.0)))
+    a_ub = np.vstack([a, -a])
+    b_ub = np.concatenate([fitted + eps, -fitted + eps])
+    a_eq, b_eq = np.ones((1, j)), np.array([1.0])
+    lows, highs = np.array(weights, dtype=float), np.array(weights, dtype=float)
+    for k in range(j):
+        for sign in (1.0, -1.0):
+            c = np.zeros(j)
+            c[k] = sign
+            res = linprog(
+                c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, 1), method="highs"
+            )
+            if res.status == 0:
+                value = float(res.x[k])
+                if sign > 0:
+                    lows[k] = min(lows[k], value)
+                else:
+                    highs[k] = max(highs[k], value)
+    spread = highs - lows
+    table = pd.DataFrame(
+        {"donor": list(data.donors), "weight": weights, "min_weight": lows, "max_weight": highs}
+    )
+    table = table[(table["max_weight"] > 1e-3) | (table["weight"] > 1e-3)].reset_index(drop=True)
+    worst = int(np.argmax(spread))
+    passed = bool(spread[worst] <= W_RANGE_TOLERANCE)
+    message = (
+        "W is unique: no donor's weight can move by more than "
+        f"{W_RANGE_TOLERANCE:g} without worsening the fit"
+        if passed
+        else (
+            f"W is not unique: with the same fit {data.donors[worst]}'s weight can be anywhere "
+            f"from {lows[worst]:.2f} to {highs[worst]:.2f}, so the synthetic control's "
+            "composition is arbitrary"
+        )
+    )
+    return CheckResult(
+        name="w_unique",
+        design="synthetic_control",
+        statistic=float(spread[worst]),
+        p_value=None,
+        passed=passed,
+        message=message,
+        table=table,
+        details={
+            "tolerance": W_RANGE_TOLERANCE,
+            "donor": data.donors[worst],
+            "min_weight": float(lows[worst]),
+            "max_weight": float(highs[worst]),
+        },
+    )
+
+
+def v_corner(data: SynthData, v: np.ndarray) -> CheckResult:
+    """Does ``V`` put (almost) all its weight on one predictor? Such a corner solution means
+    the synthetic control matches one predictor and ignores the rest, and ``W`` is then
+    rarely unique (Klößner, Kaul, Pfeifer & Schieler 2018)."""
+    if data.lags_only or len(v) <= 1:
+        return CheckResult(
+            name="v_corner",
+            design="synthetic_control",
+            statistic=None,
+            p_value=None,
+            passed=True,
+            message="V is not searched (equal weights on the pre-period outcomes)",
+        )
+    top = int(np.argmax(v))
+    share = float(v[top])
+    passed = share < V_CORNER_SHARE
+    table = pd.DataFrame({"predictor": list(data.predictor_labels), "v": v})
+    return CheckResult(
+        name="v_corner",
+        design="synthetic_control",
+        statistic=share,
+        p_value=None,
+        passed=passed,
+        message=(
+            f"V puts {share:.0%} of its weight on {data.predictor_labels[top]}"
+            + ("" if passed else f" (a corner solution; flagged at {V_CORNER_SHARE:.0%})")
+        ),
+        table=table,
+        details={"predictor": data.predictor_labels[top]},
+    )
+
+
+def donor_concentration(data: SynthData, weights: np.ndarray) -> CheckResult:
+    """Does the synthetic control rest on a single donor? Then it is a one-to-one comparison
+    with that country, and anything else that happened to it is in the estimate."""
+    if not len(weights):
+        return CheckResult("one_donor", "synthetic_control", None, None, None, "no weights")
+    top = int(np.argmax(weights))
+    share = float(weights[top])
+    effective = float(1.0 / np.sum(np.square(weights))) if np.any(weights) else 0.0
+    passed = share < ONE_DONOR_WEIGHT
+    return CheckResult(
+        name="one_donor",
+        design="synthetic_control",
+        statistic=share,
+        p_value=None,
+        passed=passed,
+        message=(
+            f"the heaviest donor {data.donors[top]} carries {share:.2f} of the weight "
+            f"(effective number of donors {effective:.1f}"
+            + (
+                ")"
+                if passed
+                else f"; the control rests on one donor, flagged at {ONE_DONOR_WEIGHT:g})"
+            )
+        ),
+        details={"effective_donors": effective, "top_donor": data.donors[top]},
     )
 
 

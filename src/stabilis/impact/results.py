@@ -10,9 +10,9 @@ give the same facts to tables, people, charts and JSON.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,8 @@ from stabilis.errors import QueryError
 
 from .checks import (
     CheckResult,
+    conformal_intervals,
+    donor_concentration,
     effect_interval,
     leave_one_out,
     placebo_gaps,
@@ -28,6 +30,8 @@ from .checks import (
     placebo_in_time,
     pre_fit,
     rmspe,
+    v_corner,
+    weight_uniqueness,
 )
 from .synth import (
     AugmentedSyntheticControl,
@@ -37,8 +41,7 @@ from .synth import (
     make_estimator,
     prepare,
 )
-
-Verdict = Literal["estimate", "not_credible"]
+from .verdict import Verdict, VerdictRules, display, synth_verdict
 
 #: Caveats every single-unit comparative case study carries.
 STANDARD_CAVEATS = (
@@ -64,6 +67,8 @@ class SynthResult:
     label: str = ""
     v_weights: pd.Series | None = None
     solutions: pd.DataFrame | None = None
+    #: Donors left out by the case's similarity rules for this outcome, with the reason.
+    excluded: dict[str, str] = field(default_factory=dict)
 
     # ---- numbers -------------------------------------------------------------------------
 
@@ -82,7 +87,7 @@ class SynthResult:
     @property
     def att(self) -> float | None:
         """Mean post-treatment gap (treated minus synthetic); None when not credible."""
-        if self.verdict != "estimate":
+        if self.verdict == "not_credible":
             return None
         post = ~self.data.pre_mask
         return float(np.mean(self.gaps[post])) if post.any() else None
@@ -90,12 +95,12 @@ class SynthResult:
     @property
     def p_value(self) -> float | None:
         check = self.checks.get("placebo_in_space")
-        return check.p_value if check and self.verdict == "estimate" else None
+        return check.p_value if check and self.verdict != "not_credible" else None
 
     @property
     def interval(self) -> tuple[float, float] | None:
         check = self.checks.get("effect_interval")
-        if self.verdict != "estimate" or check is None or not check.passed:
+        if self.verdict == "not_credible" or check is None or not check.passed:
             return None
         return (check.details["lower"], check.details["upper"])
 
@@ -133,18 +138,23 @@ class SynthResult:
         better = (value > 0) == self.higher_is_better
         return " (an improvement)" if better else " (a deterioration: harm)"
 
+    def _verdict_reason(self) -> str:
+        if self.verdict == "estimate":
+            return " (passes every diagnostic)"
+        return " (" + "; ".join(self.reasons) + ")" if self.verdict == "weak" else ""
+
     def summary(self) -> str:
-        """A short plain-language summary: estimate, p-value/interval, caveats."""
+        """A short plain-language summary: verdict first, then estimate, p-value/interval."""
         d = self.data
         post = d.years[~d.pre_mask]
         head = (
             f"{self.label or d.treated}: {d.outcome}, treated {d.treatment_year}, "
             f"{self.method} synthetic control from {len(d.donors)} donors."
         )
-        lines = [head]
-        if self.verdict != "estimate":
+        lines = [f"Verdict: {display(self.verdict)}" + self._verdict_reason(), head]
+        if self.verdict == "not_credible":
             lines.append(
-                "No estimate: the data do not support a credible one, because "
+                "No estimate: the design fails its own diagnostics, because "
                 + "; ".join(self.reasons)
                 + "."
             )
@@ -164,9 +174,10 @@ class SynthResult:
                     f"({'distinguishable from' if p <= 0.1 else 'not distinguishable from'} the "
                     "placebo distribution at 10%)."
                 )
-            iv = self.checks.get("effect_interval")
-            if iv is not None:
-                lines.append(iv.message[0].upper() + iv.message[1:] + ".")
+            for name in ("effect_interval", "conformal"):
+                iv = self.checks.get(name)
+                if iv is not None:
+                    lines.append(iv.message[0].upper() + iv.message[1:] + ".")
             top = self.weights[self.weights.abs() >= 0.05].sort_values(ascending=False).head(5)
             lines.append(
                 "Synthetic control: " + ", ".join(f"{k} {v:.2f}" for k, v in top.items()) + "."
@@ -174,7 +185,7 @@ class SynthResult:
         concerns = [
             c.message
             for c in self.checks.values()
-            if c.passed is False and c.name != "effect_interval"
+            if c.passed is False and c.name not in ("effect_interval", "conformal")
         ]
         if concerns:
             lines.append("Concerns: " + "; ".join(concerns) + ".")
@@ -209,26 +220,35 @@ class SynthResult:
     def to_dict(self) -> dict[str, Any]:
         interval = self.interval
         return {
+            "verdict": self.verdict,
+            "reasons": self.reasons,
             "label": self.label,
             "treated": self.data.treated,
             "outcome": self.data.outcome,
             "treatment_year": self.data.treatment_year,
             "method": self.method,
-            "verdict": self.verdict,
-            "reasons": self.reasons,
             "estimate": self.att,
             "p_value": self.p_value,
             "interval": list(interval) if interval else None,
             "pre_rmspe": self.pre_rmspe,
-            "post_rmspe": self.post_rmspe if self.verdict == "estimate" else None,
+            "post_rmspe": self.post_rmspe if self.verdict != "not_credible" else None,
             "n_donors": len(self.data.donors),
             "pre_years": int(self.data.pre_mask.sum()),
             "weights": {k: round(float(v), 4) for k, v in self.weights.items() if abs(v) >= 0.001},
             "dropped_donors": self.data.dropped,
+            "excluded_donors": self.excluded,
             "checks": {k: v.to_dict() for k, v in self.checks.items()},
             "caveats": self.caveats,
             "summary": self.summary(),
         }
+
+
+def _clip_predictor(p: Predictor, fake: int, shift: int) -> Predictor:
+    """The predictor measured before ``fake``: its years before it, or, when none are, the
+    same span moved back by ``shift`` years (the placebo-in-time convention of Abadie,
+    Diamond & Hainmueller 2015: the same predictors, measured earlier)."""
+    kept = tuple(y for y in p.years if y < fake)
+    return Predictor(p.variable, kept or tuple(y - shift for y in p.years), p.op)
 
 
 def synth(
@@ -241,6 +261,8 @@ def synth(
     predictors: Sequence[Predictor] | None = None,
     pre_years: tuple[int, int] | None = None,
     last_year: int | None = None,
+    optimise_years: Sequence[int] | None = None,
+    v: Mapping[str, float] | Sequence[float] | None = None,
     method: str = "abadie",
     inference: bool = True,
     min_pre_years: int = 5,
@@ -255,17 +277,24 @@ def synth(
     seed: int = 0,
     workers: int = 1,
     placebo_cache: dict[tuple[Any, ...], list[np.ndarray]] | None = None,
+    rules: VerdictRules | None = None,
+    keep_treated_in_placebos: bool = True,
 ) -> SynthResult:
     """Estimate a synthetic control for ``treated`` on a wide panel; the panel is not changed.
 
-    ``method`` is ``abadie`` (nested V/W) or ``augmented`` (ridge ASCM). With ``inference``,
-    every donor is refitted as a placebo. The verdict is ``not_credible`` when the pre-period
-    has fewer than ``min_pre_years`` years, fewer than ``min_donors`` donors remain, or the
-    pre-fit RMSPE exceeds ``max_fit_ratio`` times the cross-unit spread. ``placebo_cache``
-    shares placebo refits between treated countries with the same donors and years.
+    ``method`` is ``abadie`` (nested V/W) or ``augmented`` (ridge ASCM). ``optimise_years`` is
+    the V-fitting window (Synth's ``time.optimize.ssr``; default the pre-period); ``v`` fixes
+    the predictor weights instead of searching (Synth's ``custom.v``). With ``inference``,
+    every donor is refitted as a placebo (the treated unit stays in each placebo's pool unless
+    ``keep_treated_in_placebos`` is False), the test is inverted for an interval, the
+    treatment is moved back in time and the heaviest donors are left out in turn. The verdict
+    follows the checks by the rules of :mod:`stabilis.impact.verdict`.
     """
     if method not in ("abadie", "augmented"):
         raise QueryError(f"Unknown synthetic-control method '{method}'. Use abadie or augmented.")
+    rules = rules or VerdictRules(
+        min_pre_years=min_pre_years, min_donors=min_donors, max_fit_ratio=max_fit_ratio
+    )
     data = prepare(
         panel,
         outcome=outcome,
@@ -275,24 +304,27 @@ def synth(
         predictors=predictors,
         pre_years=pre_years,
         last_year=last_year,
+        optimise_years=optimise_years,
         unit=unit,
         time=time,
     )
-    reasons: list[str] = []
+    structural: list[str] = []
     n_pre = int(data.pre_mask.sum())
     n_post = int((~data.pre_mask).sum())
-    if n_pre < min_pre_years:
-        reasons.append(
-            f"only {n_pre} pre-treatment years with data (at least {min_pre_years} needed)"
+    if n_pre < rules.min_pre_years:
+        structural.append(
+            f"too short a pre-period (only {n_pre} pre-treatment years with data; at least "
+            f"{rules.min_pre_years} needed)"
         )
-    if len(data.donors) < min_donors:
-        reasons.append(
-            f"only {len(data.donors)} donors with complete data (at least {min_donors} needed)"
+    if len(data.donors) < rules.min_donors:
+        structural.append(
+            f"too few donors (only {len(data.donors)} with complete data; at least "
+            f"{rules.min_donors} needed)"
         )
     if n_post == 0:
-        reasons.append("no post-treatment years with data")
+        structural.append("no post-period (no post-treatment years with data)")
     all_caveats = [*caveats, *STANDARD_CAVEATS]
-    if reasons and (n_pre == 0 or len(data.donors) == 0):
+    if n_pre == 0 or len(data.donors) == 0 or (method == "augmented" and len(data.donors) < 2):
         empty = pd.Series(dtype=float)
         return SynthResult(
             method,
@@ -300,39 +332,77 @@ def synth(
             np.full(len(data.years), np.nan),
             empty,
             "not_credible",
-            reasons,
+            structural,
             caveats=all_caveats,
             higher_is_better=higher_is_better,
             label=label,
         )
     estimator = make_estimator(method, seed=seed)
+    if isinstance(estimator, SyntheticControl) and v is not None:
+        estimator.v = v
     fitted = estimator.fit(data)
     synthetic = fitted.predict()
     weights = pd.Series(fitted.weights_, index=list(data.donors), name="weight")
     gaps = data.Y1 - synthetic
-    checks: dict[str, CheckResult] = {"pre_fit": pre_fit(data, gaps, max_fit_ratio)}
-    if not checks["pre_fit"].passed:
-        reasons.append(
-            "the synthetic control does not track the treated country before treatment ("
-            + checks["pre_fit"].message
-            + ")"
+    checks: dict[str, CheckResult] = {"pre_fit": pre_fit(data, gaps, rules.max_fit_ratio)}
+    v_fit = getattr(fitted, "v_", None)
+    if isinstance(fitted, SyntheticControl) and v_fit is not None:
+        checks["one_donor"] = donor_concentration(data, fitted.weights_)
+        checks["w_unique"] = weight_uniqueness(data, v_fit, fitted.weights_)
+        checks["v_corner"] = v_corner(data, v_fit)
+    if inference and n_post and len(data.donors) >= 2:
+        key = (
+            method,
+            data.outcome,
+            data.treatment_year,
+            data.donors,
+            tuple(data.years),
+            keep_treated_in_placebos,
+            data.treated,
         )
-    if inference and not reasons:
-        key = (method, data.outcome, data.treatment_year, data.donors, tuple(data.years))
         cached = placebo_cache.get(key) if placebo_cache is not None else None
         if cached is None:
-            cached = placebo_gaps(data, estimator, workers)
+            cached = placebo_gaps(data, estimator, workers, keep_treated_in_placebos)
             if placebo_cache is not None:
                 placebo_cache[key] = cached
-        space = placebo_in_space(data, estimator, gaps, gaps=cached)
+        space = placebo_in_space(
+            data, estimator, gaps, gaps=cached, keep_treated=keep_treated_in_placebos
+        )
         checks["placebo_in_space"] = space
         checks["effect_interval"] = effect_interval(space, gaps, ~data.pre_mask, level)
-        checks["placebo_in_time"] = placebo_in_time(data, estimator)
+        checks["conformal"] = conformal_intervals(data, level)
+        rebuild = None
+        if not data.lags_only:
+
+            def rebuild(fake: int) -> SynthData:
+                shift = data.treatment_year - fake
+                opt = [y for y in data.optimise_years if y < fake]
+                return prepare(
+                    panel,
+                    outcome=outcome,
+                    treated=treated,
+                    treatment_year=fake,
+                    donors=list(data.donors),
+                    predictors=[_clip_predictor(p, fake, shift) for p in data.predictors],
+                    pre_years=(int(data.years.min()), fake - 1),
+                    last_year=data.treatment_year - 1,
+                    optimise_years=opt or None,
+                    unit=unit,
+                    time=time,
+                )
+
+        try:
+            checks["placebo_in_time"] = placebo_in_time(data, estimator, rebuild=rebuild)
+        except QueryError as exc:
+            checks["placebo_in_time"] = CheckResult(
+                "placebo_in_time", "synthetic_control", None, None, None, f"not run: {exc}"
+            )
         checks["leave_one_out"] = leave_one_out(data, estimator, fitted.weights_, gaps)
-    v = None
+    verdict, reasons = synth_verdict(checks, structural, rules)
+    v_series = None
     solutions = None
     if isinstance(fitted, SyntheticControl):
-        v = pd.Series(fitted.v_, index=list(data.predictor_labels), name="v")
+        v_series = pd.Series(fitted.v_, index=list(data.predictor_labels), name="v")
         solutions = fitted.solutions_
     elif isinstance(fitted, AugmentedSyntheticControl):
         all_caveats.insert(
@@ -344,12 +414,50 @@ def synth(
         data=data,
         synthetic=synthetic,
         weights=weights,
-        verdict="not_credible" if reasons else "estimate",
+        verdict=verdict,
         reasons=reasons,
         checks=checks,
         caveats=all_caveats,
         higher_is_better=higher_is_better,
         label=label,
-        v_weights=v,
+        v_weights=v_series,
         solutions=solutions,
     )
+
+
+def cross_validated_v(
+    panel: pd.DataFrame,
+    *,
+    outcome: str,
+    treated: str,
+    treatment_year: int,
+    training_predictors: Sequence[Predictor],
+    validation_years: Sequence[int],
+    donors: Sequence[str] | None = None,
+    unit: str = "iso3",
+    time: str = "year",
+    seed: int = 0,
+) -> pd.Series:
+    """Step one of the two-step design of Abadie, Diamond & Hainmueller (2015, section 4):
+    ``V`` chosen so that ``W(V)``, fitted on predictors measured in a training period,
+    minimises the outcome's MSPE over a later validation period. Pass the result, in
+    predictor order, as ``v`` to :func:`synth` with the same predictors measured in the
+    validation period (step two). Returns ``V`` indexed by the training predictors' labels."""
+    last_validation = max(int(y) for y in validation_years)
+    if last_validation >= treatment_year:
+        raise QueryError(
+            f"The validation years must end before the treatment year {treatment_year}."
+        )
+    data = prepare(
+        panel,
+        outcome=outcome,
+        treated=treated,
+        treatment_year=treatment_year,
+        donors=donors,
+        predictors=training_predictors,
+        optimise_years=[int(y) for y in validation_years],
+        unit=unit,
+        time=time,
+    )
+    fitted = SyntheticControl(seed=seed).fit(data)
+    return pd.Series(fitted.v_, index=list(data.predictor_labels), name="v")

@@ -9,16 +9,21 @@ Every design is also callable on a user's own panel through the function-first A
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Sequence
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
-from stabilis.errors import NotFoundError, QueryError
+from stabilis.errors import NotFoundError, QueryError, StabilisError
 
+from .artefacts import ResultStore
 from .cases import (
+    REGIME,
     CaseResult,
     CaseSpec,
     PooledResult,
@@ -26,10 +31,18 @@ from .cases import (
     get_case,
     load_cases,
     pooled_p_value,
+    similar_donors,
 )
 from .did import DidResult, control_rule, did
 from .event_study import EventStudyResult, event_study
 from .outcomes import DERIVED, HIGHER_IS_BETTER, conflict_outcomes
+from .registration import (
+    Registration,
+    external_panel,
+    register_case,
+    registered_cases,
+    spec_for_file,
+)
 from .results import SynthResult, synth
 from .treatments import cohort_frame, treatment
 
@@ -80,10 +93,20 @@ class ImpactService:
     def _countries(self) -> pd.DataFrame:
         return self.ws.countries()
 
+    def _known_countries(self) -> pd.DataFrame | None:
+        """The country table, or None without a warehouse (a case on an external panel)."""
+        try:
+            return self._countries
+        except StabilisError:
+            return None
+
     @cached_property
     def _directions(self) -> dict[str, bool | None]:
-        meta = self.ws.indicators()
         out: dict[str, bool | None] = {}
+        try:
+            meta = self.ws.indicators()
+        except StabilisError:  # no warehouse: a case on an external panel
+            return dict(HIGHER_IS_BETTER)
         for code, flag in zip(meta["indicator"], meta["higher_is_better"], strict=True):
             out[str(code)] = None if pd.isna(flag) else bool(flag)
         out.update(HIGHER_IS_BETTER)
@@ -108,7 +131,33 @@ class ImpactService:
 
     @cached_property
     def _cases(self) -> dict[str, CaseSpec]:
-        return load_cases(self.ws.registry)
+        return load_cases(self.ws.registry, countries=self._known_countries())
+
+    def _all_cases(self) -> dict[str, CaseSpec]:
+        """The shipped cases and the user's registered ones (``stabilis impact register``)."""
+        root = self._registered_root()
+        user = registered_cases(root, self.ws.registry, self._known_countries()) if root else {}
+        return {**self._cases, **user}
+
+    def _registered_root(self) -> Path | None:
+        root = getattr(getattr(self.ws, "settings", None), "data_dir", None)
+        return Path(root) / "impact" / "registered" if root is not None else None
+
+    def register(self, path: Path) -> Registration:
+        """Store a case file with its sha256 and a timestamp before its first run."""
+        root = self._registered_root()
+        if root is None:
+            raise QueryError("This workspace has no data directory to register cases in.")
+        return register_case(
+            path, root, self.ws.registry, self._known_countries(), set(self._cases)
+        )
+
+    def registered_file(self, path: Path) -> CaseSpec:
+        """The registered case behind ``path``; refuses a file not registered as it is now."""
+        root = self._registered_root()
+        if root is None:
+            raise QueryError("This workspace has no data directory with registered cases.")
+        return spec_for_file(path, root, self.ws.registry, self._known_countries())
 
     def cases(self) -> pd.DataFrame:
         """The pre-registered cases: id, title, treated, treatment, year, outcomes."""
@@ -121,12 +170,12 @@ class ImpactService:
                 "year": s.treatment_year,
                 "outcomes": ", ".join(s.outcomes),
             }
-            for s in self._cases.values()
+            for s in self._all_cases().values()
         ]
         return pd.DataFrame(rows)
 
     def case(self, case_id: str) -> CaseSpec:
-        return get_case(self._cases, case_id)
+        return get_case(self._all_cases(), case_id)
 
     def run_case(
         self,
@@ -136,32 +185,77 @@ class ImpactService:
         method: str | None = None,
         inference: bool = True,
     ) -> CaseResult:
-        """Run one case for its outcomes (or the given subset) and return every result."""
-        spec = self.case(case_id)
+        """Run one case for its outcomes (or the given subset) and return every result.
+
+        Results are computed once per case definition and warehouse state and kept as an
+        artefact (:mod:`.artefacts`): an identical request reads them back instead.
+        """
+        return self.run_spec(
+            self.case(case_id), outcomes=outcomes, method=method, inference=inference
+        )
+
+    def run_spec(
+        self,
+        spec: CaseSpec,
+        *,
+        outcomes: Sequence[str] | None = None,
+        method: str | None = None,
+        inference: bool = True,
+        panel: pd.DataFrame | None = None,
+        unit: str = "iso3",
+        time: str = "year",
+        panel_id: str = "",
+    ) -> CaseResult:
+        """Run a case specification on the warehouse, or on an external ``panel`` (one row per
+        ``unit``-``time``; ``panel_id`` names it in the artefact key, e.g. its file's sha256)."""
         chosen = list(outcomes) if outcomes else list(spec.outcomes)
-        unknown = [
-            o
-            for o in chosen
-            if o not in spec.outcomes and o not in DERIVED and o not in self._directions
-        ]
-        if unknown:
-            raise NotFoundError(
-                f"Unknown outcome '{unknown[0]}'. List indicators with 'stabilis indicators list'."
+        if panel is None:
+            unknown = [
+                o
+                for o in chosen
+                if o not in spec.outcomes and o not in DERIVED and o not in self._directions
+            ]
+            if unknown:
+                raise NotFoundError(
+                    f"Unknown outcome '{unknown[0]}'. List indicators with 'stabilis indicators list'."
+                )
+        options = (tuple(chosen), method or spec.method, inference, unit, time, panel_id)
+        store = self._store()
+        key = store.key(spec.fingerprint(), self._identity(panel_id), options) if store else ""
+        if store is not None:
+            found = store.load(key)
+            if isinstance(found, CaseResult):
+                return found
+        if panel is None:
+            donors, excluded = donor_pool(spec, self.ws.registry, self._countries)
+            if spec.origin:
+                excluded.pop(spec.origin, None)
+                donors = [d for d in donors if d != spec.origin]
+                excluded[spec.origin] = "the country intervened in (origin of the spill-over)"
+            extra = [REGIME] if spec.donor_rule.regime_distance is not None else []
+            frame = self.panel(
+                list(dict.fromkeys([*chosen, *extra])), years=(spec.first_pre_year, spec.last_year)
             )
-        donors, excluded = donor_pool(spec, self.ws.registry, self._countries)
-        panel = self.panel(chosen, years=(spec.first_pre_year, spec.last_year))
+        else:
+            frame, donors, excluded = external_panel(spec, panel, chosen, unit, time)
         result = CaseResult(spec=spec, donors=donors, excluded=excluded)
         caveats = []
         if spec.confounders:
             caveats.append("confounding events in the window: " + "; ".join(spec.confounders))
         if spec.anticipation:
             caveats.append("anticipation: " + spec.anticipation)
+        if spec.design == "regional":
+            caveats.insert(
+                0,
+                f"regional design: the treated units are the neighbours of {spec.origin}; "
+                "their gap is the intervention's spill-over only if nothing else hit the region",
+            )
         cache: dict[tuple[Any, ...], list[np.ndarray]] = {}
         for outcome in chosen:
             runs = [
                 self._synth(
                     spec,
-                    panel,
+                    frame,
                     outcome,
                     iso3,
                     donors,
@@ -176,7 +270,79 @@ class ImpactService:
                 result.results.append(runs[0])
             else:
                 result.results.append(self._pool(outcome, runs))
+        if store is not None:
+            store.save(key, result)
         return result
+
+    def stored(self, case_id: str) -> CaseResult | None:
+        """The stored result of a case's default run for the current warehouse, or None."""
+        store = self._store()
+        if store is None:
+            return None
+        spec = self.case(case_id)
+        options = (tuple(spec.outcomes), spec.method, True, "iso3", "year", "")
+        found = store.load(store.key(spec.fingerprint(), self._identity(""), options))
+        return found if isinstance(found, CaseResult) else None
+
+    def headlines(self, compute: bool = False) -> pd.DataFrame:
+        """One row per case and outcome, verdict first: verdict, estimate, interval, p-value
+        and reason. Cases without a stored result are computed when ``compute``, else shown
+        as ``not run``."""
+        rows = []
+        for spec in self._all_cases().values():
+            result = self.run_case(spec.id) if compute else self.stored(spec.id)
+            if result is None:
+                rows.append(
+                    {
+                        "case": spec.id,
+                        "outcome": spec.outcomes[0],
+                        "verdict": "not run",
+                        "reason": "not computed for this warehouse yet: open the case, or "
+                        f"run 'stabilis impact run {spec.id}'",
+                    }
+                )
+                continue
+            for row in result.tidy().to_dict(orient="records"):
+                rows.append({"case": spec.id, **{str(k): v for k, v in row.items()}})
+        columns = [
+            "case",
+            "outcome",
+            "treated",
+            "verdict",
+            "estimate",
+            "lower",
+            "upper",
+            "p_value",
+            "n_donors",
+            "reason",
+        ]
+        return pd.DataFrame(rows).reindex(columns=columns)
+
+    def stored_state(self) -> list[str]:
+        """Names of the stored result artefacts (changes when a case is computed)."""
+        store = self._store()
+        if store is None or not store.root.exists():
+            return []
+        return sorted(p.name for p in store.root.glob("*.pickle"))
+
+    def _store(self) -> ResultStore | None:
+        root = getattr(getattr(self.ws, "settings", None), "data_dir", None)
+        return ResultStore(Path(root) / "impact" / "results") if root is not None else None
+
+    def _identity(self, panel_id: str) -> str:
+        """The warehouse state the results depend on: ``ws.freshness()`` when the workspace has
+        it, else the warehouse file's inode, modification time and size."""
+        if panel_id:
+            return f"panel:{panel_id}"
+        fresh = getattr(self.ws, "freshness", None)
+        if callable(fresh):
+            return json.dumps(fresh(), sort_keys=True, default=str)
+        path = getattr(getattr(self.ws, "settings", None), "warehouse_path", None)
+        try:
+            info = os.stat(path) if path is not None else None
+        except FileNotFoundError:
+            info = None
+        return f"{info.st_ino}:{info.st_mtime_ns}:{info.st_size}" if info else "no-warehouse"
 
     def _synth(
         self,
@@ -193,12 +359,15 @@ class ImpactService:
         present = set(panel.loc[panel[outcome].notna(), "iso3"])
         if iso3 not in present:
             return _no_data(spec, outcome, iso3, donors, caveats, self.higher_is_better(outcome))
+        pre = (spec.first_pre_year, spec.treatment_year - 1)
+        donors, dissimilar = similar_donors(spec.donor_rule, panel, outcome, iso3, donors, pre)
         result = synth(
             panel,
             outcome=outcome,
             treated=iso3,
             treatment_year=spec.treatment_year,
-            donors=donors,
+            donors=[d for d in donors if d != iso3],
+            predictors=list(spec.predictors) or None,
             pre_years=(spec.first_pre_year, spec.treatment_year - 1),
             last_year=spec.last_year,
             method=method,
@@ -212,11 +381,15 @@ class ImpactService:
             workers=self.workers,
             placebo_cache=cache,
         )
+        result.excluded = dissimilar
         self._spillover_caveat(result)
         return result
 
     def _spillover_caveat(self, result: SynthResult) -> None:
-        table = self._countries.set_index("iso3")
+        known = self._known_countries()
+        if known is None:
+            return
+        table = known.set_index("iso3")
         if result.data.treated not in table.index or result.weights.empty:
             return
         raw = table.at[result.data.treated, "neighbours"]
@@ -230,7 +403,7 @@ class ImpactService:
             )
 
     def _pool(self, outcome: str, runs: list[SynthResult]) -> PooledResult:
-        good = [r for r in runs if r.verdict == "estimate" and "placebo_in_space" in r.checks]
+        good = [r for r in runs if r.verdict != "not_credible" and "placebo_in_space" in r.checks]
         reasons = []
         average = p_value = None
         if len(good) < 2:
@@ -246,6 +419,8 @@ class ImpactService:
             table = good[0].checks["placebo_in_space"].table
             placebo = table.loc[~table["treated"], "ratio"].to_numpy()
             p_value = pooled_p_value(treated_ratios, placebo)
+            if not np.isfinite(p_value) or p_value > 0.10:
+                reasons.append(f"pooled permutation p = {p_value:.3f} exceeds 0.1")
         return PooledResult(
             outcome, runs, average, p_value, reasons, self.higher_is_better(outcome)
         )

@@ -29,7 +29,7 @@ learned attributes end in ``_``. :func:`prepare` turns a long or wide panel into
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -75,6 +75,7 @@ class SynthData:
     raw_X0: np.ndarray = field(repr=False)
     dropped: dict[str, str] = field(default_factory=dict)
     lags_only: bool = False  # predictors are the outcome in every optimisation year
+    predictors: tuple[Predictor, ...] = ()  # the specification behind X (informative rows)
 
     @property
     def pre_mask(self) -> np.ndarray:
@@ -84,24 +85,37 @@ class SynthData:
     def opt_mask(self) -> np.ndarray:
         return np.isin(self.years, self.optimise_years)
 
-    def as_treated(self, unit: str) -> SynthData:
+    def as_treated(self, unit: str, keep_treated: bool = True) -> SynthData:
         """The same problem with donor ``unit`` as the treated one and the rest as donors.
 
-        The original treated unit is left out of the pool: it is treated after
-        ``treatment_year`` (the placebo-in-space convention of Abadie et al. 2010).
+        With ``keep_treated`` (the default) the real treated unit stays in the placebo's donor
+        pool, as in the replication code of Abadie, Diamond & Hainmueller (2010) and the
+        Synth package's placebo loop: every unit but the placebo is a donor. Without it the
+        real treated unit is left out (its post-period is treated).
         """
         j = self.donors.index(unit)
         keep = [i for i in range(len(self.donors)) if i != j]
+        donors = tuple(self.donors[i] for i in keep)
+        x0, y0, raw0 = self.X0[:, keep], self.Y0[:, keep], self.raw_X0[:, keep]
+        if keep_treated:
+            # The pool stays in canonical (sorted) order so results do not depend on it.
+            donors = (*donors, self.treated)
+            x0 = np.column_stack([x0, self.X1])
+            y0 = np.column_stack([y0, self.Y1])
+            raw0 = np.column_stack([raw0, self.raw_X1])
+            order = sorted(range(len(donors)), key=lambda i: unit_order(donors[i]))
+            donors = tuple(donors[i] for i in order)
+            x0, y0, raw0 = x0[:, order], y0[:, order], raw0[:, order]
         return replace(
             self,
             treated=unit,
-            donors=tuple(self.donors[i] for i in keep),
+            donors=donors,
             X1=self.X0[:, j],
-            X0=self.X0[:, keep],
+            X0=x0,
             Y1=self.Y0[:, j],
-            Y0=self.Y0[:, keep],
+            Y0=y0,
             raw_X1=self.raw_X0[:, j],
-            raw_X0=self.raw_X0[:, keep],
+            raw_X0=raw0,
             dropped={},
         )
 
@@ -139,6 +153,11 @@ class SynthData:
             optimise_years=tuple(int(y) for y in years[pre]),
             lags_only=True,
         )
+
+
+def unit_order(unit: str) -> tuple[int, int, str]:
+    """The canonical donor order: numeric codes by value (Synth's region numbers), then text."""
+    return (0, int(unit), "") if unit.isdigit() else (1, 0, unit)
 
 
 def default_predictors(outcome: str, pre_years: Sequence[int]) -> list[Predictor]:
@@ -188,8 +207,10 @@ def prepare(
     units = frame[unit].astype(str)
     if treated not in set(units):
         raise QueryError(f"The treated unit '{treated}' is not in the panel.")
-    pool = [str(d) for d in (donors if donors is not None else sorted(set(units) - {treated}))]
-    pool = [d for d in dict.fromkeys(pool) if d != treated]
+    pool = [str(d) for d in (donors if donors is not None else set(units) - {treated})]
+    # Donors in one canonical (sorted) order: the result must not depend on the order the
+    # caller listed them in, nor on the panel's row order (a property test shuffles both).
+    pool = sorted((d for d in set(pool) if d != treated), key=unit_order)
     wide = frame.pivot(index=time, columns=unit, values=outcome)
     wide.columns = wide.columns.astype(str)
     first = pre_years[0] if pre_years else int(wide.index.min())
@@ -273,6 +294,7 @@ def prepare(
         raw_X0=raw_x0[informative],
         dropped=dropped,
         lags_only=lags_only,
+        predictors=tuple(p for p, ok in zip(predictors, informative, strict=True) if ok),
     )
 
 
@@ -318,12 +340,45 @@ class SyntheticControl:
         Seed for the random starts: results are reproducible.
     max_evals:
         Function evaluations per Nelder-Mead run (per start).
+    v:
+        A fixed predictor weighting instead of the search: a mapping from predictor label to
+        weight, or a sequence in the order of ``data.predictor_labels`` (normalised to sum to
+        one). Synth's ``custom.v``; the two-step design (:func:`cross_validated_v`) passes the
+        ``V`` it fitted on a training window here.
     """
 
-    def __init__(self, random_starts: int = 4, seed: int = 0, max_evals: int = 1500) -> None:
+    def __init__(
+        self,
+        random_starts: int = 4,
+        seed: int = 0,
+        max_evals: int = 1500,
+        v: Mapping[str, float] | Sequence[float] | None = None,
+    ) -> None:
         self.random_starts = random_starts
         self.seed = seed
         self.max_evals = max_evals
+        self.v = v
+
+    def _custom_v(self, data: SynthData) -> np.ndarray:
+        labels = data.predictor_labels
+        if isinstance(self.v, Mapping):
+            unknown = sorted(set(self.v) - set(labels))
+            if unknown:
+                raise QueryError(
+                    f"Custom V names predictor(s) {', '.join(unknown)} that the problem does not "
+                    f"have; its predictors are: {', '.join(labels)}."
+                )
+            v = np.array([float(self.v.get(label, 0.0)) for label in labels])
+        else:
+            v = np.asarray(list(self.v or []), dtype=float)
+            if len(v) != len(labels):
+                raise QueryError(
+                    f"Custom V has {len(v)} weights but the problem has {len(labels)} "
+                    "informative predictors; give one weight per predictor (or a mapping)."
+                )
+        if (v < 0).any() or not np.isfinite(v).all() or v.sum() <= 0:
+            raise QueryError("Custom V must be non-negative, finite and not all zero.")
+        return v / v.sum()
 
     def _loss(self, data: SynthData, w: np.ndarray) -> float:
         mask = data.opt_mask
@@ -357,7 +412,11 @@ class SyntheticControl:
             raise QueryError("No optimisation year has outcome data; choose other years.")
         k = len(data.X1)
         solutions: list[tuple[float, np.ndarray, np.ndarray]] = []
-        if data.lags_only:
+        if self.v is not None:
+            v = self._custom_v(data)
+            w = simplex_weights(data.X1, data.X0, v)
+            solutions.append((self._loss(data, w), v, w))
+        elif data.lags_only:
             mask = data.opt_mask
             w = simplex_weights(data.Y1[mask], data.Y0[mask])
             solutions.append((self._loss(data, w), np.full(k, 1.0 / max(k, 1)), w))
@@ -370,11 +429,14 @@ class SyntheticControl:
             )
             solutions.append((self._loss(data, w), v, w))
         else:
+            mask = data.opt_mask  # computed once: the objective runs a thousand times
+            y1, y0 = data.Y1[mask], data.Y0[mask]
 
             def objective(theta: np.ndarray) -> float:
                 v = np.exp(theta - theta.max())
                 v = v / v.sum()
-                return self._loss(data, simplex_weights(data.X1, data.X0, v))
+                resid = y1 - y0 @ simplex_weights(data.X1, data.X0, v)
+                return float(np.mean(resid**2))
 
             for start in self._starts(data):
                 theta0 = np.log(np.clip(start, 1e-8, None))
@@ -503,5 +565,39 @@ def fit_gaps(data: SynthData, estimator: Estimator) -> np.ndarray:
 def clone(estimator: Estimator) -> Estimator:
     """An unfitted copy with the same options."""
     if isinstance(estimator, SyntheticControl):
-        return SyntheticControl(estimator.random_starts, estimator.seed, estimator.max_evals)
+        return SyntheticControl(
+            estimator.random_starts, estimator.seed, estimator.max_evals, estimator.v
+        )
     return AugmentedSyntheticControl(estimator.ridge, estimator.holdout)
+
+
+def regression_weights(data: SynthData) -> pd.Series:
+    """The donor weights implied by a linear regression of the outcome on the predictors
+    (Abadie, Diamond & Hainmueller 2015, section 3; Abadie 2021, section 3.2): with an
+    intercept, ``W_reg = X0c' (X0c X0c')^+ (X1 - mean) + 1/J``, summing to one but free to be
+    negative or above one (extrapolation). Compare with the synthetic control's ``W``."""
+    x0 = np.asarray(data.raw_X0, dtype=float)
+    x1 = np.asarray(data.raw_X1, dtype=float)
+    j = x0.shape[1]
+    centre = x0.mean(axis=1, keepdims=True)
+    x0c = x0 - centre
+    w = x0c.T @ np.linalg.pinv(x0c @ x0c.T) @ (x1 - centre[:, 0]) + 1.0 / j
+    return pd.Series(w, index=list(data.donors), name="regression_weight")
+
+
+def predictor_values(data: SynthData, weights: Mapping[str, float] | pd.Series) -> pd.DataFrame:
+    """The treated unit's predictors against a synthetic unit with user-given donor
+    ``weights`` (Synth's ``synth.tab`` at any W): unscaled values and the gap."""
+    w = np.array([float(weights.get(d, 0.0)) for d in data.donors])
+    unknown = sorted(set(weights) - set(data.donors))
+    if unknown:
+        raise QueryError(f"Weights name unit(s) {', '.join(unknown)} that are not donors.")
+    synthetic = data.raw_X0 @ w if data.raw_X0.size else np.zeros(0)
+    return pd.DataFrame(
+        {
+            "predictor": list(data.predictor_labels),
+            "treated": data.raw_X1,
+            "synthetic": synthetic,
+            "gap": data.raw_X1 - synthetic,
+        }
+    )

@@ -6,16 +6,28 @@
   var list = document.getElementById("impact-list");
   var one = document.getElementById("impact-case");
 
+  /* "not_credible" -> "NOT CREDIBLE": the verdict heads every row and every result. */
+  function verdictText(v) { return String(v || "").replace(/_/g, " ").toUpperCase(); }
+  function signed(v) { return S.isNumber(v) ? (v > 0 ? "+" : "") + S.fmt(v) : "–"; }
+
   if (list) {
     S.getJSON("/api/v1/impact/cases").then(function (body) {
       if (!body.meta.available) { S.message(list, body.meta.message); return; }
-      list.innerHTML = '<table class="data sortable"></table>';
-      var keys = Object.keys(body.data[0]);
-      S.fillTable(list.querySelector("table"), keys.map(function (k) {
-        var col = { key: k, label: k.replace(/_/g, " ") };
-        if (k === "case") col.format = function (v) { return '<a href="/impact/' + encodeURIComponent(v) + '">' + S.escape(v) + "</a>"; };
-        return col;
-      }), body.data);
+      list.innerHTML = '<p class="status">' + S.escape(body.meta.message) + "</p>" +
+        '<table class="data sortable"></table>';
+      var columns = [
+        { key: "verdict", label: "Verdict", format: function (v) { return "<strong>" + S.escape(verdictText(v)) + "</strong>"; } },
+        { key: "case", label: "Case", format: function (v, row) { return '<a href="/impact/' + encodeURIComponent(v) + '">' + S.escape(row.title || v) + "</a>"; } },
+        { key: "outcome", label: "Headline outcome" },
+        { key: "estimate", label: "Estimate", num: true, format: function (v) { return S.escape(signed(v)); } },
+        { key: "lower", label: "Interval", format: function (v, row) { return S.isNumber(v) ? S.escape("[" + signed(v) + ", " + signed(row.upper) + "]") : "–"; } },
+        { key: "p_value", label: "p", num: true, format: function (v) { return S.isNumber(v) ? S.escape(S.fmt(v)) : "–"; } },
+        { key: "reason", label: "Why (when not an estimate)", format: function (v) { return S.escape(v || ""); } }
+      ];
+      if (!("verdict" in body.data[0])) {
+        columns = Object.keys(body.data[0]).map(function (k) { return { key: k, label: k.replace(/_/g, " ") }; });
+      }
+      S.fillTable(list.querySelector("table"), columns, body.data);
       S.makeSortable(list.querySelector("table"));
     }).catch(function (err) { S.message(list, "Could not load the cases: " + err.message, "error"); });
   }
@@ -25,7 +37,7 @@
     var pts = path.points.filter(function (p) { return S.isNumber(p.treated); });
     if (!pts.length || !S.d3Ready()) return;
     var fig = d3.select(box).append("figure").attr("class", "chart");
-    fig.append("h3").text(path.treated + ": " + path.outcome + " (" + path.verdict + ")");
+    fig.append("h3").text(verdictText(path.verdict) + " — " + path.treated + ": " + path.outcome);
     var W = 640, H = 240, m = { l: 44, r: 10, t: 14, b: 26 };
     var x = d3.scaleLinear().domain(d3.extent(pts, function (p) { return p.year; })).range([m.l, W - m.r]);
     var banded = pts.filter(function (p) { return S.isNumber(p.placebo_low) && S.isNumber(p.placebo_high); });
@@ -66,8 +78,19 @@
     var name = one.dataset["case"];
     S.getJSON("/api/v1/impact/cases/" + encodeURIComponent(name)).then(function (body) {
       if (!body.meta.available) { S.message(box, body.meta.message); return; }
-      box.innerHTML = '<section class="summary"><h2>Result</h2><pre class="prose"></pre></section>' +
+      box.innerHTML = '<section class="notice verdicts" aria-label="Verdicts"><h2>Verdict</h2><ul></ul></section>' +
+        '<section class="summary"><h2>Result</h2><pre class="prose"></pre></section>' +
         '<h2>Estimates</h2><table class="data"></table>';
+      var ul = box.querySelector(".verdicts ul");
+      (body.meta.verdicts || []).forEach(function (line) {
+        var li = document.createElement("li");
+        var cut = line.indexOf(":");
+        var strong = document.createElement("strong");
+        strong.textContent = cut > 0 ? line.slice(0, cut) : line;
+        li.appendChild(strong);
+        li.appendChild(document.createTextNode(cut > 0 ? line.slice(cut) : ""));
+        ul.appendChild(li);
+      });
       box.querySelector("pre").textContent = body.meta.summary || body.meta.message;
       var keys = body.data.length ? Object.keys(body.data[0]) : [];
       S.fillTable(box.querySelector("table"), keys.map(function (k) { return { key: k, label: k.replace(/_/g, " ") }; }), body.data);
