@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from stabilis.api.params import parse_iso3
-from stabilis.api.responses import encode, envelope, json_response, records
+from stabilis.api.params import parse_format, parse_iso3
+from stabilis.api.responses import Page, encode, envelope, json_response, records, table_response
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -106,8 +106,9 @@ def _direction(outcome: str) -> tuple[str, str]:
 def forecasts(ws: Any) -> Availability:
     """The latest archived live forecasts (the watch list), or why there are none.
 
-    Rows: ``iso3, space, direction (down | up | event), outcome, from_year, p, lower, upper,
-    drivers``.
+    Rows: ``iso3, country, space, direction (down | up | event), outcome, from_year, p, lower,
+    upper, drivers`` (raw feature codes with contributions) and ``drivers_text`` (the same
+    factors as sentences).
     """
     service = _service(ws, "forecasts")
     if service is None:
@@ -137,6 +138,7 @@ def forecasts(ws: Any) -> Availability:
     table = pd.DataFrame(
         {
             "iso3": frame["iso3"],
+            "country": frame.get("country", frame["iso3"]),
             "space": [space for space, _ in split],
             "direction": [direction for _, direction in split],
             "outcome": frame["outcome"],
@@ -145,6 +147,7 @@ def forecasts(ws: Any) -> Availability:
             "lower": frame.get("lower"),
             "upper": frame.get("upper"),
             "drivers": frame.get("factors"),
+            "drivers_text": frame.get("drivers"),
         }
     )
     origin = int(table["from_year"].max())
@@ -184,12 +187,20 @@ def forecast_calibration(ws: Any) -> Availability:
             "backtest' to archive forecasts for past years, then reload this page.",
         )
     first = frame.iloc[0]
+    verdicts = (
+        {
+            str(d): str(v)
+            for d, v in frame.groupby("direction", sort=True)["verdict"].first().items()
+        }
+        if {"direction", "verdict"} <= set(frame.columns)
+        else {}
+    )
     return Availability(
         True,
         f"Archive entry {first['archive_id']} ({first['kind']}): "
         f"{int(frame['count'].sum()):,} forecasts whose outcome is known.",
         records(frame),
-        {"archive_id": str(first["archive_id"]), "kind": str(first["kind"])},
+        {"archive_id": str(first["archive_id"]), "kind": str(first["kind"]), "verdicts": verdicts},
     )
 
 
@@ -340,9 +351,18 @@ def router(ws: Any, cache: ReadCache) -> APIRouter:
             return json_response(miss.body)
 
     @api.get("/forecasts", summary="The latest forecasts with intervals and drivers (watch list)")
-    def forecast_list(iso3: str | None = iso3_query) -> Response:
+    def forecast_list(
+        iso3: str | None = iso3_query,
+        format: str = Query("json", description="json, csv or parquet (the whole list)."),
+    ) -> Response:
+        fmt = parse_format(format)
         found = forecasts(ws)
-        return _respond(for_country(found, parse_iso3(iso3)) if iso3 else found)
+        found = for_country(found, parse_iso3(iso3)) if iso3 else found
+        if fmt == "json" or not found.available:
+            return _respond(found)
+        import pandas as pd
+
+        return table_response(pd.DataFrame(found.rows), fmt, "forecasts", Page(), **found.extra)
 
     @api.get("/forecasts/scores", summary="Past forecasts against what happened")
     def forecast_score_list() -> Response:

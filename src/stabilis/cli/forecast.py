@@ -45,7 +45,10 @@ def _write(frame: Any, out: Path) -> None:
 def run(
     ctx: typer.Context,
     as_of: int | None = typer.Option(
-        None, "--as-of", help="Use data dated up to this year only (default: the latest)."
+        None,
+        "--as-of",
+        help="Use data dated up to this year only (default: the latest year any source "
+        "measures; sources ending earlier are carried forward).",
     ),
     out: Path | None = OUT_OPT,
     outcome: list[str] = OUTCOME_OPT,
@@ -65,12 +68,17 @@ def run(
         top = result.forecasts.sort_values("p", ascending=False, kind="stable").head(15)
         years = f"{result.meta['as_of'] + 1}-{result.meta['as_of'] + 2}"
         _show_frame(
-            top[["iso3", "outcome", "p", "lower", "upper"]].reset_index(drop=True),
+            top[["iso3", "country", "outcome", "p", "lower", "upper"]].reset_index(drop=True),
             title=f"The 15 largest of {len(result.forecasts):,} probabilities for {years}",
         )
         typer.echo(
             "Every forecast: --out FILE.csv; one country's drivers: stabilis forecast explain "
             "ISO3 --space SPACE; risks within a group: stabilis forecast list --group GROUP."
+        )
+    for lag in result.meta.get("lagged", []):
+        typer.echo(
+            f"Carried forward to {result.meta['as_of']}: {len(lag['indicators'])} {lag['source']} "
+            f"indicator(s) ending in {lag['last_year']} (lag {lag['lag_years']})."
         )
     if "archive_id" in result.meta:
         typer.echo(f"Archived as {result.meta['archive_id']}.")
@@ -130,10 +138,17 @@ def explain(
     for direction, part in frame.groupby("direction", sort=False):
         row = part.iloc[0]
         typer.echo(
-            f"{row['iso3']} {row['space']} {direction} within {row['as_of'] + 1}-"
+            f"{row['country']} ({row['iso3']}) {row['space']} {direction} within "
+            f"{row['as_of'] + 1}-"
             f"{row['as_of'] + 2}: p = {row['p']:.3f}. Largest contributions (log-odds):"
         )
-        _show_frame(part[["feature", "value", "contribution"]])
+        _show_frame(part[["label", "value", "contribution", "sentence", "feature"]])
+    source = frame["archive_id"].iloc[0] if "archive_id" in frame.columns else None
+    typer.echo(
+        f"From archive entry {source}."
+        if isinstance(source, str)
+        else "Fitted now: the archive holds no live run with drivers for this origin."
+    )
 
 
 @app.command("list")
@@ -154,7 +169,11 @@ def list_(
     if as_json:
         emit_json(_records(frame), group=group, as_of=as_of)
         return
-    _show_frame(frame, title=f"Highest risks{f' among {group}' if group else ''}")
+    year = frame["as_of"].iloc[0] if len(frame) else as_of
+    _show_frame(
+        frame[["iso3", "country", "outcome", "p", "lower", "upper", "drivers"]],
+        title=f"Highest risks{f' among {group}' if group else ''}, origin {year}",
+    )
 
 
 @app.command()
@@ -193,7 +212,8 @@ def calibration(
         shown[["direction", "lower", "upper", "mean_predicted", "observed_rate", "count"]],
         title=f"Calibration of archive entry {first['archive_id']} ({first['kind']})",
     )
-    typer.echo("Well calibrated: observed_rate close to mean_predicted in every bin.")
+    for direction, verdict in frame.groupby("direction", sort=True)["verdict"].first().items():
+        typer.echo(f"{direction}: {verdict}")
 
 
 @app.command()

@@ -247,3 +247,36 @@ def bootstrap_differences(
             }
         )
     return pd.DataFrame(rows)
+
+
+def calibration_verdict(curve: pd.DataFrame, min_count: int = 20) -> str:
+    """What one calibration curve (``lower, upper, mean_predicted, observed_rate, count``) says,
+    computed from its bins: the ECE and the bin with the largest gap among bins holding at
+    least ``min_count`` forecasts, with its count and whether that gap exceeds two binomial
+    standard errors. No fixed wording: the sentence follows the numbers."""
+    full = curve.dropna(subset=["mean_predicted", "observed_rate"])
+    full = full[full["count"] > 0]
+    total = float(full["count"].sum())
+    if not total:
+        return "No bin holds a forecast with a known outcome."
+    gaps = (full["observed_rate"] - full["mean_predicted"]).to_numpy(dtype=float)
+    value = float(np.sum(np.abs(gaps) * full["count"].to_numpy(dtype=float)) / total)
+    grade = ("close to calibrated" if value < 0.02 else
+             "somewhat miscalibrated" if value < 0.05 else "poorly calibrated")  # fmt: skip
+    text = f"ECE {value:.3f} over {total:,.0f} forecasts ({grade})"
+    big = full[full["count"] >= min_count]
+    if big.empty:
+        return text + f"; no bin holds {min_count} or more forecasts."
+    position = int(np.argmax((big["observed_rate"] - big["mean_predicted"]).abs().to_numpy()))
+    worst = big.iloc[position]
+    gap = float(worst["observed_rate"] - worst["mean_predicted"])
+    p = min(max(float(worst["mean_predicted"]), 1e-6), 1 - 1e-6)
+    se = float(np.sqrt(p * (1 - p) / float(worst["count"])))
+    noise = "beyond" if abs(gap) > 2 * se else "within"
+    word = "more" if gap > 0 else "fewer"
+    return (
+        f"{text}; largest gap in the {worst['lower']:.1f}-{worst['upper']:.1f} bin "
+        f"({worst['count']:,.0f} forecasts): predicted {worst['mean_predicted']:.2f}, observed "
+        f"{worst['observed_rate']:.2f} ({word} events than forecast, {noise} sampling noise "
+        f"of ±{2 * se:.2f})."
+    )

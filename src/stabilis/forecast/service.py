@@ -27,9 +27,15 @@ from stabilis.forecast.backtest import (
     forecast_origin,
     run_backtest,
 )
-from stabilis.forecast.design import DesignInputs, ForecastConfig, ForecastDesign, assemble_design
+from stabilis.forecast.design import (
+    DesignInputs,
+    ForecastConfig,
+    ForecastDesign,
+    assemble_design,
+    live_origin,
+)
 from stabilis.forecast.features import panel_indicators
-from stabilis.forecast.scoring import calibration_curve, score_table
+from stabilis.forecast.scoring import calibration_curve, calibration_verdict, score_table
 from stabilis.forecast.targets import (
     SPACES,
     TargetAgreement,
@@ -60,6 +66,21 @@ class WorkspaceLike(Protocol):
     def group_members(self, group: str, year: int | None = None) -> list[str]: ...
 
     def snapshots(self) -> pd.DataFrame: ...
+
+    def indicators(self, source: str | None = None, search: str | None = None) -> pd.DataFrame: ...
+
+
+def lag_summary(design: ForecastDesign) -> list[dict[str, Any]]:
+    """Which inputs a design carries forward: one row per source prefix and lag, with the
+    indicators (e.g. the six space indicators end in 2023 and enter a 2024 origin lagged 1)."""
+    groups: dict[tuple[str, int], list[str]] = {}
+    for code, k in sorted(design.lags.items()):
+        groups.setdefault((code.split(".", 1)[0], k), []).append(code)
+    return [
+        {"source": source, "lag_years": k, "last_year": design.origin_year - k,
+         "indicators": codes}
+        for (source, k), codes in sorted(groups.items())
+    ]  # fmt: skip
 
 
 class ForecastService:
@@ -114,6 +135,21 @@ class ForecastService:
             )
         return self._designs[key]
 
+    def live_origin(self) -> int:
+        """The latest year any source that measures a country-year covers (the live origin)."""
+        return live_origin(self.inputs().panel)
+
+    def origin_year(self, as_of: int | None) -> int:
+        """``as_of`` checked against the data, or the live origin when None."""
+        latest = self.live_origin()
+        year = latest if as_of is None else int(as_of)
+        if year > latest:
+            raise QueryError(
+                f"The data end in {latest} (the latest year any source measures); forecast "
+                f"--as-of {latest} or earlier."
+            )
+        return year
+
     def targets(self) -> pd.DataFrame:
         """The six spaces' ERT-lite targets per Barometer country (long form)."""
         inputs = self.inputs()
@@ -150,7 +186,8 @@ class ForecastService:
         result = run_backtest(self.design(), config, first, last)
         if archive:
             entry = self.archive.save(result.forecasts, kind="backtest", as_of=None,
-                                      snapshots=self.ws.snapshots(), config=config)  # fmt: skip
+                                      snapshots=self.ws.snapshots(), config=config,
+                                      inputs=self.input_releases())  # fmt: skip
             result.meta["archive_id"] = entry.id
         return result
 
@@ -158,85 +195,177 @@ class ForecastService:
         self, as_of: int | None = None, *, outcomes: Sequence[str] | None = None,
         archive: bool = True, top_factors: int = 3,
     ) -> ForecastFrame:  # fmt: skip
-        """A live forecast from data dated up to ``as_of`` (default: the latest space year).
+        """A live forecast from data dated up to ``as_of`` (default: the live origin, the latest
+        year any source measures; sources that end earlier are carried forward, see
+        ``meta["lagged"]``).
 
-        Each forecast carries its interval and its ``top_factors`` largest contributions.
+        Each forecast carries its interval, its ``top_factors`` largest contributions
+        (``factors``: raw codes; ``drivers``: the same as sentences) and the country's name.
+        The archive keeps every forecast's largest contributions (``drivers.parquet``), so
+        :meth:`explain` and :meth:`top` answer from it without refitting.
         """
-        full = self.design()
-        year = full.last_year if as_of is None else int(as_of)
-        if year > full.last_year:
-            raise QueryError(
-                f"The space data end in {full.last_year}; forecast --as-of {full.last_year} or "
-                "earlier."
-            )
+        year = self.origin_year(as_of)
         design = self.design(as_of=year)
         config = replace(self.config, outcomes=tuple(outcomes or self.config.outcomes))
         selected = resolve_outcomes(list(config.outcomes) or None)
         forecasts, models = forecast_origin(design, year, config, selected, keep_models=True)
-        forecasts["factors"] = self._factors(design, year, models, forecasts, top_factors)
-        result = ForecastFrame(forecasts, config, meta={"as_of": year})
+        drivers = self._drivers(design, year, models)
+        names = self._names()
+        forecasts.insert(3, "country", forecasts["iso3"].map(names).fillna(forecasts["iso3"]))
+        drivers.insert(2, "country", drivers["iso3"].map(names).fillna(drivers["iso3"]))
+        best = drivers[drivers["rank"] < top_factors]
+        keys = list(zip(forecasts["outcome"], forecasts["iso3"], strict=True))
+        raw: dict[tuple[str, str], str] = {}
+        for f_key, f_iso3, feature, value in zip(best["outcome"], best["iso3"], best["feature"],
+                                                 best["contribution"], strict=True):  # fmt: skip
+            item = f"{feature} {value:+.2f}"
+            raw[(f_key, f_iso3)] = (
+                f"{raw[(f_key, f_iso3)]}; {item}" if (f_key, f_iso3) in raw else item
+            )
+        text = best.groupby(["outcome", "iso3"], sort=False)["sentence"].agg(" ".join).to_dict()
+        forecasts["factors"] = [raw.get(k, "") for k in keys]
+        forecasts["drivers"] = [text.get(k, "") for k in keys]
+        meta = {"as_of": year, "lagged": lag_summary(design)}
+        result = ForecastFrame(forecasts, config, meta=meta)
         if archive:
-            entry = self.archive.save(forecasts, kind="run", as_of=year,
-                                      snapshots=self.ws.snapshots(), config=config)  # fmt: skip
+            entry = self.archive.save(
+                forecasts, kind="run", as_of=year, snapshots=self.ws.snapshots(), config=config,
+                extras={"drivers": drivers}, inputs=self.input_releases(), meta=meta,
+            )  # fmt: skip
             result.meta["archive_id"] = entry.id
         return result
 
-    @staticmethod
-    def _factors(
-        design: ForecastDesign, year: int, models: dict[str, Any], forecasts: pd.DataFrame,
-        top: int,
-    ) -> list[str]:  # fmt: skip
-        test = design.years == year
-        features = design.features[test]
-        text: dict[tuple[str, str], str] = {}
-        for key, model in models.items():
-            contrib = model.contributions(features).drop(columns="bias")
-            for iso3, row in zip(design.rows["iso3"].to_numpy()[test], contrib.to_numpy(),
-                                 strict=True):  # fmt: skip
-                order = np.argsort(-np.abs(row))[:top]
-                text[(key, iso3)] = "; ".join(f"{contrib.columns[i]} {row[i]:+.2f}" for i in order)
-        return [text.get((o, c), "") for o, c in zip(forecasts["outcome"], forecasts["iso3"],
-                                                     strict=True)]  # fmt: skip
+    def _names(self) -> dict[str, str]:
+        countries = self.ws.countries()
+        return dict(zip(countries["iso3"], countries["name"], strict=True))
 
-    def explain(
-        self, country: str, space: str, *, as_of: int | None = None, top: int = 10
+    def input_releases(self) -> list[dict[str, Any]]:
+        """The release of every source file the forecasts read: ``source, file_key, snapshot,
+        filename, release, sha256, indicators, last_year`` (one row per snapshot)."""
+        from stabilis.forecast.design import indicator_last_years
+
+        panel = self.inputs().panel
+        last = indicator_last_years(panel)
+        catalogue = self.ws.indicators()
+        used = catalogue[catalogue["indicator"].isin(list(panel.columns))]
+        snaps = self.ws.snapshots()
+        columns = [c for c in ("snapshot", "source", "file_key", "filename", "release", "sha256")
+                   if c in snaps.columns]  # fmt: skip
+        by_snapshot = snaps[columns].drop_duplicates("snapshot").set_index("snapshot")
+        out: list[dict[str, Any]] = []
+        for snapshot, part in used.groupby("snapshot", sort=True):
+            info = by_snapshot.loc[snapshot].to_dict() if snapshot in by_snapshot.index else {}
+            codes = sorted(part["indicator"])
+            out.append({
+                "snapshot": str(snapshot), **{str(k): str(v) for k, v in info.items()},
+                "source": str(info.get("source", part["source"].iloc[0])),
+                "indicators": codes,
+                "last_year": max((last.get(c, 0) for c in codes), default=None),
+            })  # fmt: skip
+        for table, source in (("conflicts", "ucdp"), ("regime_episodes", "vdem_ert")):
+            rows = snaps[snaps["source"] == source]
+            for record in rows[columns].to_dict(orient="records"):
+                out.append({**{str(k): str(v) for k, v in record.items()}, "indicators": [table],
+                            "last_year": None})  # fmt: skip
+        return out
+
+    @staticmethod
+    def _drivers(
+        design: ForecastDesign, year: int, models: dict[str, Any], top: int = 30
     ) -> pd.DataFrame:
-        """The largest contributions (SHAP, log-odds) to a country's opening and closing
-        forecasts in one space: ``direction, feature, value, contribution, p``."""
+        """The ``top`` largest contributions of every forecast of one origin, with labels:
+        ``outcome, iso3, origin, rank, feature, label, value, contribution, sentence``."""
         import pandas as pd
 
+        from stabilis.forecast.labels import label, sentence
+
+        test = design.years == year
+        features = design.features[test]
+        iso3 = design.rows["iso3"].to_numpy()[test]
+        values = features.to_numpy(dtype=float)
+        parts = []
+        for key, model in models.items():
+            contrib = model.contributions(features).drop(columns="bias")
+            matrix = contrib.to_numpy()
+            order = np.argsort(-np.abs(matrix), axis=1, kind="stable")[:, :top]
+            rows = np.repeat(np.arange(len(iso3)), order.shape[1])
+            cols = order.ravel()
+            column_index = [features.columns.get_loc(c) for c in contrib.columns]
+            parts.append(pd.DataFrame({
+                "outcome": key, "iso3": iso3[rows], "origin": year,
+                "rank": np.tile(np.arange(order.shape[1]), len(iso3)),
+                "feature": contrib.columns.to_numpy()[cols],
+                "value": values[rows, np.asarray(column_index)[cols]],
+                "contribution": matrix[rows, cols],
+            }))  # fmt: skip
+        frame = pd.concat(parts, ignore_index=True)
+        labels = {f: label(f) for f in frame["feature"].unique()}
+        frame.insert(5, "label", frame["feature"].map(labels))
+        frame["sentence"] = [sentence(f, v) for f, v in zip(frame["feature"], frame["value"],
+                                                            strict=True)]  # fmt: skip
+        return frame
+
+    def _archived_run(self, as_of: int | None) -> Any:
+        """The newest archived live run of ``as_of`` (any origin when None), or None."""
+        return self.archive.latest("run", as_of)
+
+    def explain(
+        self, country: str, space: str, *, as_of: int | None = None, top: int = 10,
+        refit: bool = False,
+    ) -> pd.DataFrame:  # fmt: skip
+        """The largest contributions (SHAP, log-odds) to a country's opening and closing
+        forecasts in one space: ``iso3, country, space, as_of, direction, p, feature, label,
+        value, contribution, sentence, effect, archive_id``.
+
+        Read from the newest archived live run of that origin (any origin when ``as_of`` is
+        None); fitted afresh only when the archive has no run with drivers, or with ``refit``.
+        """
+        import pandas as pd
+
+        from stabilis.forecast.labels import effect
+
         chosen = resolve_space(space)
-        full = self.design()
-        year = full.last_year if as_of is None else int(as_of)
-        design = self.design(as_of=year)
         iso3 = country.strip().upper()
-        mask = (design.years == year) & (design.rows["iso3"].to_numpy() == iso3)
-        if not mask.any():
+        keys = [f"{chosen.name}_up", f"{chosen.name}_down"]
+        entry = None if refit else self._archived_run(as_of)
+        drivers = self.archive.load_extra(entry.id, "drivers") if entry is not None else None
+        if entry is not None and drivers is not None and set(keys) <= set(drivers["outcome"]):
+            forecasts = self.archive.load(entry.id)
+            year = int(entry.as_of)
+            archive_id = entry.id
+        else:
+            year = self.origin_year(as_of)
+            design = self.design(as_of=year)
+            if not ((design.years == year) & (design.rows["iso3"].to_numpy() == iso3)).any():
+                drivers = None
+                forecasts = pd.DataFrame(columns=["outcome", "iso3", "p"])
+            else:
+                config = replace(self.config, outcomes=tuple(keys))
+                forecasts, models = forecast_origin(design, year, config, resolve_outcomes(keys),
+                                                    keep_models=True)  # fmt: skip
+                drivers = self._drivers(design, year, models, top)
+                drivers.insert(2, "country", iso3)
+            archive_id = None
+        mine = drivers[drivers["iso3"] == iso3] if drivers is not None else None
+        if mine is None or mine.empty:
             raise NotFoundError(
                 f"No forecast row for '{country}' in {year}: the Barometer's data do not cover it "
                 "(use an ISO3 code such as UKR)."
             )
-        keys = [f"{chosen.name}_up", f"{chosen.name}_down"]
-        config = replace(self.config, outcomes=tuple(keys))
-        forecasts, models = forecast_origin(design, year, config, resolve_outcomes(keys),
-                                            keep_models=True)  # fmt: skip
         rows = []
-        features = design.features[mask]
         for key in keys:
-            contrib = models[key].contributions(features).drop(columns="bias").iloc[0]
+            part = mine[(mine["outcome"] == key) & (mine["rank"] < top)].sort_values("rank")
             p = float(forecasts.loc[(forecasts["outcome"] == key) & (forecasts["iso3"] == iso3),
                                     "p"].iloc[0])  # fmt: skip
-            order = contrib.abs().sort_values(ascending=False).index[:top]
-            for feature in order:
-                rows.append(
-                    {
-                        "iso3": iso3, "space": chosen.name, "as_of": year,
-                        "direction": "opening" if key.endswith("_up") else "closing",
-                        "p": p, "feature": feature,
-                        "value": float(features[feature].iloc[0]),
-                        "contribution": float(contrib[feature]),
-                    }
-                )  # fmt: skip
+            for record in part.to_dict(orient="records"):
+                rows.append({
+                    "iso3": iso3, "country": record.get("country", iso3), "space": chosen.name,
+                    "as_of": year, "direction": "opening" if key.endswith("_up") else "closing",
+                    "p": p, "feature": record["feature"], "label": record["label"],
+                    "value": float(record["value"]), "contribution": float(record["contribution"]),
+                    "sentence": record["sentence"], "effect": effect(record["contribution"]),
+                    "archive_id": archive_id,
+                })  # fmt: skip
         return pd.DataFrame(rows)
 
     def top(
@@ -246,8 +375,18 @@ class ForecastService:
         """Countries ranked by their highest forecast risk (closing or instability events).
 
         ``group`` filters to a group's members in the as-of year (``partners``, ``nato``...).
+        Read from the newest archived live run of that origin (any when ``as_of`` is None);
+        fitted afresh only when there is none.
         """
         chosen = [resolve_outcomes([outcome])[0].key] if outcome else None
+        if forecast is None:
+            entry = self._archived_run(as_of)
+            if entry is not None:
+                stored = self.archive.load(entry.id)
+                if chosen is None or set(chosen) <= set(stored["outcome"]):
+                    forecast = ForecastFrame(stored, self.config,
+                                             meta={"as_of": entry.as_of,
+                                                   "archive_id": entry.id})  # fmt: skip
         result = forecast or self.run(as_of=as_of, outcomes=chosen, archive=False)
         year = int(result.meta["as_of"])
         frame = annotate(result.forecasts)
@@ -259,7 +398,13 @@ class ForecastService:
             members = set(self.ws.group_members(group, year))
             frame = frame[frame["iso3"].isin(members)]
         best = frame.sort_values("p", ascending=False).groupby("iso3", sort=False).head(1)
-        columns = ["iso3", "outcome", "p", "lower", "upper", "factors"]
+        if "country" not in best.columns:
+            best = best.assign(country=best["iso3"].map(self._names()))
+        if "drivers" not in best.columns:
+            best = best.assign(drivers="")
+        best = best.assign(as_of=year)
+        columns = ["iso3", "country", "outcome", "as_of", "p", "lower", "upper", "drivers",
+                   "factors"]  # fmt: skip
         return best[columns].head(n).reset_index(drop=True)
 
     # -- the archive ------------------------------------------------------------------------------
@@ -311,7 +456,9 @@ class ForecastService:
         newest archived live run with any).
 
         One row per direction and probability bin: ``archive_id, kind, as_of, direction, bin,
-        lower, upper, mean_predicted, observed_rate, count``. Backtests come first because they
+        lower, upper, mean_predicted, observed_rate, count, verdict`` (the verdict, computed from
+        that direction's bins by :func:`~stabilis.forecast.scoring.calibration_verdict`, repeats
+        on each of its rows). Backtests come first because they
         hold many origins' realised forecasts; a recent live run may hold only the few whose
         source already reaches past its window (e.g. coups). Empty when no archived forecast has
         a realised target yet.
@@ -324,13 +471,14 @@ class ForecastService:
         if not rescored:
             return pd.DataFrame(columns=["archive_id", "kind", "as_of", "direction", "bin",
                                          "lower", "upper", "mean_predicted", "observed_rate",
-                                         "count"])  # fmt: skip
+                                         "count", "verdict"])  # fmt: skip
         rescored.sort(key=lambda pair: pair[0].kind != "backtest")  # stable: newest first within
         entry, merged = rescored[0]
         parts = []
         for direction, part in merged.groupby("direction", sort=True):
             curve = calibration_curve(part["now"], part["p"], bins)
             curve.insert(0, "direction", direction)
+            curve["verdict"] = calibration_verdict(curve)
             parts.append(curve)
         frame = pd.concat(parts, ignore_index=True)
         frame.insert(0, "as_of", entry.as_of)

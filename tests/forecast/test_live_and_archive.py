@@ -1,0 +1,132 @@
+"""The live forecast from the latest data (2024), the partial 2022 window, readable drivers served
+from the archive, country names, and the forecasts CSV route (warehouse built from the mirror)."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+
+import pandas as pd
+import pytest
+import typer
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from stabilis.api import create_app
+from stabilis.cli.forecast import app as forecast_app
+from stabilis.cli.main import State
+from stabilis.forecast.design import ForecastConfig
+from stabilis.forecast.service import ForecastService
+
+pytestmark = pytest.mark.integration
+
+SMALL = ForecastConfig(n_estimators=20, n_members=2, n_jobs=1)
+
+
+@pytest.fixture(scope="module")
+def service(built, tmp_path_factory):
+    return ForecastService(built, SMALL, archive_dir=tmp_path_factory.mktemp("archive"))
+
+
+@pytest.fixture(scope="module")
+def live(service):
+    return service.run(outcomes=["electoral_up", "electoral_down", "coup_attempt"])
+
+
+def test_the_live_forecast_starts_from_2024_and_carries_older_sources_forward(service, live):
+    assert service.live_origin() == 2024 and live.meta["as_of"] == 2024
+    lagged = {row["source"]: row for row in live.meta["lagged"]}
+    # the six space indicators (V-Dem v14, to 2023) are lagged one year; FH and V-Dem v15 not
+    assert lagged["demspaces"]["last_year"] == 2023 and lagged["demspaces"]["lag_years"] == 1
+    assert len(lagged["demspaces"]["indicators"]) == 6
+    assert "fh" not in lagged and "vdem.v2x_libdem" not in lagged["vdem"]["indicators"]
+    design = service.design(as_of=2024)
+    georgia = design.features[(design.rows["iso3"] == "GEO").to_numpy() & (design.years == 2024)]
+    assert georgia["vdem.v2x_libdem"].iloc[0] == pytest.approx(0.328)  # Georgia's 2024 fall
+    assert georgia["vdem.v2x_libdem.d1"].iloc[0] == pytest.approx(0.328 - 0.454)
+    forecasts = live.forecasts
+    assert (forecasts.loc[forecasts["iso3"] == "GEO", "country"] == "Georgia").all()
+    assert forecasts["drivers"].str.len().gt(0).all()
+    manifest = service.archive.entries()[-1].manifest()
+    highlevel = next(i for i in manifest["inputs"] if i["snapshot"].startswith("vdem/highlevel"))
+    assert highlevel["last_year"] == 2024 and "v15" in highlevel["filename"]
+    assert manifest["lagged"] == live.meta["lagged"]
+
+
+def test_the_2022_origin_is_scored_on_its_known_year_and_marked_partial(service):
+    result = service.backtest(2022, 2022, outcomes=["electoral_down", "coup_attempt"],
+                              archive=False)  # fmt: skip
+    down = result.forecasts[result.forecasts["outcome"] == "electoral_down"]
+    assert down["realised"].isna().all()  # 2023-2024: the space data end in 2023
+    partial = result.partial_scores()
+    assert list(partial["window"]) == ["partial: first year only"]
+    assert partial["origin"].iloc[0] == "2022" and partial["n"].iloc[0] == len(down)
+    assert partial["events"].iloc[0] == down["realised_first_year"].sum()
+    # coups are known to 2025, so that window is complete and scored as usual
+    assert set(result.scores()["direction"]) == {"event"}
+    assert "PARTIAL (first window year only)" in result.summary()
+
+
+def test_explain_and_list_read_the_archive_without_refitting(service, live):
+    start = time.perf_counter()
+    frame = service.explain("GEO", "electoral", top=5)
+    listed = service.top(group="partners", n=5)
+    seconds = time.perf_counter() - start
+    assert frame["archive_id"].eq(live.meta["archive_id"]).all()
+    assert {"label", "sentence", "feature", "effect"} <= set(frame.columns)
+    assert (frame["country"] == "Georgia").all() and len(frame) == 10
+    assert frame["label"].ne(frame["feature"]).all()
+    assert listed["as_of"].eq(2024).all() and listed["country"].notna().all()
+    assert seconds < 5  # a refit takes tens of seconds; the archive read a fraction of one
+    refit = service.explain("GEO", "electoral", top=5, refit=True)
+    assert refit["archive_id"].isna().all()
+    pd.testing.assert_frame_equal(
+        refit[["feature", "contribution"]], frame[["feature", "contribution"]], atol=1e-9
+    )
+
+
+def test_the_forecasts_route_answers_csv_with_country_names(built, service, live):
+    class WithForecasts:
+        def __init__(self) -> None:
+            self.forecasts = service
+
+        def __getattr__(self, name):
+            return getattr(built, name)
+
+    with TestClient(create_app(WithForecasts())) as client:
+        answer = client.get("/api/v1/forecasts?format=csv&iso3=GEO")
+        body = client.get("/api/v1/forecasts?iso3=GEO").json()
+        bad = client.get("/api/v1/forecasts?format=xls")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    frame = pd.read_csv(io.StringIO(answer.text))
+    assert set(frame["country"]) == {"Georgia"} and len(frame) == 3
+    assert {"drivers", "drivers_text", "lower", "upper"} <= set(frame.columns)
+    assert body["data"][0]["country"] == "Georgia" and body["meta"]["origin"] == 2024
+    assert bad.status_code == 422 and bad.json()["error"]["details"]["parameter"] == "format"
+
+
+def test_cli_run_states_the_lags_and_calibration_gives_a_computed_verdict(built):
+    app = typer.Typer()
+
+    @app.callback()
+    def main(ctx: typer.Context) -> None:
+        ctx.obj = State(built.settings.data_dir, None, None)
+
+    app.add_typer(forecast_app, name="forecast")
+    runner = CliRunner()
+
+    def cli(*args: str):
+        return runner.invoke(app, ["forecast", *args], catch_exceptions=False)
+
+    ran = cli("run", "-o", "electoral_up", "-o", "electoral_down")
+    assert ran.exit_code == 0, ran.output
+    assert "Carried forward to 2024: 6 demspaces indicator(s) ending in 2023" in ran.output
+    shown = cli("explain", "GEO", "--space", "electoral")
+    assert "Georgia (GEO)" in shown.output and "From archive entry" in shown.output
+    assert cli("backtest", "--from", "2012", "--to", "2012", "-o", "electoral_down").exit_code == 0
+    curves = cli("calibration", "--bins", "5")
+    assert curves.exit_code == 0 and "Well calibrated" not in curves.output
+    assert "down: ECE 0." in curves.output and "largest gap in the" in curves.output
+    listed = json.loads(cli("list", "--top", "3", "--json").output)["data"]
+    assert listed[0]["country"] and listed[0]["as_of"] == 2024
