@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from stabilis.api import create_app
 from stabilis.cli.forecast import app as forecast_app
 from stabilis.cli.main import State
+from stabilis.errors import QueryError
 from stabilis.forecast.design import ForecastConfig
 from stabilis.forecast.service import ForecastService
 
@@ -130,3 +131,50 @@ def test_cli_run_states_the_lags_and_calibration_gives_a_computed_verdict(built)
     assert "down: ECE 0." in curves.output and "largest gap in the" in curves.output
     listed = json.loads(cli("list", "--top", "3", "--json").output)["data"]
     assert listed[0]["country"] and listed[0]["as_of"] == 2024
+
+
+def test_whatif_recomputes_the_archived_forecast_with_changed_inputs(service, live):
+    scenario = service.whatif("GEO", ["v2x_libdem=+0.3", "nato.ipap=0"])
+    assert scenario.archive_id == live.meta["archive_id"] and scenario.as_of == 2024
+    changes = scenario.changes.set_index("indicator")
+    assert changes.loc["vdem.v2x_libdem", "after"] == pytest.approx(0.328 + 0.3)
+    assert changes.loc["nato.ipap", "after"] == 0
+    outcomes = scenario.outcomes.set_index("outcome")
+    assert set(outcomes.index) == {"electoral_up", "electoral_down", "coup_attempt"}
+    np_close = (outcomes["p_after"] - outcomes["p_before"] - outcomes["change"]).abs().max()
+    assert np_close < 1e-12 and (outcomes["change_lower"] <= outcomes["change_upper"]).all()
+    georgia = live.forecasts[live.forecasts["iso3"] == "GEO"].set_index("outcome")
+    baseline = georgia.loc[outcomes.index, "p"]
+    assert (outcomes["p_before"] - baseline).abs().max() < 1e-9  # same models, same inputs
+    assert outcomes["change"].abs().max() > 0  # a 0.3 rise in liberal democracy moves something
+    moved = set(scenario.drivers["feature"])
+    assert moved & {"vdem.v2x_libdem", "vdem.v2x_libdem.d1", "nato.ipap"}
+    with pytest.raises(QueryError, match="outside the range the data have ever taken"):
+        service.whatif("GEO", ["v2x_jucon=-0.9"])
+    with pytest.raises(QueryError, match="not a forecast input"):
+        service.whatif("GEO", ["v2x_nonsense=1"])
+    with pytest.raises(QueryError, match="CODE=VALUE"):
+        service.whatif("GEO", ["v2x_jucon"])
+
+
+def test_whatif_from_the_api_and_the_form(built, service, live):
+    class WithForecasts:
+        def __init__(self) -> None:
+            self.forecasts = service
+
+        def __getattr__(self, name):
+            return getattr(built, name)
+
+    with TestClient(create_app(WithForecasts())) as client:
+        body = client.get("/api/v1/forecasts/whatif?iso3=GEO&set=v2x_libdem=%2B0.3").json()
+        refused = client.get("/api/v1/forecasts/whatif?iso3=GEO&set=v2x_jucon=-0.9")
+        page = client.get("/forecasts/whatif?iso3=GEO&change=v2x_libdem%3D%2B0.3&change=")
+        page_refused = client.get("/forecasts/whatif?iso3=GEO&change=v2x_jucon%3D-0.9")
+    assert body["meta"]["available"] is True and body["meta"]["as_of"] == 2024
+    assert {r["outcome"] for r in body["data"]} == {"electoral_up", "electoral_down",
+                                                    "coup_attempt"}  # fmt: skip
+    assert body["meta"]["changes"][0]["indicator"] == "vdem.v2x_libdem"
+    assert refused.status_code == 422 and "outside the range" in refused.json()["error"]["message"]
+    assert page.status_code == 200 and "Liberal democracy (V-Dem)" in page.text
+    assert "Coup attempt within 2 years" in page.text
+    assert page_refused.status_code == 200 and "outside the range" in page_refused.text

@@ -37,6 +37,13 @@ if TYPE_CHECKING:
 
 #: Columns of the long forecast frame the dashboard needs.
 FORECAST_COLUMNS = ("outcome", "origin", "iso3", "p")
+#: ``?set=CODE=VALUE`` (repeatable) of the scenario route.
+SET_QUERY = Query(
+    ...,
+    alias="set",
+    description="CODE=VALUE, repeatable: v2x_jucon=-0.1 (signed: a change), nato.ipap=0 "
+    "(unsigned: a new value).",
+)
 
 
 @dataclass
@@ -372,6 +379,33 @@ def router(ws: Any, cache: ReadCache) -> APIRouter:
     def forecast_calibration_curves() -> Response:
         key = ("forecast-calibration", _archive_state(ws))
         return cached(key, lambda: forecast_calibration(ws))
+
+    @api.get("/forecasts/whatif", summary="A scenario: the live forecast with changed inputs")
+    def forecast_whatif(
+        iso3: str = Query(..., description="The country (ISO3), e.g. GEO."),
+        changes: list[str] = SET_QUERY,
+        as_of: int | None = Query(None, description="Origin of the archived run (newest)."),
+    ) -> Response:
+        service = _service(ws, "forecasts")
+        if service is None or not callable(getattr(service, "whatif", None)):
+            return _respond(Availability(False, "Scenarios are not available: no forecasting "
+                                                "service with scenarios."))  # fmt: skip
+        code = parse_iso3(iso3)
+
+        def compute() -> Availability:
+            scenario = service.whatif(code, list(changes), as_of=as_of)
+            return Availability(
+                True,
+                f"Scenario for {scenario.iso3} from the {scenario.as_of} forecast (archive entry "
+                f"{scenario.archive_id}; models not refitted).",
+                records(scenario.outcomes),
+                {"iso3": scenario.iso3, "as_of": scenario.as_of,
+                 "archive_id": scenario.archive_id, "changes": records(scenario.changes),
+                 "drivers": records(scenario.drivers)},
+            )  # fmt: skip
+
+        key = ("forecast-whatif", _archive_state(ws), code, tuple(changes), as_of)
+        return cached(key, compute)
 
     @api.get("/impact/cases", summary="Impact case studies")
     def impact_case_list(iso3: str | None = iso3_query) -> Response:

@@ -1,4 +1,5 @@
-"""``stabilis forecast``: early-warning forecasts (run, backtest, explain, list, score, targets)."""
+"""``stabilis forecast``: early-warning forecasts (run, backtest, explain, list, score, whatif,
+changes, calibration, targets)."""
 
 from __future__ import annotations
 
@@ -214,6 +215,47 @@ def calibration(
     )
     for direction, verdict in frame.groupby("direction", sort=True)["verdict"].first().items():
         typer.echo(f"{direction}: {verdict}")
+
+
+@app.command()
+def whatif(
+    ctx: typer.Context,
+    country: str = typer.Argument(..., help="ISO3 code, e.g. GEO."),
+    changes: list[str] = typer.Option(
+        [],
+        "--set",
+        help="CODE=VALUE, repeatable: a signed value changes the input (v2x_jucon=-0.1), an "
+        "unsigned one sets it (nato.ipap=0).",
+    ),
+    as_of: int | None = typer.Option(
+        None, "--as-of", help="Origin of the archived run to use (default: the newest)."
+    ),
+    outcome: list[str] = OUTCOME_OPT,
+    top: int = typer.Option(3, "--top", help="Moved drivers shown per outcome."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """A scenario: the archived live forecast recomputed with changed inputs (no refit)."""
+    scenario = _service(ctx).whatif(country, changes, as_of=as_of, outcomes=outcome or None,
+                                    top=top)  # fmt: skip
+    if as_json:
+        emit_json(
+            {"changes": _records(scenario.changes), "outcomes": _records(scenario.outcomes),
+             "drivers": _records(scenario.drivers)},
+            iso3=scenario.iso3, as_of=scenario.as_of, archive_id=scenario.archive_id,
+        )  # fmt: skip
+        return
+    typer.echo(scenario.summary())
+    shown = scenario.outcomes.sort_values("change", key=abs, ascending=False)
+    _show_frame(
+        shown[["outcome", "p_before", "p_after", "change", "change_lower", "change_upper"]],
+        title="Change in each outcome's probability (interval: 10th-90th percentile over the "
+        "ensemble's members)",
+    )
+    if len(scenario.drivers):
+        _show_frame(
+            scenario.drivers[["outcome", "label", "value_before", "value_after", "change"]],
+            title="Drivers that moved (change in contribution, log-odds)",
+        )
 
 
 @app.command()

@@ -5,6 +5,9 @@ Layout under ``<data_dir>/forecasts/``::
     <id>/forecasts.parquet   the long forecasts (outcome, origin, iso3, gwcode, p, lower, upper, ...)
     <id>/drivers.parquet     (live runs) each forecast's largest contributions, with labels and
                              sentences, so ``explain`` and ``list`` read them without a refit
+    <id>/models.pkl          (live runs) the fitted models, so a scenario (``whatif``) is
+                             recomputed without a refit. Pickle: read only from this archive,
+                             which only Stabilis writes; never load one from elsewhere
     <id>/manifest.json       id, kind (run | backtest), as_of, created_at, rows, code version,
                              code hash, configuration, and the snapshots (source, file, sha256)
 
@@ -75,6 +78,7 @@ class ForecastArchive:
         extras: dict[str, pd.DataFrame] | None = None,
         inputs: list[dict[str, Any]] | None = None,
         meta: dict[str, Any] | None = None,
+        models: dict[str, Any] | None = None,
     ) -> ArchiveEntry:
         """Store a forecast set and its provenance; returns the new entry.
 
@@ -93,6 +97,10 @@ class ForecastArchive:
         forecasts.to_parquet(tmp / "forecasts.parquet", index=False)
         for name, frame in (extras or {}).items():
             frame.to_parquet(tmp / f"{name}.parquet", index=False)
+        if models:
+            import pickle
+
+            (tmp / "models.pkl").write_bytes(pickle.dumps(models, protocol=5))
         columns = [c for c in ("source", "file_key", "snapshot", "sha256", "release")
                    if c in snapshots.columns]  # fmt: skip
         manifest = {
@@ -154,3 +162,12 @@ class ForecastArchive:
         found = [e for e in self.entries() if e.kind == kind
                  and (as_of is None or e.as_of == as_of)]  # fmt: skip
         return found[-1] if found else None
+
+    def load_models(self, entry_id: str) -> dict[str, Any] | None:
+        """The fitted models stored with a live run, or None (older entries have none)."""
+        import pickle
+
+        path = self.root / entry_id / "models.pkl"
+        if not path.exists():
+            return None
+        return dict(pickle.loads(path.read_bytes()))  # our own archive only (see above)

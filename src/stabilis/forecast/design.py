@@ -245,7 +245,7 @@ def _last_year(panel: pd.DataFrame, code: str) -> int:
 
 def assemble_design(
     inputs: DesignInputs, *, tie_rule: str = "float", as_of: int | None = None,
-    lag: bool = True,
+    lag: bool = True, overrides: Mapping[tuple[str, str], float] | None = None,
 ) -> ForecastDesign:  # fmt: skip
     """Join the Barometer's country-years, features and all targets (see the module doc).
 
@@ -253,6 +253,9 @@ def assemble_design(
     every indicator that ends before ``as_of`` is carried forward to it (:func:`source_lags`),
     so a 2024 origin forecasts from V-Dem's 2024 high-level indices, Freedom House and UCDP for
     2024 and the space indicators of 2023.
+
+    ``overrides`` ((iso3, indicator) → value) replaces inputs as they enter the origin row
+    (after lagging): a scenario. Targets never see them.
     """
     import pandas as pd
 
@@ -276,6 +279,16 @@ def assemble_design(
     else:
         panel_for_features = panel
         rows = series[["iso3", "gwcode", "year"]]
+    if overrides:
+        if as_of is None:
+            raise QueryError("A scenario needs an origin year (as_of).")
+        panel_for_features = panel_for_features.copy()
+        at_origin = panel_for_features["year"] == as_of
+        for (iso3, code), value in overrides.items():
+            hit = at_origin & (panel_for_features["iso3"] == iso3)
+            if not hit.any():
+                raise QueryError(f"There is no {as_of} row for {iso3} to change.")
+            panel_for_features.loc[hit, code] = float(value)
     rows = rows.reset_index(drop=True)
     wide = coded.pivot_table(
         index=["gwcode", "year"], columns="indicator", values=["up_next2", "down_next2"],

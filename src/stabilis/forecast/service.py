@@ -83,6 +83,13 @@ def lag_summary(design: ForecastDesign) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def _feature_of(code: str) -> str:
+    """The feature a panel indicator enters as (its level), for labels."""
+    if code.startswith("demspaces.") and code != "demspaces.pop":
+        return "space." + code.removeprefix("demspaces.")
+    return code
+
+
 class ForecastService:
     """Targets, backtests, live forecasts, explanations and the archive over one workspace."""
 
@@ -231,6 +238,7 @@ class ForecastService:
             entry = self.archive.save(
                 forecasts, kind="run", as_of=year, snapshots=self.ws.snapshots(), config=config,
                 extras={"drivers": drivers}, inputs=self.input_releases(), meta=meta,
+                models=models,
             )  # fmt: skip
             result.meta["archive_id"] = entry.id
         return result
@@ -406,6 +414,116 @@ class ForecastService:
         columns = ["iso3", "country", "outcome", "as_of", "p", "lower", "upper", "drivers",
                    "factors"]  # fmt: skip
         return best[columns].head(n).reset_index(drop=True)
+
+    def whatif(
+        self, country: str, changes: Sequence[str], *, as_of: int | None = None,
+        outcomes: Sequence[str] | None = None, top: int = 5,
+    ) -> Any:  # fmt: skip
+        """A scenario on the newest archived live run (of ``as_of`` when given): the forecasts
+        recomputed with ``changes`` (``["v2x_jucon=-0.1", "nato.ipap=0"]``, see
+        :mod:`stabilis.forecast.scenario`) by the models stored with that run (no refit).
+
+        Returns a :class:`~stabilis.forecast.scenario.Scenario`: ``outcomes`` (``outcome,
+        label, p_before, p_after, change, change_lower, change_upper``), ``changes`` and
+        ``drivers`` (the ``top`` contributions that moved most per outcome, with labels).
+        """
+        import pandas as pd
+
+        from stabilis.forecast.backtest import bounds_mask
+        from stabilis.forecast.design import lag_panel
+        from stabilis.forecast.labels import label
+        from stabilis.forecast.scenario import (
+            Scenario,
+            member_probabilities,
+            observed_ranges,
+            parse_changes,
+            resolve_values,
+        )
+
+        entry = self._archived_run(as_of)
+        if entry is None:
+            when = f" from {as_of}" if as_of is not None else ""
+            raise NotFoundError(
+                f"No archived live forecast{when} to build a scenario on; run 'stabilis forecast "
+                f"run{f' --as-of {as_of}' if as_of is not None else ''}' first."
+            )
+        models = self.archive.load_models(entry.id)
+        if not models:
+            raise NotFoundError(
+                f"Archive entry {entry.id} was stored without its models; issue a new forecast "
+                "with 'stabilis forecast run' to build scenarios on it."
+            )
+        wanted = [o.key for o in resolve_outcomes(list(outcomes) if outcomes else None)]
+        models = {k: m for k, m in models.items() if k in wanted}
+        year = int(entry.as_of)
+        iso3 = country.strip().upper()
+        inputs = self.inputs()
+        codes = panel_indicators()
+        parsed = parse_changes(list(changes), codes)
+        design = self.design(as_of=year)
+        row = (design.years == year) & (design.rows["iso3"].to_numpy() == iso3)
+        if not row.any():
+            raise NotFoundError(
+                f"No {year} forecast row for '{country}': the Barometer's data do not cover it "
+                "(use an ISO3 code such as GEO)."
+            )
+        lags = {c: k for c, k in design.lags.items() if c in inputs.panel.columns}
+        entering = lag_panel(inputs.truncated(year).panel, lags)
+        at = entering[(entering["iso3"] == iso3) & (entering["year"] == year)]
+        current = {c.code: float(at[c.code].iloc[0]) if len(at) else float("nan") for c in parsed}
+        ranges = observed_ranges(inputs.panel, [c.code for c in parsed])
+        values = resolve_values(parsed, current, ranges, iso3, year)
+        changed = assemble_design(inputs, tie_rule=self.config.tie_rule, as_of=year,
+                                  overrides={(iso3, c): v for c, v in values.items()})  # fmt: skip
+        row_after = (changed.years == year) & (changed.rows["iso3"].to_numpy() == iso3)
+        before, after = design.features[row], changed.features[row_after]
+        known = {o.key: o for o in design.outcomes}
+        results, moved = [], []
+        for key, model in models.items():
+            m0, m1 = (
+                member_probabilities(model, before)[:, 0],
+                member_probabilities(model, after)[:, 0],
+            )
+            outcome = known[key]
+            if self.config.bounds_rule and outcome.space is not None:
+                if bounds_mask(design, outcome, row)[0]:
+                    m0 = np.zeros_like(m0)
+                if bounds_mask(changed, outcome, row_after)[0]:
+                    m1 = np.zeros_like(m1)
+            delta = m1 - m0
+            low, high = np.quantile(delta, self.config.interval) if len(delta) > 1 else (
+                delta[0], delta[0])  # fmt: skip
+            results.append({
+                "outcome": key, "label": outcome.label, "p_before": float(m0.mean()),
+                "p_after": float(m1.mean()), "change": float(delta.mean()),
+                "change_lower": float(low), "change_upper": float(high),
+            })  # fmt: skip
+            c0 = model.contributions(before).drop(columns="bias").iloc[0]
+            c1 = model.contributions(after).drop(columns="bias").iloc[0]
+            diff = (c1 - c0).abs().sort_values(ascending=False)
+            for feature in diff.index[:top]:
+                if diff[feature] == 0:
+                    break
+                moved.append({
+                    "outcome": key, "feature": feature, "label": label(feature),
+                    "value_before": float(before[feature].iloc[0]),
+                    "value_after": float(after[feature].iloc[0]),
+                    "contribution_before": float(c0[feature]),
+                    "contribution_after": float(c1[feature]),
+                    "change": float(c1[feature] - c0[feature]),
+                })  # fmt: skip
+        table = pd.DataFrame(results)
+        if len(table):
+            table.insert(0, "iso3", iso3)
+        changes_frame = pd.DataFrame(
+            [{"indicator": c.code, "label": label(_feature_of(c.code)), "requested": c.text(),
+              "before": current[c.code], "after": values[c.code]} for c in parsed]
+        )  # fmt: skip
+        return Scenario(iso3, year, entry.id, changes_frame, table,
+                        pd.DataFrame(moved, columns=["outcome", "feature", "label", "value_before",
+                                                     "value_after", "contribution_before",
+                                                     "contribution_after", "change"]),
+                        meta={"lagged": lag_summary(design)})  # fmt: skip
 
     # -- the archive ------------------------------------------------------------------------------
 
