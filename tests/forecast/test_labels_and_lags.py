@@ -91,3 +91,32 @@ def test_the_live_origin_is_the_latest_measured_year_and_older_sources_are_lagge
     assert at.loc[("BBB", 2010), "vdem.v2x_polyarchy"] == before.loc[("BBB", 2010),
                                                                       "vdem.v2x_polyarchy"]  # fmt: skip
     assert lag_panel(panel, {}) is panel
+
+
+def _simulated(seed: int, error: float, spread: float) -> pd.DataFrame:
+    """Forecasts of known truth: p_true per row, the forecast off by a per-group error, and an
+    ensemble interval of the given log-odds half-width."""
+    rng = np.random.default_rng(seed)
+    n = 20_000
+    truth = rng.beta(1, 8, n)
+    origin = rng.integers(2000, 2010, n)
+    shift = rng.normal(0, error, 10)[origin - 2000]  # one calibration error per origin
+    z = np.log(truth / (1 - truth)) + shift
+    p = 1 / (1 + np.exp(-z))
+    return pd.DataFrame({
+        "origin": origin, "direction": "down", "p": p, "realised": rng.random(n) < truth,
+        "member_lower": 1 / (1 + np.exp(-(z - spread))),
+        "member_upper": 1 / (1 + np.exp(-(z + spread))),
+    }).assign(lower=lambda f: f["member_lower"], upper=lambda f: f["member_upper"])  # fmt: skip
+
+
+def test_interval_coverage_is_nominal_for_exact_forecasts_and_low_for_narrow_wrong_ones():
+    from stabilis.forecast.scoring import interval_coverage, spread_scale
+
+    exact = interval_coverage(_simulated(1, error=0.0, spread=0.0))
+    assert 0.7 <= exact["coverage_zero_width"] <= 0.9  # binomial noise alone, as it should be
+    wrong = _simulated(2, error=0.6, spread=0.05)
+    assert interval_coverage(wrong)["coverage"] < 0.6
+    scale = spread_scale(wrong)
+    assert scale > 2  # the narrow interval has to widen a lot to cover the errors
+    assert spread_scale(_simulated(3, error=0.0, spread=0.3)) == 1.0

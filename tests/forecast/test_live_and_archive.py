@@ -67,6 +67,24 @@ def test_the_2022_origin_is_scored_on_its_known_year_and_marked_partial(service)
     # coups are known to 2025, so that window is complete and scored as usual
     assert set(result.scores()["direction"]) == {"event"}
     assert "PARTIAL (first window year only)" in result.summary()
+    assert {"member_lower", "member_upper", "interval_scale"} <= set(result.forecasts.columns)
+
+
+def test_intervals_are_widened_by_what_past_origins_needed_and_their_coverage_is_shown(service):
+    result = service.backtest(2008, 2013, outcomes=["electoral_down", "electoral_up"],
+                              archive=True)  # fmt: skip
+    frame = result.forecasts
+    scales = frame.groupby("origin")["interval_scale"].first()
+    assert scales.loc[2008:2010].eq(1.0).all()  # nothing realised three years earlier yet
+    assert (frame["lower"] <= frame["member_lower"] + 1e-12).all()
+    assert (frame["upper"] >= frame["member_upper"] - 1e-12).all()
+    coverage = result.interval_coverage(group_size=50).set_index("direction")
+    assert {"pooled", "down", "up"} <= set(coverage.index)
+    assert coverage.loc["pooled", "coverage"] >= coverage.loc["pooled", "coverage_zero_width"]
+    assert "interval coverage (80 % nominal" in result.summary()
+    live = service.run(as_of=2016, outcomes=["electoral_down"], archive=False)
+    assert live.meta["interval"]["scale"] >= 1.0
+    assert result.meta["archive_id"] in live.meta["interval"]["basis"]
 
 
 def test_explain_and_list_read_the_archive_without_refitting(service, live):

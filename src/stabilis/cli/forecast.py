@@ -76,6 +76,8 @@ def run(
             "Every forecast: --out FILE.csv; one country's drivers: stabilis forecast explain "
             "ISO3 --space SPACE; risks within a group: stabilis forecast list --group GROUP."
         )
+    if "interval" in result.meta:
+        typer.echo(f"Intervals: {result.meta['interval']['basis']}.")
     for lag in result.meta.get("lagged", []):
         typer.echo(
             f"Carried forward to {result.meta['as_of']}: {len(lag['indicators'])} {lag['source']} "

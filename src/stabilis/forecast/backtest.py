@@ -153,6 +153,29 @@ class ForecastFrame:
         frame = annotate(self.forecasts).dropna(subset=["realised"])
         return score_table(frame, "p", "realised", by)
 
+    def interval_coverage(self, group_size: int = 100) -> pd.DataFrame:
+        """Coverage of the intervals on the realised forecasts, per direction and pooled: the
+        calibrated interval (``lower``/``upper``), the ensemble's raw spread and zero width
+        (see :func:`~stabilis.forecast.scoring.interval_coverage`)."""
+        import pandas as pd
+
+        from stabilis.forecast.scoring import interval_coverage
+
+        frame = annotate(self.forecasts)
+        rows = []
+        for direction, part in [("pooled", frame), *frame.groupby("direction", sort=True)]:
+            calibrated = interval_coverage(part, group_size=group_size)
+            row = {"direction": direction, "groups": calibrated["groups"],
+                   "coverage": calibrated["coverage"],
+                   "coverage_zero_width": calibrated["coverage_zero_width"],
+                   "nominal": calibrated["nominal"]}  # fmt: skip
+            if "member_lower" in part.columns:
+                raw = interval_coverage(part, lower="member_lower", upper="member_upper",
+                                        group_size=group_size)  # fmt: skip
+                row["coverage_ensemble_spread"] = raw["coverage"]
+            rows.append(row)
+        return pd.DataFrame(rows)
+
     def partial_scores(self, by: Sequence[str] = ("direction",)) -> pd.DataFrame:
         """Scores of forecasts whose window is half known (the space outcomes of the origin
         two years before the space data end): against the events of the first window year
@@ -196,6 +219,13 @@ class ForecastFrame:
                 f"  {row['direction']:<6} n={int(row['n']):>6}  events={int(row['events']):>5}  "
                 f"ROC-AUC {row['roc_auc']:.3f}  PR-AUC {row['pr_auc']:.3f}  "
                 f"Brier {row['brier']:.4f}  log-loss {row['log_loss']:.4f}  ECE {row['ece']:.4f}"
+            )
+        coverage = self.interval_coverage()
+        for row in coverage[coverage["direction"] == "pooled"].to_dict(orient="records"):
+            lines.append(
+                f"  interval coverage (80 % nominal, groups of 100 forecasts): "
+                f"{row['coverage']:.2f} calibrated, {row.get('coverage_ensemble_spread', float('nan')):.2f} "
+                f"ensemble spread, {row['coverage_zero_width']:.2f} zero width ({int(row['groups'])} groups)"
             )
         partial = self.partial_scores()
         for row in partial.to_dict(orient="records"):
@@ -276,8 +306,42 @@ def run_backtest(
         parts = run(delayed(_origin_forecasts)(design, t, config, selected) for t in origins)
     else:
         parts = [forecast_origin(design, t, config, selected)[0] for t in origins]
+    forecasts = calibrate_intervals(pd.concat(parts, ignore_index=True))
     seconds = time.perf_counter() - start
     return ForecastFrame(
-        pd.concat(parts, ignore_index=True), config, seconds,
-        meta={"first_origin": first, "last_origin": final},
+        forecasts, config, seconds, meta={"first_origin": first, "last_origin": final},
     )  # fmt: skip
+
+
+def calibrate_intervals(
+    forecasts: pd.DataFrame, history: pd.DataFrame | None = None, wait: int = 3
+) -> pd.DataFrame:
+    """Replace each forecast's interval by the ensemble's spread widened to cover (see
+    :func:`~stabilis.forecast.scoring.spread_scale`): for origin t the widening is learned on
+    the realised forecasts of origins up to t − ``wait`` (their targets are known by t), from
+    ``history`` (an earlier backtest) and from ``forecasts`` themselves. The ensemble's own
+    10th-90th percentiles stay in ``member_lower``/``member_upper``; ``interval_scale`` is the
+    widening used (1.0 = none: no realised origin was available yet).
+    """
+    import pandas as pd
+
+    from stabilis.forecast.scoring import scaled_interval, spread_scale
+
+    frame = forecasts.copy()
+    if "member_lower" not in frame.columns:
+        frame["member_lower"], frame["member_upper"] = frame["lower"], frame["upper"]
+    pool = annotate(frame if history is None else pd.concat([history, frame], ignore_index=True))
+    pool = pool.drop_duplicates(["outcome", "origin", "iso3"], keep="last")
+    scales = {}
+    for origin in sorted(frame["origin"].unique()):
+        known = pool[pool["origin"] <= origin - wait]
+        scales[origin] = spread_scale(known) if len(known) else 1.0
+    frame["interval_scale"] = frame["origin"].map(scales).astype(float)
+    lo, hi = scaled_interval(frame["p"], frame["member_lower"], frame["member_upper"],
+                             1.0)  # fmt: skip
+    for scale in frame["interval_scale"].unique():
+        rows = (frame["interval_scale"] == scale).to_numpy()
+        lo[rows], hi[rows] = scaled_interval(frame["p"][rows], frame["member_lower"][rows],
+                                             frame["member_upper"][rows], float(scale))  # fmt: skip
+    frame["lower"], frame["upper"] = lo, hi
+    return frame

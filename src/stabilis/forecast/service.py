@@ -24,6 +24,7 @@ from stabilis.forecast.archive import ForecastArchive
 from stabilis.forecast.backtest import (
     ForecastFrame,
     annotate,
+    calibrate_intervals,
     forecast_origin,
     run_backtest,
 )
@@ -216,6 +217,21 @@ class ForecastService:
         config = replace(self.config, outcomes=tuple(outcomes or self.config.outcomes))
         selected = resolve_outcomes(list(config.outcomes) or None)
         forecasts, models = forecast_origin(design, year, config, selected, keep_models=True)
+        history = self.archive.latest("backtest")
+        past = self.archive.load(history.id) if history is not None else None
+        if past is not None and "member_lower" not in past.columns:
+            past = None  # archived before intervals were calibrated: it cannot calibrate them
+        forecasts = calibrate_intervals(forecasts, history=past)
+        history_id = history.id if history is not None else ""
+        scale = float(forecasts["interval_scale"].iloc[0]) if len(forecasts) else 1.0
+        interval = {
+            "scale": scale,
+            "basis": (f"ensemble spread widened {scale:g}x on the log-odds scale, learned from "
+                      f"the realised forecasts of backtest {history_id} (origins up to "
+                      f"{year - 3})") if past is not None else
+                     ("ensemble spread, not calibrated: archive a backtest "
+                      "('stabilis forecast backtest') to calibrate it"),
+        }  # fmt: skip
         drivers = self._drivers(design, year, models)
         names = self._names()
         forecasts.insert(3, "country", forecasts["iso3"].map(names).fillna(forecasts["iso3"]))
@@ -232,7 +248,7 @@ class ForecastService:
         text = best.groupby(["outcome", "iso3"], sort=False)["sentence"].agg(" ".join).to_dict()
         forecasts["factors"] = [raw.get(k, "") for k in keys]
         forecasts["drivers"] = [text.get(k, "") for k in keys]
-        meta = {"as_of": year, "lagged": lag_summary(design)}
+        meta = {"as_of": year, "lagged": lag_summary(design), "interval": interval}
         result = ForecastFrame(forecasts, config, meta=meta)
         if archive:
             entry = self.archive.save(
