@@ -149,6 +149,15 @@ def test_cli_run_states_the_lags_and_calibration_gives_a_computed_verdict(built)
     assert "down: ECE 0." in curves.output and "largest gap in the" in curves.output
     listed = json.loads(cli("list", "--top", "3", "--json").output)["data"]
     assert listed[0]["country"] and listed[0]["as_of"] == 2024
+    for release in ("v14", "v15"):
+        issued = cli("run", "--as-of", "2023", "-o", "electoral_down", "--vdem-release", release)
+        assert issued.exit_code == 0, issued.output
+    revised = cli("changes")
+    assert revised.exit_code == 0, revised.output
+    assert "Revised: vdem vdemlite_v14_1970_2023.csv" in revised.output
+    assert "because the data changed" in revised.output and "Targets revised" in revised.output
+    scored = cli("score")
+    assert "issued with V-Dem high-level v14" in scored.output
 
 
 def test_whatif_recomputes_the_archived_forecast_with_changed_inputs(service, live):
@@ -196,3 +205,33 @@ def test_whatif_from_the_api_and_the_form(built, service, live):
     assert page.status_code == 200 and "Liberal democracy (V-Dem)" in page.text
     assert "Coup attempt within 2 years" in page.text
     assert page_refused.status_code == 200 and "outside the range" in page_refused.text
+
+
+def test_changes_puts_moved_forecasts_on_the_revised_vdem_release(built, tmp_path):
+    from stabilis.errors import NotFoundError
+
+    one = {"n_estimators": 20, "n_members": 2, "n_jobs": 1, "outcomes": ("governing_down",)}
+    old = ForecastService(built, ForecastConfig(vdem_release="v14", **one), archive_dir=tmp_path)
+    new = ForecastService(built, ForecastConfig(**one), archive_dir=tmp_path)
+    first = old.run(as_of=2023)
+    with pytest.raises(NotFoundError, match="--vdem-release v14"):
+        old.changes()  # one run alone: nothing to compare with
+    # the v14 run reads the lite snapshot's values: Georgia's 2023 liberal democracy differs
+    v14, v15 = old.design(as_of=2023), new.design(as_of=2023)
+    at = [(d.rows["iso3"] == "GEO").to_numpy() & (d.years == 2023) for d in (v14, v15)]
+    assert v14.features.loc[at[0], "vdem.v2x_libdem"].iloc[0] != pytest.approx(
+        v15.features.loc[at[1], "vdem.v2x_libdem"].iloc[0]
+    )
+    second = new.run(as_of=2023)
+    found = new.changes()
+    assert (found["old"], found["new"]) == (first.meta["archive_id"], second.meta["archive_id"])
+    assert found["same_code"] and found["same_settings"]
+    assert {"vdem.v2x_libdem", "vdem.v2x_polyarchy"} <= set(found["revised"][0]["indicators"])
+    assert "because the data changed" in found["verdict"]
+    moved = found["forecasts"]
+    assert len(moved) > 0 and (moved["change"].abs() >= 0.01).all()
+    assert moved["revised_inputs"].str.contains("vdem.v2x_").all()
+    assert found["targets"].empty  # the targets' sources have one release in the warehouse
+    scores = new.score()
+    assert scores["issued_with"].str.startswith("V-Dem high-level v1").all()
+    assert set(scores["issued_with"].str[:20]) == {"V-Dem high-level v14", "V-Dem high-level v15"}

@@ -21,6 +21,12 @@ OUT_OPT = typer.Option(
 ARCHIVE_OPT = typer.Option(
     True, "--archive/--no-archive", help="Store the forecasts in the archive (data_dir/forecasts)."
 )
+RELEASE_OPT = typer.Option(
+    "v15",
+    "--vdem-release",
+    help="V-Dem high-level indices from release v15 (the warehouse's) or v14 (the lite "
+    "snapshot's): issue the same forecast on both and 'forecast changes' shows the revision.",
+)
 OUTCOME_OPT = typer.Option(
     [], "--outcome", "-o", help="Only this outcome (repeatable), e.g. electoral_down, coup_attempt."
 )
@@ -54,10 +60,12 @@ def run(
     out: Path | None = OUT_OPT,
     outcome: list[str] = OUTCOME_OPT,
     archive: bool = ARCHIVE_OPT,
+    vdem_release: str = RELEASE_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
     """Forecast the two years after --as-of for every country, with intervals and factors."""
-    result = _service(ctx).run(as_of=as_of, outcomes=outcome or None, archive=archive)
+    service = _service(ctx) if vdem_release == "v15" else _service(ctx, vdem_release=vdem_release)
+    result = service.run(as_of=as_of, outcomes=outcome or None, archive=archive)
     tidy = result.tidy()
     if out:
         _write(tidy, out)
@@ -189,7 +197,14 @@ def score(ctx: typer.Context, as_json: bool = JSON_OPT) -> None:
     if frame.empty:
         typer.echo("The archive is empty; issue forecasts with 'stabilis forecast run'.")
         return
-    _show_frame(frame, title="Archived forecasts against realised targets")
+    _show_frame(
+        frame.drop(columns=["issued_with", "scored_against"], errors="ignore"),
+        title="Archived forecasts against realised targets",
+    )
+    for entry_id, text in frame.groupby("archive_id", sort=False)["issued_with"].first().items():
+        typer.echo(f"{entry_id} issued with {text}")
+    if len(frame) and "scored_against" in frame.columns:
+        typer.echo(f"Scored against the targets coded now from {frame['scored_against'].iloc[0]}.")
 
 
 @app.command()
@@ -217,6 +232,46 @@ def calibration(
     )
     for direction, verdict in frame.groupby("direction", sort=True)["verdict"].first().items():
         typer.echo(f"{direction}: {verdict}")
+
+
+@app.command()
+def changes(
+    ctx: typer.Context,
+    old: str | None = typer.Option(None, "--old", help="Archive id of the earlier run."),
+    new: str | None = typer.Option(None, "--new", help="Archive id of the later run (newest)."),
+    min_change: float = typer.Option(0.01, "--min-change", help="Smallest move listed."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Forecasts and targets that changed because a source was revised (not the model)."""
+    found = _service(ctx).changes(old, new, min_change=min_change)
+    if as_json:
+        emit_json(
+            {"forecasts": _records(found["forecasts"]), "targets": _records(found["targets"]),
+             "revised": found["revised"]},
+            **{k: found[k] for k in ("old", "new", "as_of", "same_code", "same_settings",
+                                     "verdict", "targets_source")},
+        )  # fmt: skip
+        return
+    typer.echo(f"Archive entries {found['old']} -> {found['new']} (origin {found['as_of']}).")
+    for item in found["revised"]:
+        typer.echo(
+            f"Revised: {item['source']} {item['before']} -> {item['after']} "
+            f"({len(item['indicators'])} indicators: {', '.join(item['indicators'][:6])})"
+        )
+    typer.echo(found["verdict"])
+    if len(found["forecasts"]):
+        _show_frame(
+            found["forecasts"][["iso3", "country", "outcome", "p_before", "p_after", "change",
+                                "revised_inputs"]],
+            title="Forecasts that moved", limit=25,
+        )  # fmt: skip
+    targets = found["targets"]
+    typer.echo(
+        f"Targets revised since they were archived: {len(targets)} "
+        f"(coded now from {found['targets_source']})."
+    )
+    if len(targets):
+        _show_frame(targets, title="Realised targets that changed", limit=25)
 
 
 @app.command()

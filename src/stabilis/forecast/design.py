@@ -58,6 +58,8 @@ class ForecastConfig:
     bounds_rule: bool = True
     train_first: int = FIRST_TRAIN_YEAR
     outcomes: tuple[str, ...] = field(default_factory=tuple)
+    #: Release of V-Dem's high-level indices: v15 (the warehouse's) or v14 (the lite snapshot's).
+    vdem_release: str = "v15"
 
     def __post_init__(self) -> None:
         if self.model not in ("lgbm", "logit"):
@@ -70,6 +72,11 @@ class ForecastConfig:
             raise QueryError("n_members must be at least 1.")
         if self.n_jobs < 1:
             raise QueryError("n_jobs must be at least 1.")
+        if self.vdem_release not in ("v15", "v14"):
+            raise QueryError(
+                f"Unknown V-Dem release '{self.vdem_release}'. Releases in the warehouse: v15, "
+                "v14 (its high-level indices come from the lite snapshot)."
+            )
 
     def estimator(self) -> Any:
         """A fresh, unfitted estimator for this configuration."""

@@ -84,6 +84,13 @@ def lag_summary(design: ForecastDesign) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def _release_text(inputs: list[dict[str, Any]], config: dict[str, Any]) -> str:
+    """A short account of the releases a forecast used (V-Dem's, and each file's name)."""
+    files = sorted({str(i.get("filename", "")) for i in inputs if i.get("filename")})
+    vdem = config.get("vdem_release", "v15")
+    return f"V-Dem high-level {vdem}; " + ", ".join(files) if files else f"V-Dem high-level {vdem}"
+
+
 def _feature_of(code: str) -> str:
     """The feature a panel indicator enters as (its level), for labels."""
     if code.startswith("demspaces.") and code != "demspaces.pop":
@@ -111,6 +118,10 @@ class ForecastService:
         if self._inputs is None:
             panel = self.ws.panel([*panel_indicators(), "ptcoups.pt_attempt"])
             countries = self.ws.countries()
+            if self.config.vdem_release == "v14":
+                from stabilis.forecast.releases import v14_highlevel, with_release
+
+                panel = with_release(panel, v14_highlevel(self.ws.snapshots(), countries))
             neighbours: dict[str, list[str]] = {
                 str(row.iso3): [n for n in str(row.neighbours).split(";") if n]
                 for row in countries.itertuples(index=False)
@@ -253,11 +264,20 @@ class ForecastService:
         if archive:
             entry = self.archive.save(
                 forecasts, kind="run", as_of=year, snapshots=self.ws.snapshots(), config=config,
-                extras={"drivers": drivers}, inputs=self.input_releases(), meta=meta,
+                extras={"drivers": drivers, "inputs": self._origin_inputs(design, year)},
+                inputs=self.input_releases(), meta=meta,
                 models=models,
             )  # fmt: skip
             result.meta["archive_id"] = entry.id
         return result
+
+    @staticmethod
+    def _origin_inputs(design: ForecastDesign, year: int) -> pd.DataFrame:
+        """The features of the origin's rows (``iso3`` first), archived to show what changed."""
+        rows = design.years == year
+        frame = design.features[rows].reset_index(drop=True)
+        frame.insert(0, "iso3", design.rows["iso3"].to_numpy()[rows])
+        return frame
 
     def _names(self) -> dict[str, str]:
         countries = self.ws.countries()
@@ -277,6 +297,13 @@ class ForecastService:
                    if c in snaps.columns]  # fmt: skip
         by_snapshot = snaps[columns].drop_duplicates("snapshot").set_index("snapshot")
         out: list[dict[str, Any]] = []
+        if self.config.vdem_release == "v14":
+            from stabilis.forecast.releases import HIGHLEVEL
+
+            lite = snaps[(snaps["source"] == "vdem") & (snaps["file_key"] == "lite")]
+            codes = [f"vdem.{c}" for c in HIGHLEVEL]
+            used = used.copy()
+            used.loc[used["indicator"].isin(codes), "snapshot"] = str(lite["snapshot"].iloc[-1])
         for snapshot, part in used.groupby("snapshot", sort=True):
             info = by_snapshot.loc[snapshot].to_dict() if snapshot in by_snapshot.index else {}
             codes = sorted(part["indicator"])
@@ -574,16 +601,121 @@ class ForecastService:
         import pandas as pd
 
         rows = []
+        now = self._target_releases()
         for entry, merged in self._rescored():
+            manifest = entry.manifest()
+            issued = _release_text(manifest.get("inputs", []), manifest.get("config", {}))
+            revised = (
+                int(((merged["realised"] != merged["now"]) & merged["realised"].notna()).sum())
+                if "realised" in merged.columns else 0
+            )  # fmt: skip
+            base = {"archive_id": entry.id, "kind": entry.kind, "as_of": entry.as_of,
+                    "issued_with": issued, "scored_against": now,
+                    "targets_revised": revised}  # fmt: skip
             if merged.empty:
-                rows.append({"archive_id": entry.id, "kind": entry.kind, "as_of": entry.as_of,
-                             "direction": None, "n": 0})  # fmt: skip
+                rows.append({**base, "direction": None, "n": 0})
                 continue
             table = score_table(merged, "p", "now", ["direction"])
             for record in table.to_dict(orient="records"):
-                rows.append({"archive_id": entry.id, "kind": entry.kind, "as_of": entry.as_of,
-                             **{str(k): v for k, v in record.items()}})  # fmt: skip
+                rows.append({**base, **{str(k): v for k, v in record.items()}})
         return pd.DataFrame(rows)
+
+    def _target_releases(self) -> str:
+        """The releases the targets are coded from now (the space indicators, coups, UCDP,
+        ERT)."""
+        snaps = self.ws.snapshots()
+        wanted = {("demspaces", "dv_data"), ("demspaces", "ptcoups"), ("ucdp", "acd"),
+                  ("vdem_ert", "episodes")}  # fmt: skip
+        rows = [r for r in snaps.to_dict(orient="records")
+                if (r.get("source"), r.get("file_key")) in wanted]  # fmt: skip
+        return "; ".join(f"{r['source']}/{r['file_key']} {r.get('filename', '')}" for r in rows)
+
+    def changes(
+        self, old: str | None = None, new: str | None = None, *, min_change: float = 0.01
+    ) -> dict[str, Any]:
+        """What changed between two archived live runs of the same origin, and why.
+
+        By default the newest run and the newest earlier run of the same origin whose inputs
+        differ. Returns ``old, new`` (ids), ``same_code``, ``same_settings`` (ignoring the
+        release choice), ``revised`` (source files whose checksum differs, with the indicators),
+        ``verdict`` (a sentence), ``forecasts`` (the forecasts that moved by ``min_change`` or
+        more, with the revised inputs of that country) and ``targets`` (archived forecasts whose
+        realised target differs now from when they were archived: the target's source was
+        revised).
+        """
+        import pandas as pd
+
+        from stabilis.forecast.releases import compare_entries, revised_sources
+
+        runs = [e for e in self.archive.entries() if e.kind == "run"]
+        by_id = {e.id: e for e in self.archive.entries()}
+        for given in (old, new):
+            if given is not None and given not in by_id:
+                raise NotFoundError(f"No archived forecast '{given}'; see 'stabilis forecast "
+                                    "score' for the ids.")  # fmt: skip
+        newer = by_id[new] if new else (runs[-1] if runs else None)
+        if newer is None:
+            raise NotFoundError("The archive holds no live run; issue one with 'stabilis forecast "
+                                "run'.")  # fmt: skip
+        newer_manifest = newer.manifest()
+        if old:
+            older = by_id[old]
+        else:
+            sha = {i.get("sha256") for i in newer_manifest.get("inputs", [])}
+            candidates = [
+                e
+                for e in runs
+                if e.id < newer.id
+                and e.as_of == newer.as_of
+                and {i.get("sha256") for i in e.manifest().get("inputs", [])} != sha
+            ]
+            if not candidates:
+                raise NotFoundError(
+                    f"No earlier run from {newer.as_of} was issued on other data releases. To see "
+                    f"a revision, issue the same forecast on both releases: 'stabilis forecast run "
+                    f"--as-of {newer.as_of} --vdem-release v14', then 'stabilis forecast run "
+                    f"--as-of {newer.as_of}'."
+                )  # fmt: skip
+            older = candidates[-1]
+        older_manifest = older.manifest()
+        revised = revised_sources(older_manifest, newer_manifest)
+        same_code = older_manifest.get("code_hash") == newer_manifest.get("code_hash")
+        settings = [dict(m.get("config", {})) for m in (older_manifest, newer_manifest)]
+        for item in settings:
+            item.pop("vdem_release", None)
+            item.pop("outcomes", None)
+        same_settings = settings[0] == settings[1]
+        moved = compare_entries(self.archive.load(older.id), self.archive.load(newer.id),
+                                self.archive.load_extra(older.id, "inputs"),
+                                self.archive.load_extra(newer.id, "inputs"), min_change)  # fmt: skip
+        if same_code and same_settings and revised:
+            verdict = (f"{len(moved)} forecasts moved by {min_change:g} or more because the data "
+                       f"changed ({', '.join(sorted({str(r['source']) for r in revised}))} "
+                       "revised); the code and settings are the same.")  # fmt: skip
+        elif not revised:
+            verdict = (f"{len(moved)} forecasts moved although no source changed: the model "
+                       "changed (code or settings).")  # fmt: skip
+        else:
+            verdict = (f"{len(moved)} forecasts moved; both the data and the "
+                       f"{'code' if not same_code else 'settings'} changed, so the moves cannot "
+                       "be put on the data alone.")  # fmt: skip
+        targets = []
+        for entry, merged in self._rescored():
+            if "realised" not in merged.columns:
+                continue
+            changed = merged[merged["realised"].notna() & (merged["realised"] != merged["now"])]
+            for record in changed.to_dict(orient="records"):
+                targets.append({"archive_id": entry.id, "outcome": record["outcome"],
+                                "iso3": record["iso3"], "origin": record["origin"],
+                                "then": record["realised"], "now": record["now"]})  # fmt: skip
+        return {
+            "old": older.id, "new": newer.id, "as_of": newer.as_of, "same_code": same_code,
+            "same_settings": same_settings, "revised": revised, "verdict": verdict,
+            "forecasts": moved,
+            "targets": pd.DataFrame(targets, columns=["archive_id", "outcome", "iso3", "origin",
+                                                      "then", "now"]),
+            "targets_source": self._target_releases(),
+        }  # fmt: skip
 
     def calibration(self, bins: int = 10) -> pd.DataFrame:
         """Calibration curves of the newest archived backtest with realised targets (else of the
