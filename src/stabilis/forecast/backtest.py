@@ -249,14 +249,16 @@ def annotate(forecasts: pd.DataFrame) -> pd.DataFrame:
 
 def to_barometer_layout(forecasts: pd.DataFrame) -> pd.DataFrame:
     """Long forecasts → ``outcome, from_year, for_years, gwcode, p_up, p_same, p_down, iso3,
-    p_up_lower, p_up_upper, p_down_lower, p_down_upper``."""
+    p_up_lower, p_up_upper, p_down_lower, p_down_upper`` (then ``country`` when the forecasts
+    carry names, as live runs do)."""
     import pandas as pd
 
     frame = annotate(forecasts)
     frame["direction"] = frame["direction"].replace({"event": "up"})
+    named = "country" in frame.columns
+    keys = ["barometer_outcome", "origin", "gwcode", "iso3", *(["country"] if named else [])]
     wide = frame.pivot_table(
-        index=["barometer_outcome", "origin", "gwcode", "iso3"], columns="direction",
-        values=["p", "lower", "upper"], aggfunc="first",
+        index=keys, columns="direction", values=["p", "lower", "upper"], aggfunc="first",
     )  # fmt: skip
     out = pd.DataFrame(index=wide.index)
     for direction in ("up", "down"):
@@ -266,7 +268,7 @@ def to_barometer_layout(forecasts: pd.DataFrame) -> pd.DataFrame:
     out = out.reset_index().rename(columns={"barometer_outcome": "outcome", "origin": "from_year"})
     out["for_years"] = [f"{t + 1} - {t + 2}" for t in out["from_year"]]
     out["p_same"] = (1 - out["p_up"]) * (1 - out["p_down"].fillna(0.0))
-    out = out[BAROMETER_COLUMNS + EXTRA_COLUMNS]
+    out = out[BAROMETER_COLUMNS + EXTRA_COLUMNS + (["country"] if named else [])]
     return out.sort_values(["outcome", "from_year", "gwcode"], kind="stable").reset_index(drop=True)
 
 

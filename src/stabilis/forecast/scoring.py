@@ -263,7 +263,7 @@ def calibration_verdict(curve: pd.DataFrame, min_count: int = 20) -> str:
     value = float(np.sum(np.abs(gaps) * full["count"].to_numpy(dtype=float)) / total)
     grade = ("close to calibrated" if value < 0.02 else
              "somewhat miscalibrated" if value < 0.05 else "poorly calibrated")  # fmt: skip
-    text = f"ECE {value:.3f} over {total:,.0f} forecasts ({grade})"
+    text = f"ECE {value:.4f} over {total:,.0f} forecasts ({grade})"
     big = full[full["count"] >= min_count]
     if big.empty:
         return text + f"; no bin holds {min_count} or more forecasts."
