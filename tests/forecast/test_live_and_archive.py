@@ -67,6 +67,11 @@ def test_the_2022_origin_is_scored_on_its_known_year_and_marked_partial(service)
     assert set(result.scores()["direction"]) == {"event"}
     assert "PARTIAL (first window year only)" in result.summary()
     assert {"member_lower", "member_upper", "interval_scale"} <= set(result.forecasts.columns)
+    issued = service.run(as_of=2022, outcomes=["electoral_down"])
+    scores = service.score()
+    mine = scores[scores["archive_id"] == issued.meta["archive_id"]]
+    assert list(mine["window"]) == ["partial: first year only"]
+    assert mine["n"].iloc[0] == partial["n"].iloc[0]
 
 
 def test_intervals_are_widened_by_what_past_origins_needed_and_their_coverage_is_shown(service):

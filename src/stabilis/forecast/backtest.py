@@ -21,7 +21,7 @@ import numpy as np
 
 from stabilis.errors import QueryError
 from stabilis.forecast.design import ForecastConfig, ForecastDesign
-from stabilis.forecast.models import TrainingMatrix
+from stabilis.forecast.models import BlendedForecaster, TrainingMatrix
 from stabilis.forecast.origins import TimeSplit
 from stabilis.forecast.scoring import calibration_curve, score_table
 from stabilis.forecast.targets import Outcome, resolve_outcomes
@@ -86,18 +86,43 @@ def forecast_origin(
     groups = design.rows["iso3"].to_numpy()
     test_features = design.features[test]
     frames, models = [], {}
+    matrices: dict[int, TrainingMatrix] = {}
+
+    def matrix_for(split: TimeSplit) -> TrainingMatrix:
+        # one binned matrix per set of training rows, shared by every model that uses it
+        if split.train_last not in matrices:
+            rows = split.train_mask(years)
+            matrices[split.train_last] = TrainingMatrix(
+                design.features[rows].reset_index(drop=True)
+            )
+        return matrices[split.train_last]
+
     for lookahead in sorted({o.lookahead for o in selected}):
         split = TimeSplit.honest(
             origin, horizon=2, lookahead=lookahead, train_first=config.train_first
         )
         train = split.train_mask(years)
-        matrix = TrainingMatrix(design.features[train].reset_index(drop=True))
+        matrix = matrix_for(split)
         for outcome in (o for o in selected if o.lookahead == lookahead):
             estimator = config.estimator()
             estimator.fit(
                 matrix, design.target(outcome)[train], years=years[train],
                 groups=groups[train], split=split,
             )  # fmt: skip
+            hazard_column = outcome.column.replace("_next2", "_next1")
+            if config.hazard_blend and outcome.space is not None and \
+                    hazard_column in design.targets.columns:  # fmt: skip
+                # the one-year hazard learns from one more recent year (its target, an event in
+                # s + 1, is known at s + 2 <= t); blended with the two-year model
+                one = TimeSplit.honest(origin, horizon=1, lookahead=lookahead,
+                                       train_first=config.train_first)  # fmt: skip
+                rows = one.train_mask(years)
+                hazard = config.estimator()
+                hazard.fit(
+                    matrix_for(one), design.targets[hazard_column].to_numpy(dtype=float)[rows],
+                    years=years[rows], groups=groups[rows], split=one,
+                )  # fmt: skip
+                estimator = BlendedForecaster(estimator, hazard)
             p, lo, hi = estimator.predict_interval(test_features)
             if config.bounds_rule:
                 ruled = bounds_mask(design, outcome, test)

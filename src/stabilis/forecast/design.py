@@ -60,6 +60,9 @@ class ForecastConfig:
     outcomes: tuple[str, ...] = field(default_factory=tuple)
     #: Release of V-Dem's high-level indices: v15 (the warehouse's) or v14 (the lite snapshot's).
     vdem_release: str = "v15"
+    #: Blend each space outcome's two-year model with a one-year hazard model (see
+    #: :class:`~stabilis.forecast.models.BlendedForecaster`).
+    hazard_blend: bool = True
 
     def __post_init__(self) -> None:
         if self.model not in ("lgbm", "logit"):
@@ -309,6 +312,9 @@ def assemble_design(
             values = column.reindex(keyed).to_numpy(dtype=float, na_value=np.nan)
             targets[f"{space.indicator}_{direction}_next2"] = values
 
+    targets = pd.concat(
+        [targets, _next_year_events(series, rows, inputs.cutpoints, tie_rule, last_year)], axis=1
+    )
     attempts = panel.loc[panel["ptcoups.pt_attempt"] == 1, ["iso3", "year"]]
     targets["coup_attempt_next2"] = event_next2(
         rows, attempts, last_year=_last_year(panel, "ptcoups.pt_attempt"),
@@ -347,6 +353,42 @@ def _space_series(panel: pd.DataFrame, identity: pd.DataFrame) -> pd.DataFrame:
     spaces = panel.loc[panel[codes].notna().all(axis=1), ["iso3", "year", *codes]]
     spaces = spaces.rename(columns={s.code: s.indicator for s in SPACES.values()})
     return attach_gwcode(spaces, identity)
+
+
+def _next_year_events(
+    series: pd.DataFrame, rows: pd.DataFrame, cutpoints: Mapping[str, float], tie_rule: str,
+    last_year: int,
+) -> pd.DataFrame:  # fmt: skip
+    """One-year targets ``<indicator>_<up|down>_next1``: an event (all three rules) in t + 1;
+    0 past the state's end, NaN where t + 2 is after the data (rule (c) for t + 1 reads it)."""
+    import itertools
+
+    import pandas as pd
+
+    from stabilis.forecast.targets import ert_lite_events
+
+    data = series.sort_values(["gwcode", "year"], kind="stable").reset_index(drop=True)
+    gw = data["gwcode"].to_numpy()
+    years = data["year"].to_numpy().astype(int)
+    bounds = np.flatnonzero(np.concatenate([[True], gw[1:] != gw[:-1], [True]]))
+    state_end = pd.Series(years, index=gw).groupby(level=0).max()
+    keyed = rows.set_index(["gwcode", "year"]).index
+    row_years = rows["year"].to_numpy()
+    past_state = row_years + 1 > rows["gwcode"].map(state_end).to_numpy(dtype=float)
+    out = pd.DataFrame(index=rows.index)
+    for space in SPACES.values():
+        values = data[space.indicator].to_numpy(dtype=float)
+        cp = float(cutpoints[space.indicator])
+        for direction, sign in (("up", 1.0), ("down", -1.0)):
+            events = np.zeros(len(data), dtype=bool)
+            for start, stop in itertools.pairwise(bounds):
+                events[start:stop] = ert_lite_events(sign * values[start:stop], cp, tie_rule)
+            at = pd.Series(events.astype(float), index=pd.MultiIndex.from_arrays([gw, years - 1]))
+            column = at.reindex(keyed).to_numpy(dtype=float, copy=True)
+            column[past_state] = 0.0
+            column[row_years + 2 > last_year] = np.nan
+            out[f"{space.indicator}_{direction}_next1"] = column
+    return out
 
 
 def _first_year_events(

@@ -612,13 +612,48 @@ class ForecastService:
             base = {"archive_id": entry.id, "kind": entry.kind, "as_of": entry.as_of,
                     "issued_with": issued, "scored_against": now,
                     "targets_revised": revised}  # fmt: skip
-            if merged.empty:
-                rows.append({**base, "direction": None, "n": 0})
+            partial = self._partially_known(entry.id)
+            if merged.empty and partial.empty:
+                rows.append({**base, "window": None, "direction": None, "n": 0})
                 continue
-            table = score_table(merged, "p", "now", ["direction"])
-            for record in table.to_dict(orient="records"):
-                rows.append({**base, **{str(k): v for k, v in record.items()}})
+            for window, frame, target in (
+                ("complete", merged, "now"),
+                ("partial: first year only", partial, "first_year"),
+            ):
+                if frame.empty:
+                    continue
+                table = score_table(frame, "p", target, ["direction"])
+                for record in table.to_dict(orient="records"):
+                    rows.append({**base, "window": window,
+                                 **{str(k): v for k, v in record.items()}})  # fmt: skip
         return pd.DataFrame(rows)
+
+    def _partially_known(self, entry_id: str) -> pd.DataFrame:
+        """An archived set's space forecasts whose window is half known today, with
+        ``first_year``: the first window year's event (rules (a)/(b); see
+        :meth:`ForecastFrame.partial_scores`)."""
+        import pandas as pd
+
+        design = self.design()
+        if design.partial is None:
+            return pd.DataFrame()
+        known = design.partial.copy()
+        known["iso3"] = design.rows["iso3"].to_numpy()
+        known["origin"] = design.years
+        forecasts = self.archive.load(entry_id)
+        parts = []
+        for outcome in resolve_outcomes(list(forecasts["outcome"].unique())):
+            if outcome.column not in known.columns:
+                continue
+            part = forecasts[forecasts["outcome"] == outcome.key]
+            y = known[["iso3", "origin", outcome.column]].rename(
+                columns={outcome.column: "first_year"}
+            )
+            parts.append(part.merge(y, on=["iso3", "origin"], how="inner"))
+        if not parts:
+            return pd.DataFrame()
+        frame = pd.concat(parts, ignore_index=True).dropna(subset=["first_year"])
+        return annotate(frame) if len(frame) else frame
 
     def _target_releases(self) -> str:
         """The releases the targets are coded from now (the space indicators, coups, UCDP,
