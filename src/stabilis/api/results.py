@@ -96,7 +96,9 @@ def _latest_run(service: Any) -> tuple[pd.DataFrame | None, str, str]:
         runs = [e for e in archive.entries() if getattr(e, "kind", "run") == "run"]
         if not runs:
             return None, "", ""
-        entry = runs[-1]
+        # the newest run of the latest origin (a later re-run of an older year is not the
+        # watch list)
+        entry = max(runs, key=lambda e: (getattr(e, "as_of", None) or 0, str(e.id)))
         return archive.load(entry.id), str(entry.id), ""
     except Exception as exc:  # an unreadable archive must not take the page down
         return None, "", f"the forecast archive could not be read ({exc})"

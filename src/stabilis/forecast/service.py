@@ -356,9 +356,19 @@ class ForecastService:
                                                             strict=True)]  # fmt: skip
         return frame
 
-    def _archived_run(self, as_of: int | None) -> Any:
-        """The newest archived live run of ``as_of`` (any origin when None), or None."""
-        return self.archive.latest("run", as_of)
+    def _archived_run(self, as_of: int | None, outcomes: Sequence[str] = ()) -> Any:
+        """The archived live run to read: of ``as_of`` (else of the latest origin archived), the
+        newest holding every one of ``outcomes``; None when there is none."""
+        runs = [e for e in self.archive.entries() if e.kind == "run"
+                and (as_of is None or e.as_of == as_of)]  # fmt: skip
+        runs.sort(key=lambda e: (e.as_of or 0, e.id), reverse=True)
+        for entry in runs:
+            if not outcomes:
+                return entry
+            held = set(self.archive.load(entry.id)["outcome"].unique())
+            if set(outcomes) <= held:
+                return entry
+        return None
 
     def explain(
         self, country: str, space: str, *, as_of: int | None = None, top: int = 10,
@@ -378,7 +388,7 @@ class ForecastService:
         chosen = resolve_space(space)
         iso3 = country.strip().upper()
         keys = [f"{chosen.name}_up", f"{chosen.name}_down"]
-        entry = None if refit else self._archived_run(as_of)
+        entry = None if refit else self._archived_run(as_of, keys)
         drivers = self.archive.load_extra(entry.id, "drivers") if entry is not None else None
         if entry is not None and drivers is not None and set(keys) <= set(drivers["outcome"]):
             forecasts = self.archive.load(entry.id)
@@ -431,7 +441,7 @@ class ForecastService:
         """
         chosen = [resolve_outcomes([outcome])[0].key] if outcome else None
         if forecast is None:
-            entry = self._archived_run(as_of)
+            entry = self._archived_run(as_of, chosen or ())
             if entry is not None:
                 stored = self.archive.load(entry.id)
                 if chosen is None or set(chosen) <= set(stored["outcome"]):
