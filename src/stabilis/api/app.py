@@ -17,9 +17,21 @@ from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
 from stabilis import __version__
-from stabilis.api import catalogue, maps, panel, profiles, registry, results, threats
+from stabilis.api import (
+    alliance,
+    briefs,
+    catalogue,
+    edits,
+    maps,
+    panel,
+    profiles,
+    registry,
+    results,
+    threats,
+)
 from stabilis.api.cache import ReadCache
 from stabilis.api.handlers import install_error_handlers
+from stabilis.dashboard.auth import install_sign_in_requirement
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -75,10 +87,15 @@ def create_app(
         registry.router(ws),
         results.router(ws, cache),
         threats.router(ws, cache),
+        alliance.router(ws, cache),
+        briefs.router(ws, cache),
+        edits.router(ws),
     ):
         app.include_router(router, prefix=API_PREFIX)
     html_error = mount(app, ws, cache, assets_dir=assets_dir)
     install_error_handlers(app, html_error)
+    if ws.settings.require_sign_in:
+        install_sign_in_requirement(app, ws)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     return app
 

@@ -28,7 +28,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from stabilis.api.params import parse_format, parse_iso3
-from stabilis.api.responses import Page, encode, envelope, json_response, records, table_response
+from stabilis.api.responses import encode, envelope, json_response, records, table_response
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -362,16 +362,29 @@ def router(ws: Any, cache: ReadCache) -> APIRouter:
     @api.get("/forecasts", summary="The latest forecasts with intervals and drivers (watch list)")
     def forecast_list(
         iso3: str | None = iso3_query,
-        format: str = Query("json", description="json, csv or parquet (the whole list)."),
+        format: str = Query("json", description="json, csv, parquet or datapackage (cited)."),
     ) -> Response:
         fmt = parse_format(format)
         found = forecasts(ws)
-        found = for_country(found, parse_iso3(iso3)) if iso3 else found
-        if fmt == "json" or not found.available:
+        if iso3:
+            from stabilis.report.country import check_country
+
+            code = check_country(ws, parse_iso3(iso3))["iso3"]  # an unknown country is a 404
+            found = for_country(found, code)
+        if fmt == "json":
             return _respond(found)
+        if not found.available:
+            from stabilis.errors import NotFoundError
+
+            raise NotFoundError(f"No forecasts to download: {found.message}")
         import pandas as pd
 
-        return table_response(pd.DataFrame(found.rows), fmt, "forecasts", Page(), **found.extra)
+        from stabilis.report import provenance
+
+        name = f"stabilis-forecasts-{found.extra.get('origin', '')}{'-' + iso3 if iso3 else ''}"
+        cited = provenance.for_sources(ws, ["demspaces", "vdem"], {"iso3": iso3})
+        frame = pd.DataFrame(found.rows)
+        return table_response(frame, fmt, name, provenance=cited, **found.as_meta())
 
     @api.get("/forecasts/scores", summary="Past forecasts against what happened")
     def forecast_score_list() -> Response:
