@@ -147,7 +147,8 @@ def test_cli_run_writes_the_csv_and_explain_list_score_answer(cli, tmp_path):
                "-o", "electoral_down")  # fmt: skip
     assert done.exit_code == 0, done.output
     frame = pd.read_csv(out)
-    assert list(frame.columns) == BAROMETER_COLUMNS + EXTRA_COLUMNS
+    assert list(frame.columns) == [*BAROMETER_COLUMNS, *EXTRA_COLUMNS, "country"]
+    assert set(frame.loc[frame["iso3"] == "UKR", "country"]) == {"Ukraine"}
     assert set(frame["outcome"]) == {"v2x_veracc_osp"} and (frame["from_year"] == 2016).all()
 
     explained = cli("explain", "UKR", "--space", "electoral", "--as-of", "2016", "--json")

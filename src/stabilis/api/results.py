@@ -37,6 +37,13 @@ if TYPE_CHECKING:
 
 #: Columns of the long forecast frame the dashboard needs.
 FORECAST_COLUMNS = ("outcome", "origin", "iso3", "p")
+#: ``?set=CODE=VALUE`` (repeatable) of the scenario route.
+SET_QUERY = Query(
+    ...,
+    alias="set",
+    description="CODE=VALUE, repeatable: v2x_jucon=-0.1 (signed: a change), nato.ipap=0 "
+    "(unsigned: a new value).",
+)
 
 
 @dataclass
@@ -89,7 +96,9 @@ def _latest_run(service: Any) -> tuple[pd.DataFrame | None, str, str]:
         runs = [e for e in archive.entries() if getattr(e, "kind", "run") == "run"]
         if not runs:
             return None, "", ""
-        entry = runs[-1]
+        # the newest run of the latest origin (a later re-run of an older year is not the
+        # watch list)
+        entry = max(runs, key=lambda e: (getattr(e, "as_of", None) or 0, str(e.id)))
         return archive.load(entry.id), str(entry.id), ""
     except Exception as exc:  # an unreadable archive must not take the page down
         return None, "", f"the forecast archive could not be read ({exc})"
@@ -106,8 +115,9 @@ def _direction(outcome: str) -> tuple[str, str]:
 def forecasts(ws: Any) -> Availability:
     """The latest archived live forecasts (the watch list), or why there are none.
 
-    Rows: ``iso3, space, direction (down | up | event), outcome, from_year, p, lower, upper,
-    drivers``.
+    Rows: ``iso3, country, space, direction (down | up | event), outcome, from_year, p, lower,
+    upper, drivers`` (raw feature codes with contributions) and ``drivers_text`` (the same
+    factors as sentences).
     """
     service = _service(ws, "forecasts")
     if service is None:
@@ -137,6 +147,7 @@ def forecasts(ws: Any) -> Availability:
     table = pd.DataFrame(
         {
             "iso3": frame["iso3"],
+            "country": frame.get("country", frame["iso3"]),
             "space": [space for space, _ in split],
             "direction": [direction for _, direction in split],
             "outcome": frame["outcome"],
@@ -145,6 +156,7 @@ def forecasts(ws: Any) -> Availability:
             "lower": frame.get("lower"),
             "upper": frame.get("upper"),
             "drivers": frame.get("factors"),
+            "drivers_text": frame.get("drivers"),
         }
     )
     origin = int(table["from_year"].max())
@@ -184,12 +196,20 @@ def forecast_calibration(ws: Any) -> Availability:
             "backtest' to archive forecasts for past years, then reload this page.",
         )
     first = frame.iloc[0]
+    verdicts = (
+        {
+            str(d): str(v)
+            for d, v in frame.groupby("direction", sort=True)["verdict"].first().items()
+        }
+        if {"direction", "verdict"} <= set(frame.columns)
+        else {}
+    )
     return Availability(
         True,
         f"Archive entry {first['archive_id']} ({first['kind']}): "
         f"{int(frame['count'].sum()):,} forecasts whose outcome is known.",
         records(frame),
-        {"archive_id": str(first["archive_id"]), "kind": str(first["kind"])},
+        {"archive_id": str(first["archive_id"]), "kind": str(first["kind"]), "verdicts": verdicts},
     )
 
 
@@ -280,5 +300,32 @@ def router(ws: Any, cache: ReadCache) -> APIRouter:
     def forecast_calibration_curves() -> Response:
         key = ("forecast-calibration", _archive_state(ws))
         return cached(key, lambda: forecast_calibration(ws))
+
+    @api.get("/forecasts/whatif", summary="A scenario: the live forecast with changed inputs")
+    def forecast_whatif(
+        iso3: str = Query(..., description="The country (ISO3), e.g. GEO."),
+        changes: list[str] = SET_QUERY,
+        as_of: int | None = Query(None, description="Origin of the archived run (newest)."),
+    ) -> Response:
+        service = _service(ws, "forecasts")
+        if service is None or not callable(getattr(service, "whatif", None)):
+            return _respond(Availability(False, "Scenarios are not available: no forecasting "
+                                                "service with scenarios."))  # fmt: skip
+        code = parse_iso3(iso3)
+
+        def compute() -> Availability:
+            scenario = service.whatif(code, list(changes), as_of=as_of)
+            return Availability(
+                True,
+                f"Scenario for {scenario.iso3} from the {scenario.as_of} forecast (archive entry "
+                f"{scenario.archive_id}; models not refitted).",
+                records(scenario.outcomes),
+                {"iso3": scenario.iso3, "as_of": scenario.as_of,
+                 "archive_id": scenario.archive_id, "changes": records(scenario.changes),
+                 "drivers": records(scenario.drivers)},
+            )  # fmt: skip
+
+        key = ("forecast-whatif", _archive_state(ws), code, tuple(changes), as_of)
+        return cached(key, compute)
 
     return api

@@ -1,4 +1,5 @@
-"""``stabilis forecast``: early-warning forecasts (run, backtest, explain, list, score, targets)."""
+"""``stabilis forecast``: early-warning forecasts (run, backtest, explain, list, score, whatif,
+changes, calibration, targets)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ OUT_OPT = typer.Option(
 )
 ARCHIVE_OPT = typer.Option(
     True, "--archive/--no-archive", help="Store the forecasts in the archive (data_dir/forecasts)."
+)
+RELEASE_OPT = typer.Option(
+    "v15",
+    "--vdem-release",
+    help="V-Dem high-level indices from release v15 (the warehouse's) or v14 (the lite "
+    "snapshot's): issue the same forecast on both and 'forecast changes' shows the revision.",
 )
 OUTCOME_OPT = typer.Option(
     [], "--outcome", "-o", help="Only this outcome (repeatable), e.g. electoral_down, coup_attempt."
@@ -45,15 +52,20 @@ def _write(frame: Any, out: Path) -> None:
 def run(
     ctx: typer.Context,
     as_of: int | None = typer.Option(
-        None, "--as-of", help="Use data dated up to this year only (default: the latest)."
+        None,
+        "--as-of",
+        help="Use data dated up to this year only (default: the latest year any source "
+        "measures; sources ending earlier are carried forward).",
     ),
     out: Path | None = OUT_OPT,
     outcome: list[str] = OUTCOME_OPT,
     archive: bool = ARCHIVE_OPT,
+    vdem_release: str = RELEASE_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
     """Forecast the two years after --as-of for every country, with intervals and factors."""
-    result = _service(ctx).run(as_of=as_of, outcomes=outcome or None, archive=archive)
+    service = _service(ctx) if vdem_release == "v15" else _service(ctx, vdem_release=vdem_release)
+    result = service.run(as_of=as_of, outcomes=outcome or None, archive=archive)
     tidy = result.tidy()
     if out:
         _write(tidy, out)
@@ -65,12 +77,19 @@ def run(
         top = result.forecasts.sort_values("p", ascending=False, kind="stable").head(15)
         years = f"{result.meta['as_of'] + 1}-{result.meta['as_of'] + 2}"
         _show_frame(
-            top[["iso3", "outcome", "p", "lower", "upper"]].reset_index(drop=True),
+            top[["iso3", "country", "outcome", "p", "lower", "upper"]].reset_index(drop=True),
             title=f"The 15 largest of {len(result.forecasts):,} probabilities for {years}",
         )
         typer.echo(
             "Every forecast: --out FILE.csv; one country's drivers: stabilis forecast explain "
             "ISO3 --space SPACE; risks within a group: stabilis forecast list --group GROUP."
+        )
+    if "interval" in result.meta:
+        typer.echo(f"Intervals: {result.meta['interval']['basis']}.")
+    for lag in result.meta.get("lagged", []):
+        typer.echo(
+            f"Carried forward to {result.meta['as_of']}: {len(lag['indicators'])} {lag['source']} "
+            f"indicator(s) ending in {lag['last_year']} (lag {lag['lag_years']})."
         )
     if "archive_id" in result.meta:
         typer.echo(f"Archived as {result.meta['archive_id']}.")
@@ -130,10 +149,17 @@ def explain(
     for direction, part in frame.groupby("direction", sort=False):
         row = part.iloc[0]
         typer.echo(
-            f"{row['iso3']} {row['space']} {direction} within {row['as_of'] + 1}-"
+            f"{row['country']} ({row['iso3']}) {row['space']} {direction} within "
+            f"{row['as_of'] + 1}-"
             f"{row['as_of'] + 2}: p = {row['p']:.3f}. Largest contributions (log-odds):"
         )
-        _show_frame(part[["feature", "value", "contribution"]])
+        _show_frame(part[["label", "value", "contribution", "sentence", "feature"]])
+    source = frame["archive_id"].iloc[0] if "archive_id" in frame.columns else None
+    typer.echo(
+        f"From archive entry {source}."
+        if isinstance(source, str)
+        else "Fitted now: the archive holds no live run with drivers for this origin."
+    )
 
 
 @app.command("list")
@@ -154,7 +180,11 @@ def list_(
     if as_json:
         emit_json(_records(frame), group=group, as_of=as_of)
         return
-    _show_frame(frame, title=f"Highest risks{f' among {group}' if group else ''}")
+    year = frame["as_of"].iloc[0] if len(frame) else as_of
+    _show_frame(
+        frame[["iso3", "country", "outcome", "p", "lower", "upper", "drivers"]],
+        title=f"Highest risks{f' among {group}' if group else ''}, origin {year}",
+    )
 
 
 @app.command()
@@ -167,7 +197,14 @@ def score(ctx: typer.Context, as_json: bool = JSON_OPT) -> None:
     if frame.empty:
         typer.echo("The archive is empty; issue forecasts with 'stabilis forecast run'.")
         return
-    _show_frame(frame, title="Archived forecasts against realised targets")
+    _show_frame(
+        frame.drop(columns=["issued_with", "scored_against"], errors="ignore"),
+        title="Archived forecasts against realised targets",
+    )
+    for entry_id, text in frame.groupby("archive_id", sort=False)["issued_with"].first().items():
+        typer.echo(f"{entry_id} issued with {text}")
+    if len(frame) and "scored_against" in frame.columns:
+        typer.echo(f"Scored against the targets coded now from {frame['scored_against'].iloc[0]}.")
 
 
 @app.command()
@@ -193,7 +230,89 @@ def calibration(
         shown[["direction", "lower", "upper", "mean_predicted", "observed_rate", "count"]],
         title=f"Calibration of archive entry {first['archive_id']} ({first['kind']})",
     )
-    typer.echo("Well calibrated: observed_rate close to mean_predicted in every bin.")
+    for direction, verdict in frame.groupby("direction", sort=True)["verdict"].first().items():
+        typer.echo(f"{direction}: {verdict}")
+
+
+@app.command()
+def changes(
+    ctx: typer.Context,
+    old: str | None = typer.Option(None, "--old", help="Archive id of the earlier run."),
+    new: str | None = typer.Option(None, "--new", help="Archive id of the later run (newest)."),
+    min_change: float = typer.Option(0.01, "--min-change", help="Smallest move listed."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Forecasts and targets that changed because a source was revised (not the model)."""
+    found = _service(ctx).changes(old, new, min_change=min_change)
+    if as_json:
+        emit_json(
+            {"forecasts": _records(found["forecasts"]), "targets": _records(found["targets"]),
+             "revised": found["revised"]},
+            **{k: found[k] for k in ("old", "new", "as_of", "same_code", "same_settings",
+                                     "verdict", "targets_source")},
+        )  # fmt: skip
+        return
+    typer.echo(f"Archive entries {found['old']} -> {found['new']} (origin {found['as_of']}).")
+    for item in found["revised"]:
+        typer.echo(
+            f"Revised: {item['source']} {item['before']} -> {item['after']} "
+            f"({len(item['indicators'])} indicators: {', '.join(item['indicators'][:6])})"
+        )
+    typer.echo(found["verdict"])
+    if len(found["forecasts"]):
+        _show_frame(
+            found["forecasts"][["iso3", "country", "outcome", "p_before", "p_after", "change",
+                                "revised_inputs"]],
+            title="Forecasts that moved", limit=25,
+        )  # fmt: skip
+    targets = found["targets"]
+    typer.echo(
+        f"Targets revised since they were archived: {len(targets)} "
+        f"(coded now from {found['targets_source']})."
+    )
+    if len(targets):
+        _show_frame(targets, title="Realised targets that changed", limit=25)
+
+
+@app.command()
+def whatif(
+    ctx: typer.Context,
+    country: str = typer.Argument(..., help="ISO3 code, e.g. GEO."),
+    changes: list[str] = typer.Option(
+        [],
+        "--set",
+        help="CODE=VALUE, repeatable: a signed value changes the input (v2x_jucon=-0.1), an "
+        "unsigned one sets it (nato.ipap=0).",
+    ),
+    as_of: int | None = typer.Option(
+        None, "--as-of", help="Origin of the archived run to use (default: the newest)."
+    ),
+    outcome: list[str] = OUTCOME_OPT,
+    top: int = typer.Option(3, "--top", help="Moved drivers shown per outcome."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """A scenario: the archived live forecast recomputed with changed inputs (no refit)."""
+    scenario = _service(ctx).whatif(country, changes, as_of=as_of, outcomes=outcome or None,
+                                    top=top)  # fmt: skip
+    if as_json:
+        emit_json(
+            {"changes": _records(scenario.changes), "outcomes": _records(scenario.outcomes),
+             "drivers": _records(scenario.drivers)},
+            iso3=scenario.iso3, as_of=scenario.as_of, archive_id=scenario.archive_id,
+        )  # fmt: skip
+        return
+    typer.echo(scenario.summary())
+    shown = scenario.outcomes.sort_values("change", key=abs, ascending=False)
+    _show_frame(
+        shown[["outcome", "p_before", "p_after", "change", "change_lower", "change_upper"]],
+        title="Change in each outcome's probability (interval: 10th-90th percentile over the "
+        "ensemble's members)",
+    )
+    if len(scenario.drivers):
+        _show_frame(
+            scenario.drivers[["outcome", "label", "value_before", "value_after", "change"]],
+            title="Drivers that moved (change in contribution, log-odds)",
+        )
 
 
 @app.command()

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -50,6 +50,8 @@ MAP_GROUPS = (
     ("global", "Partners across the globe"),
 )
 REGISTRY_TABLES = ("members", "partnerships", "programmes", "operations")
+#: The scenario form's repeatable ``change=CODE=VALUE`` fields.
+CHANGE_QUERY = Query(None)
 PROFILE_START_YEARS = (1900, 1946, 1970, 1990, 2000, 2010)
 
 
@@ -219,6 +221,30 @@ def mount(
     @app.get("/forecasts", include_in_schema=False)
     def forecasts(request: Request) -> Response:
         return render(request, "forecasts.html", "forecasts", groups=MAP_GROUPS)
+
+    @app.get("/forecasts/whatif", include_in_schema=False)
+    def forecast_whatif(
+        request: Request, iso3: str = "", change: list[str] | None = CHANGE_QUERY, as_of: str = ""
+    ) -> Response:
+        # A form: the scenario is computed by the forecasting service from the archived run's
+        # models (no refit); a refused change is shown on the form, not as an error page.
+        changes = [c for c in (change or []) if c.strip()]
+        scenario, problem = None, ""
+        if iso3.strip() and changes:
+            try:
+                year = int(as_of) if as_of.strip() else None
+                scenario = ws.forecasts.whatif(iso3, changes, as_of=year)
+            except ValueError:
+                problem = f"The origin '{as_of}' is not a year."
+            except StabilisError as exc:
+                problem = str(exc)
+        elif iso3.strip():
+            problem = "Give at least one change, e.g. v2x_jucon=-0.1."
+        return render(
+            request, "forecast_whatif.html", "forecasts", iso3=iso3.strip().upper(),
+            changes=changes + [""] * max(0, 3 - len(changes)), as_of=as_of, scenario=scenario,
+            problem=problem,
+        )  # fmt: skip
 
     @app.get("/impact", include_in_schema=False)
     def impact(request: Request) -> Response:

@@ -3,6 +3,11 @@
 Layout under ``<data_dir>/forecasts/``::
 
     <id>/forecasts.parquet   the long forecasts (outcome, origin, iso3, gwcode, p, lower, upper, ...)
+    <id>/drivers.parquet     (live runs) each forecast's largest contributions, with labels and
+                             sentences, so ``explain`` and ``list`` read them without a refit
+    <id>/models.pkl          (live runs) the fitted models, so a scenario (``whatif``) is
+                             recomputed without a refit. Pickle: read only from this archive,
+                             which only Stabilis writes; never load one from elsewhere
     <id>/manifest.json       id, kind (run | backtest), as_of, created_at, rows, code version,
                              code hash, configuration, and the snapshots (source, file, sha256)
 
@@ -70,8 +75,17 @@ class ForecastArchive:
         as_of: int | None,
         snapshots: pd.DataFrame,
         config: ForecastConfig,
+        extras: dict[str, pd.DataFrame] | None = None,
+        inputs: list[dict[str, Any]] | None = None,
+        meta: dict[str, Any] | None = None,
+        models: dict[str, Any] | None = None,
     ) -> ArchiveEntry:
-        """Store a forecast set and its provenance; returns the new entry."""
+        """Store a forecast set and its provenance; returns the new entry.
+
+        ``extras`` are further frames stored beside it (``drivers``); ``inputs`` the releases
+        of the sources the forecast read (source, release, snapshot, sha256, last year);
+        ``meta`` anything else worth keeping (the lagged inputs).
+        """
         import pandas as pd
 
         created = datetime.now(UTC)
@@ -81,6 +95,12 @@ class ForecastArchive:
         tmp = self.root / f".{entry_id}.tmp"
         tmp.mkdir(parents=True, exist_ok=False)
         forecasts.to_parquet(tmp / "forecasts.parquet", index=False)
+        for name, frame in (extras or {}).items():
+            frame.to_parquet(tmp / f"{name}.parquet", index=False)
+        if models:
+            import pickle
+
+            (tmp / "models.pkl").write_bytes(pickle.dumps(models, protocol=5))
         columns = [c for c in ("source", "file_key", "snapshot", "sha256", "release")
                    if c in snapshots.columns]  # fmt: skip
         manifest = {
@@ -93,6 +113,8 @@ class ForecastArchive:
             "code_hash": code_hash(),
             "config": config.as_dict(),
             "snapshots": snapshots[columns].to_dict(orient="records"),
+            "inputs": inputs or [],
+            **(meta or {}),
         }
         (tmp / "manifest.json").write_text(
             json.dumps(manifest, indent=2, default=str), encoding="utf-8"
@@ -127,3 +149,25 @@ class ForecastArchive:
                 f"No archived forecast '{entry_id}' in {self.root}. Latest: {known}."
             )
         return pd.read_parquet(path)
+
+    def load_extra(self, entry_id: str, name: str) -> pd.DataFrame | None:
+        """A frame stored beside an entry's forecasts (``drivers``), or None if it has none."""
+        import pandas as pd
+
+        path = self.root / entry_id / f"{name}.parquet"
+        return pd.read_parquet(path) if path.exists() else None
+
+    def latest(self, kind: str, as_of: int | None = None) -> ArchiveEntry | None:
+        """The newest entry of a kind (and origin, when given), or None."""
+        found = [e for e in self.entries() if e.kind == kind
+                 and (as_of is None or e.as_of == as_of)]  # fmt: skip
+        return found[-1] if found else None
+
+    def load_models(self, entry_id: str) -> dict[str, Any] | None:
+        """The fitted models stored with a live run, or None (older entries have none)."""
+        import pickle
+
+        path = self.root / entry_id / "models.pkl"
+        if not path.exists():
+            return None
+        return dict(pickle.loads(path.read_bytes()))  # our own archive only (see above)

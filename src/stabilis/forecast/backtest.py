@@ -21,7 +21,7 @@ import numpy as np
 
 from stabilis.errors import QueryError
 from stabilis.forecast.design import ForecastConfig, ForecastDesign
-from stabilis.forecast.models import TrainingMatrix
+from stabilis.forecast.models import BlendedForecaster, TrainingMatrix
 from stabilis.forecast.origins import TimeSplit
 from stabilis.forecast.scoring import calibration_curve, score_table
 from stabilis.forecast.targets import Outcome, resolve_outcomes
@@ -86,18 +86,43 @@ def forecast_origin(
     groups = design.rows["iso3"].to_numpy()
     test_features = design.features[test]
     frames, models = [], {}
+    matrices: dict[int, TrainingMatrix] = {}
+
+    def matrix_for(split: TimeSplit) -> TrainingMatrix:
+        # one binned matrix per set of training rows, shared by every model that uses it
+        if split.train_last not in matrices:
+            rows = split.train_mask(years)
+            matrices[split.train_last] = TrainingMatrix(
+                design.features[rows].reset_index(drop=True)
+            )
+        return matrices[split.train_last]
+
     for lookahead in sorted({o.lookahead for o in selected}):
         split = TimeSplit.honest(
             origin, horizon=2, lookahead=lookahead, train_first=config.train_first
         )
         train = split.train_mask(years)
-        matrix = TrainingMatrix(design.features[train].reset_index(drop=True))
+        matrix = matrix_for(split)
         for outcome in (o for o in selected if o.lookahead == lookahead):
             estimator = config.estimator()
             estimator.fit(
                 matrix, design.target(outcome)[train], years=years[train],
                 groups=groups[train], split=split,
             )  # fmt: skip
+            hazard_column = outcome.column.replace("_next2", "_next1")
+            if config.hazard_blend and outcome.space is not None and \
+                    hazard_column in design.targets.columns:  # fmt: skip
+                # the one-year hazard learns from one more recent year (its target, an event in
+                # s + 1, is known at s + 2 <= t); blended with the two-year model
+                one = TimeSplit.honest(origin, horizon=1, lookahead=lookahead,
+                                       train_first=config.train_first)  # fmt: skip
+                rows = one.train_mask(years)
+                hazard = config.estimator()
+                hazard.fit(
+                    matrix_for(one), design.targets[hazard_column].to_numpy(dtype=float)[rows],
+                    years=years[rows], groups=groups[rows], split=one,
+                )  # fmt: skip
+                estimator = BlendedForecaster(estimator, hazard)
             p, lo, hi = estimator.predict_interval(test_features)
             if config.bounds_rule:
                 ruled = bounds_mask(design, outcome, test)
@@ -113,6 +138,7 @@ def forecast_origin(
                         "lower": lo,
                         "upper": hi,
                         "realised": design.target(outcome)[test],
+                        "realised_first_year": _first_year(design, outcome, test),
                         "train_last": split.train_last,
                     }
                 )
@@ -120,6 +146,13 @@ def forecast_origin(
             if keep_models:
                 models[outcome.key] = estimator
     return pd.concat(frames, ignore_index=True), models
+
+
+def _first_year(design: ForecastDesign, outcome: Outcome, rows: np.ndarray) -> np.ndarray:
+    """The known year of a partial window (see :attr:`ForecastDesign.partial`), else NaN."""
+    if design.partial is None or outcome.column not in design.partial.columns:
+        return np.full(int(rows.sum()), np.nan)
+    return np.asarray(design.partial[outcome.column].to_numpy(dtype=float)[rows])
 
 
 @dataclass
@@ -144,6 +177,45 @@ class ForecastFrame:
         """Scores against the realised targets (rows whose target is known)."""
         frame = annotate(self.forecasts).dropna(subset=["realised"])
         return score_table(frame, "p", "realised", by)
+
+    def interval_coverage(self, group_size: int = 100) -> pd.DataFrame:
+        """Coverage of the intervals on the realised forecasts, per direction and pooled: the
+        calibrated interval (``lower``/``upper``), the ensemble's raw spread and zero width
+        (see :func:`~stabilis.forecast.scoring.interval_coverage`)."""
+        import pandas as pd
+
+        from stabilis.forecast.scoring import interval_coverage
+
+        frame = annotate(self.forecasts)
+        rows = []
+        for direction, part in [("pooled", frame), *frame.groupby("direction", sort=True)]:
+            calibrated = interval_coverage(part, group_size=group_size)
+            row = {"direction": direction, "groups": calibrated["groups"],
+                   "coverage": calibrated["coverage"],
+                   "coverage_zero_width": calibrated["coverage_zero_width"],
+                   "nominal": calibrated["nominal"]}  # fmt: skip
+            if "member_lower" in part.columns:
+                raw = interval_coverage(part, lower="member_lower", upper="member_upper",
+                                        group_size=group_size)  # fmt: skip
+                row["coverage_ensemble_spread"] = raw["coverage"]
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def partial_scores(self, by: Sequence[str] = ("direction",)) -> pd.DataFrame:
+        """Scores of forecasts whose window is half known (the space outcomes of the origin
+        two years before the space data end): against the events of the first window year
+        alone (rules (a)/(b)). Marked ``window = "partial: first year only"``; these forecasts
+        are of two years, so Brier and ECE read high by construction — ranking (ROC-AUC,
+        PR-AUC) is the meaningful part."""
+        if "realised_first_year" not in self.forecasts.columns:
+            return score_table(annotate(self.forecasts).iloc[0:0], "p", "realised", by)
+        frame = annotate(self.forecasts)
+        frame = frame[frame["realised"].isna() & frame["realised_first_year"].notna()]
+        table = score_table(frame, "p", "realised_first_year", by)
+        if len(table):
+            table.insert(0, "origin", ", ".join(str(o) for o in sorted(frame["origin"].unique())))
+            table.insert(1, "window", "partial: first year only")
+        return table
 
     def calibration(self, by: str | None = "direction", bins: int = 10) -> pd.DataFrame:
         """Calibration curves as data: ``[by,] bin, mean_predicted, observed_rate, count``."""
@@ -173,6 +245,20 @@ class ForecastFrame:
                 f"ROC-AUC {row['roc_auc']:.3f}  PR-AUC {row['pr_auc']:.3f}  "
                 f"Brier {row['brier']:.4f}  log-loss {row['log_loss']:.4f}  ECE {row['ece']:.4f}"
             )
+        coverage = self.interval_coverage()
+        for row in coverage[coverage["direction"] == "pooled"].to_dict(orient="records"):
+            lines.append(
+                f"  interval coverage (80 % nominal, groups of 100 forecasts): "
+                f"{row['coverage']:.2f} calibrated, {row.get('coverage_ensemble_spread', float('nan')):.2f} "
+                f"ensemble spread, {row['coverage_zero_width']:.2f} zero width ({int(row['groups'])} groups)"
+            )
+        partial = self.partial_scores()
+        for row in partial.to_dict(orient="records"):
+            lines.append(
+                f"  {row['direction']:<6} origin {row['origin']}, PARTIAL (first window year "
+                f"only): n={int(row['n'])} events={int(row['events'])} ROC-AUC "
+                f"{row['roc_auc']:.3f} PR-AUC {row['pr_auc']:.3f}"
+            )
         return "\n".join(lines)
 
 
@@ -188,14 +274,16 @@ def annotate(forecasts: pd.DataFrame) -> pd.DataFrame:
 
 def to_barometer_layout(forecasts: pd.DataFrame) -> pd.DataFrame:
     """Long forecasts → ``outcome, from_year, for_years, gwcode, p_up, p_same, p_down, iso3,
-    p_up_lower, p_up_upper, p_down_lower, p_down_upper``."""
+    p_up_lower, p_up_upper, p_down_lower, p_down_upper`` (then ``country`` when the forecasts
+    carry names, as live runs do)."""
     import pandas as pd
 
     frame = annotate(forecasts)
     frame["direction"] = frame["direction"].replace({"event": "up"})
+    named = "country" in frame.columns
+    keys = ["barometer_outcome", "origin", "gwcode", "iso3", *(["country"] if named else [])]
     wide = frame.pivot_table(
-        index=["barometer_outcome", "origin", "gwcode", "iso3"], columns="direction",
-        values=["p", "lower", "upper"], aggfunc="first",
+        index=keys, columns="direction", values=["p", "lower", "upper"], aggfunc="first",
     )  # fmt: skip
     out = pd.DataFrame(index=wide.index)
     for direction in ("up", "down"):
@@ -205,7 +293,7 @@ def to_barometer_layout(forecasts: pd.DataFrame) -> pd.DataFrame:
     out = out.reset_index().rename(columns={"barometer_outcome": "outcome", "origin": "from_year"})
     out["for_years"] = [f"{t + 1} - {t + 2}" for t in out["from_year"]]
     out["p_same"] = (1 - out["p_up"]) * (1 - out["p_down"].fillna(0.0))
-    out = out[BAROMETER_COLUMNS + EXTRA_COLUMNS]
+    out = out[BAROMETER_COLUMNS + EXTRA_COLUMNS + (["country"] if named else [])]
     return out.sort_values(["outcome", "from_year", "gwcode"], kind="stable").reset_index(drop=True)
 
 
@@ -245,8 +333,42 @@ def run_backtest(
         parts = run(delayed(_origin_forecasts)(design, t, config, selected) for t in origins)
     else:
         parts = [forecast_origin(design, t, config, selected)[0] for t in origins]
+    forecasts = calibrate_intervals(pd.concat(parts, ignore_index=True))
     seconds = time.perf_counter() - start
     return ForecastFrame(
-        pd.concat(parts, ignore_index=True), config, seconds,
-        meta={"first_origin": first, "last_origin": final},
+        forecasts, config, seconds, meta={"first_origin": first, "last_origin": final},
     )  # fmt: skip
+
+
+def calibrate_intervals(
+    forecasts: pd.DataFrame, history: pd.DataFrame | None = None, wait: int = 3
+) -> pd.DataFrame:
+    """Replace each forecast's interval by the ensemble's spread widened to cover (see
+    :func:`~stabilis.forecast.scoring.spread_scale`): for origin t the widening is learned on
+    the realised forecasts of origins up to t − ``wait`` (their targets are known by t), from
+    ``history`` (an earlier backtest) and from ``forecasts`` themselves. The ensemble's own
+    10th-90th percentiles stay in ``member_lower``/``member_upper``; ``interval_scale`` is the
+    widening used (1.0 = none: no realised origin was available yet).
+    """
+    import pandas as pd
+
+    from stabilis.forecast.scoring import scaled_interval, spread_scale
+
+    frame = forecasts.copy()
+    if "member_lower" not in frame.columns:
+        frame["member_lower"], frame["member_upper"] = frame["lower"], frame["upper"]
+    pool = annotate(frame if history is None else pd.concat([history, frame], ignore_index=True))
+    pool = pool.drop_duplicates(["outcome", "origin", "iso3"], keep="last")
+    scales = {}
+    for origin in sorted(frame["origin"].unique()):
+        known = pool[pool["origin"] <= origin - wait]
+        scales[origin] = spread_scale(known) if len(known) else 1.0
+    frame["interval_scale"] = frame["origin"].map(scales).astype(float)
+    lo, hi = scaled_interval(frame["p"], frame["member_lower"], frame["member_upper"],
+                             1.0)  # fmt: skip
+    for scale in frame["interval_scale"].unique():
+        rows = (frame["interval_scale"] == scale).to_numpy()
+        lo[rows], hi[rows] = scaled_interval(frame["p"][rows], frame["member_lower"][rows],
+                                             frame["member_upper"][rows], float(scale))  # fmt: skip
+    frame["lower"], frame["upper"] = lo, hi
+    return frame

@@ -58,6 +58,11 @@ class ForecastConfig:
     bounds_rule: bool = True
     train_first: int = FIRST_TRAIN_YEAR
     outcomes: tuple[str, ...] = field(default_factory=tuple)
+    #: Release of V-Dem's high-level indices: v15 (the warehouse's) or v14 (the lite snapshot's).
+    vdem_release: str = "v15"
+    #: Blend each space outcome's two-year model with a one-year hazard model (see
+    #: :class:`~stabilis.forecast.models.BlendedForecaster`).
+    hazard_blend: bool = True
 
     def __post_init__(self) -> None:
         if self.model not in ("lgbm", "logit"):
@@ -70,6 +75,11 @@ class ForecastConfig:
             raise QueryError("n_members must be at least 1.")
         if self.n_jobs < 1:
             raise QueryError("n_jobs must be at least 1.")
+        if self.vdem_release not in ("v15", "v14"):
+            raise QueryError(
+                f"Unknown V-Dem release '{self.vdem_release}'. Releases in the warehouse: v15, "
+                "v14 (its high-level indices come from the lite snapshot)."
+            )
 
     def estimator(self) -> Any:
         """A fresh, unfitted estimator for this configuration."""
@@ -108,6 +118,16 @@ class ForecastDesign:
     cutpoints: Mapping[str, float]
     last_year: int
     outcomes: tuple[Outcome, ...]
+    #: Indicators carried forward to the origin, and by how many years (empty when none).
+    lags: Mapping[str, int] = field(default_factory=dict)
+    #: Space outcomes' events in the first window year alone, by rules (a) and (b), where the
+    #: full two-year target is not yet observed: the "known year" of a partial window.
+    partial: pd.DataFrame | None = None
+
+    @property
+    def origin_year(self) -> int:
+        """The latest row year (the live origin of an as-of design)."""
+        return int(self.rows["year"].max())
 
     @property
     def years(self) -> np.ndarray:
@@ -144,6 +164,86 @@ class DesignInputs:
         )
 
 
+#: Indicators that run to the present without measuring a year's politics: registry flags, the
+#: state's age, the Barometer's population series (projected to 2025) and the coup record
+#: (events are listed as they happen). They never set the live origin; they are cut at it.
+NOT_MEASURING = ("nato.", "gw.", "ptcoups.", "demspaces.pop")
+#: A source more than this many years behind the origin is not carried forward (its features are
+#: missing at the origin instead).
+MAX_LAG = 2
+
+
+def indicator_last_years(panel: pd.DataFrame) -> dict[str, int]:
+    """Each indicator's last year of broad coverage.
+
+    The last year in which the indicator covers at least half as many countries as in its best
+    year of the ten before, so a handful of early values does not count as a new year.
+    """
+    out: dict[str, int] = {}
+    for code in panel.columns:
+        if code in ("iso3", "year"):
+            continue
+        counts = panel.loc[panel[code].notna(), "year"].value_counts().sort_index()
+        if counts.empty:
+            continue
+        years = counts.index.to_numpy(dtype=int)
+        values = counts.to_numpy()
+        for i in range(len(years) - 1, -1, -1):
+            window = values[max(0, i - 10) : i + 1]
+            if values[i] >= 0.5 * window.max():
+                out[str(code)] = int(years[i])
+                break
+    return out
+
+
+def live_origin(panel: pd.DataFrame) -> int:
+    """The latest year any source that measures a country-year covers (see
+    :data:`NOT_MEASURING` for the ones that do not count)."""
+    last = {c: y for c, y in indicator_last_years(panel).items()
+            if not c.startswith(NOT_MEASURING)}  # fmt: skip
+    if not last:
+        raise QueryError("The warehouse has no forecast inputs; rebuild it with 'stabilis build'.")
+    return max(last.values())
+
+
+def source_lags(panel: pd.DataFrame, origin: int, max_lag: int = MAX_LAG) -> dict[str, int]:
+    """Indicators whose last year is before ``origin``: how many years each is carried forward.
+
+    As the Barometer does for its live forecast, an indicator that ends ``k`` years before the
+    origin (k ≤ ``max_lag``) enters every row's features lagged by ``k`` years: row s reads the
+    value of s − k, in training as at the origin, so the model learns the relation it is used
+    with.
+    """
+    lags = {}
+    for code, year in indicator_last_years(panel).items():
+        k = origin - year
+        if 0 < k <= max_lag:
+            lags[code] = k
+    return lags
+
+
+def lag_panel(panel: pd.DataFrame, lags: Mapping[str, int]) -> pd.DataFrame:
+    """``panel`` with each lagged indicator's values moved ``k`` years later (row s holds s − k);
+    rows are added up to the latest year so lagged values reach the origin."""
+    import pandas as pd
+
+    if not lags:
+        return panel
+    last = int(panel["year"].max())
+    out = panel.drop(columns=list(lags)).set_index(["iso3", "year"])
+    for k in sorted(set(lags.values())):
+        codes = [c for c, v in lags.items() if v == k]
+        moved = panel[["iso3", "year", *codes]].copy()
+        moved["year"] = moved["year"] + k
+        moved = moved[moved["year"] <= last].dropna(subset=codes, how="all")
+        out = out.join(moved.set_index(["iso3", "year"]), how="outer")
+    return (
+        pd.DataFrame(out.reset_index())
+        .sort_values(["iso3", "year"], kind="stable")
+        .reset_index(drop=True)
+    )
+
+
 def _last_year(panel: pd.DataFrame, code: str) -> int:
     present = panel.loc[panel[code].notna(), "year"]
     if present.empty:
@@ -154,25 +254,56 @@ def _last_year(panel: pd.DataFrame, code: str) -> int:
 
 
 def assemble_design(
-    inputs: DesignInputs, *, tie_rule: str = "float", as_of: int | None = None
-) -> ForecastDesign:
-    """Join the Barometer's country-years, features and all targets (see the module doc)."""
+    inputs: DesignInputs, *, tie_rule: str = "float", as_of: int | None = None,
+    lag: bool = True, overrides: Mapping[tuple[str, str], float] | None = None,
+) -> ForecastDesign:  # fmt: skip
+    """Join the Barometer's country-years, features and all targets (see the module doc).
+
+    With ``as_of`` every input is first truncated at that year; with ``lag`` (the default)
+    every indicator that ends before ``as_of`` is carried forward to it (:func:`source_lags`),
+    so a 2024 origin forecasts from V-Dem's 2024 high-level indices, Freedom House and UCDP for
+    2024 and the space indicators of 2023.
+
+    ``overrides`` ((iso3, indicator) → value) replaces inputs as they enter the origin row
+    (after lagging): a scenario. Targets never see them.
+    """
     import pandas as pd
 
     if as_of is not None:
         inputs = inputs.truncated(as_of)
     panel = inputs.panel
     space_codes = [s.code for s in SPACES.values()]
-    spaces = panel.loc[panel[space_codes].notna().all(axis=1), ["iso3", "year", *space_codes]]
-    spaces = spaces.rename(columns={s.code: s.indicator for s in SPACES.values()})
-    series = attach_gwcode(spaces, inputs.identity)
+    series = _space_series(panel, inputs.identity)
     last_year = _last_year(panel, space_codes[0])
     coded = code_space_targets(series, inputs.cutpoints, tie_rule=tie_rule, last_year=last_year)
+    lags = source_lags(panel, as_of) if (as_of is not None and lag) else {}
+    conflicts = inputs.conflicts
+    if lags:
+        panel_for_features = lag_panel(panel, lags)
+        conflicts_last = int(conflicts["year"].max()) if len(conflicts) else as_of
+        k = int(as_of) - int(conflicts_last)  # type: ignore[arg-type]
+        if 0 < k <= MAX_LAG:
+            conflicts = conflicts.assign(year=conflicts["year"] + k)
+            lags = {**lags, "ucdp.conflicts": k}
+        rows = _space_series(panel_for_features, inputs.identity)[["iso3", "gwcode", "year"]]
+    else:
+        panel_for_features = panel
+        rows = series[["iso3", "gwcode", "year"]]
+    if overrides:
+        if as_of is None:
+            raise QueryError("A scenario needs an origin year (as_of).")
+        panel_for_features = panel_for_features.copy()
+        at_origin = panel_for_features["year"] == as_of
+        for (iso3, code), value in overrides.items():
+            hit = at_origin & (panel_for_features["iso3"] == iso3)
+            if not hit.any():
+                raise QueryError(f"There is no {as_of} row for {iso3} to change.")
+            panel_for_features.loc[hit, code] = float(value)
+    rows = rows.reset_index(drop=True)
     wide = coded.pivot_table(
         index=["gwcode", "year"], columns="indicator", values=["up_next2", "down_next2"],
         aggfunc="first",
     )  # fmt: skip
-    rows = series[["iso3", "gwcode", "year"]].reset_index(drop=True)
     targets = pd.DataFrame(index=rows.index)
     keyed = rows.set_index(["gwcode", "year"]).index
     for space in SPACES.values():
@@ -181,6 +312,9 @@ def assemble_design(
             values = column.reindex(keyed).to_numpy(dtype=float, na_value=np.nan)
             targets[f"{space.indicator}_{direction}_next2"] = values
 
+    targets = pd.concat(
+        [targets, _next_year_events(series, rows, inputs.cutpoints, tie_rule, last_year)], axis=1
+    )
     attempts = panel.loc[panel["ptcoups.pt_attempt"] == 1, ["iso3", "year"]]
     targets["coup_attempt_next2"] = event_next2(
         rows, attempts, last_year=_last_year(panel, "ptcoups.pt_attempt"),
@@ -196,8 +330,8 @@ def assemble_design(
     )
 
     features = build_features(
-        panel, conflicts=inputs.conflicts, neighbours=inputs.neighbours, regions=inputs.regions,
-        cutpoints=inputs.cutpoints,
+        panel_for_features, conflicts=conflicts, neighbours=inputs.neighbours,
+        regions=inputs.regions, cutpoints=inputs.cutpoints,
     )  # fmt: skip
     nato = [c for c in features.columns if c.startswith("nato.") and "years_since" not in c]
     features[nato] = features[nato].fillna(0.0)
@@ -209,4 +343,84 @@ def assemble_design(
         cutpoints=dict(inputs.cutpoints),
         last_year=last_year,
         outcomes=outcomes(),
+        lags=lags,
+        partial=_first_year_events(series, rows, inputs.cutpoints, tie_rule, last_year),
     )
+
+
+def _space_series(panel: pd.DataFrame, identity: pd.DataFrame) -> pd.DataFrame:
+    codes = [s.code for s in SPACES.values()]
+    spaces = panel.loc[panel[codes].notna().all(axis=1), ["iso3", "year", *codes]]
+    spaces = spaces.rename(columns={s.code: s.indicator for s in SPACES.values()})
+    return attach_gwcode(spaces, identity)
+
+
+def _next_year_events(
+    series: pd.DataFrame, rows: pd.DataFrame, cutpoints: Mapping[str, float], tie_rule: str,
+    last_year: int,
+) -> pd.DataFrame:  # fmt: skip
+    """One-year targets ``<indicator>_<up|down>_next1``: an event (all three rules) in t + 1;
+    0 past the state's end, NaN where t + 2 is after the data (rule (c) for t + 1 reads it)."""
+    import itertools
+
+    import pandas as pd
+
+    from stabilis.forecast.targets import ert_lite_events
+
+    data = series.sort_values(["gwcode", "year"], kind="stable").reset_index(drop=True)
+    gw = data["gwcode"].to_numpy()
+    years = data["year"].to_numpy().astype(int)
+    bounds = np.flatnonzero(np.concatenate([[True], gw[1:] != gw[:-1], [True]]))
+    state_end = pd.Series(years, index=gw).groupby(level=0).max()
+    keyed = rows.set_index(["gwcode", "year"]).index
+    row_years = rows["year"].to_numpy()
+    past_state = row_years + 1 > rows["gwcode"].map(state_end).to_numpy(dtype=float)
+    out = pd.DataFrame(index=rows.index)
+    for space in SPACES.values():
+        values = data[space.indicator].to_numpy(dtype=float)
+        cp = float(cutpoints[space.indicator])
+        for direction, sign in (("up", 1.0), ("down", -1.0)):
+            events = np.zeros(len(data), dtype=bool)
+            for start, stop in itertools.pairwise(bounds):
+                events[start:stop] = ert_lite_events(sign * values[start:stop], cp, tie_rule)
+            at = pd.Series(events.astype(float), index=pd.MultiIndex.from_arrays([gw, years - 1]))
+            column = at.reindex(keyed).to_numpy(dtype=float, copy=True)
+            column[past_state] = 0.0
+            column[row_years + 2 > last_year] = np.nan
+            out[f"{space.indicator}_{direction}_next1"] = column
+    return out
+
+
+def _first_year_events(
+    series: pd.DataFrame, rows: pd.DataFrame, cutpoints: Mapping[str, float], tie_rule: str,
+    last_year: int,
+) -> pd.DataFrame:  # fmt: skip
+    """Per space outcome, aligned with ``rows``: for rows whose window ends one year after the
+    data (t + 1 = the last year), 1 if t + 1 already is an event by rules (a)/(b), else 0;
+    NaN elsewhere. Rule (c) for t + 1 needs t + 2, which is not yet known, so this counts only
+    what the known year shows."""
+    import itertools
+
+    import pandas as pd
+
+    from stabilis.forecast.targets import ert_lite_events
+
+    data = series.sort_values(["gwcode", "year"], kind="stable").reset_index(drop=True)
+    gw = data["gwcode"].to_numpy()
+    years = data["year"].to_numpy().astype(int)
+    bounds = np.flatnonzero(np.concatenate([[True], gw[1:] != gw[:-1], [True]]))
+    out = pd.DataFrame(index=rows.index)
+    keyed = rows.set_index(["gwcode", "year"]).index
+    for space in SPACES.values():
+        values = data[space.indicator].to_numpy(dtype=float)
+        cp = float(cutpoints[space.indicator])
+        for direction, sign in (("up", 1.0), ("down", -1.0)):
+            events = np.zeros(len(data), dtype=bool)
+            for start, stop in itertools.pairwise(bounds):
+                events[start:stop] = ert_lite_events(sign * values[start:stop], cp, tie_rule,
+                                                     rules="ab")  # fmt: skip
+            at = pd.Series(events.astype(float), index=pd.MultiIndex.from_arrays([gw, years - 1]))
+            column = at.reindex(keyed).to_numpy(dtype=float, copy=True)
+            column[rows["year"].to_numpy() + 1 != last_year] = np.nan
+            out[f"{space.indicator}_{direction}_next2"] = column
+    return out

@@ -343,6 +343,50 @@ class LogisticForecaster:
         return frame
 
 
+class BlendedForecaster:
+    """The two-year model averaged with a one-year hazard model turned into two years.
+
+    ``hazard`` forecasts an event in the first year after the origin; 1 − (1 − h)² is the
+    two-year probability if the second year's hazard were the same. The forecast is the mean of
+    that and the two-year model's probability, member by member (members k of both models are
+    paired), so intervals come from the same ensemble. The hazard model learns from one more
+    recent year than the two-year model, without look-ahead (its split is checked by
+    :class:`~stabilis.forecast.origins.TimeSplit`). Contributions are the two models' averaged
+    (log-odds of each model before calibration).
+    """
+
+    def __init__(self, two_year: Any, hazard: Any) -> None:
+        self.two_year = two_year
+        self.hazard = hazard
+        self.feature_names_ = list(two_year.feature_names_)
+        self.interval = getattr(two_year, "interval", (0.1, 0.9))
+
+    def _member_probabilities(self, X: pd.DataFrame) -> np.ndarray:
+        two = _members(self.two_year, X)
+        one = _members(self.hazard, X)
+        k = min(len(two), len(one))
+        return np.asarray((two[:k] + 1 - (1 - one[:k]) ** 2) / 2)
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        return np.asarray(self._member_probabilities(X).mean(axis=0))
+
+    def predict_interval(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        members = self._member_probabilities(X)
+        if len(members) == 1:
+            return members[0], members[0].copy(), members[0].copy()
+        lo, hi = np.quantile(members, self.interval, axis=0)
+        return members.mean(axis=0), lo, hi
+
+    def contributions(self, X: pd.DataFrame) -> pd.DataFrame:
+        return (self.two_year.contributions(X) + self.hazard.contributions(X)) / 2
+
+
+def _members(model: Any, X: pd.DataFrame) -> np.ndarray:
+    if hasattr(model, "_member_probabilities"):
+        return np.asarray(model._member_probabilities(X))
+    return np.asarray(model.predict_proba(X)).reshape(1, -1)
+
+
 def make_forecaster(model: str, **params: Any) -> BoostedForecaster | LogisticForecaster:
     """The estimator for a model name: ``lgbm`` or ``logit``."""
     if model == "lgbm":

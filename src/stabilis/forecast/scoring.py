@@ -247,3 +247,122 @@ def bootstrap_differences(
             }
         )
     return pd.DataFrame(rows)
+
+
+def calibration_verdict(curve: pd.DataFrame, min_count: int = 20) -> str:
+    """What one calibration curve (``lower, upper, mean_predicted, observed_rate, count``) says,
+    computed from its bins: the ECE and the bin with the largest gap among bins holding at
+    least ``min_count`` forecasts, with its count and whether that gap exceeds two binomial
+    standard errors. No fixed wording: the sentence follows the numbers."""
+    full = curve.dropna(subset=["mean_predicted", "observed_rate"])
+    full = full[full["count"] > 0]
+    total = float(full["count"].sum())
+    if not total:
+        return "No bin holds a forecast with a known outcome."
+    gaps = (full["observed_rate"] - full["mean_predicted"]).to_numpy(dtype=float)
+    value = float(np.sum(np.abs(gaps) * full["count"].to_numpy(dtype=float)) / total)
+    grade = ("close to calibrated" if value < 0.02 else
+             "somewhat miscalibrated" if value < 0.05 else "poorly calibrated")  # fmt: skip
+    text = f"ECE {value:.4f} over {total:,.0f} forecasts ({grade})"
+    big = full[full["count"] >= min_count]
+    if big.empty:
+        return text + f"; no bin holds {min_count} or more forecasts."
+    position = int(np.argmax((big["observed_rate"] - big["mean_predicted"]).abs().to_numpy()))
+    worst = big.iloc[position]
+    gap = float(worst["observed_rate"] - worst["mean_predicted"])
+    p = min(max(float(worst["mean_predicted"]), 1e-6), 1 - 1e-6)
+    se = float(np.sqrt(p * (1 - p) / float(worst["count"])))
+    noise = "beyond" if abs(gap) > 2 * se else "within"
+    word = "more" if gap > 0 else "fewer"
+    return (
+        f"{text}; largest gap in the {worst['lower']:.1f}-{worst['upper']:.1f} bin "
+        f"({worst['count']:,.0f} forecasts): predicted {worst['mean_predicted']:.2f}, observed "
+        f"{worst['observed_rate']:.2f} ({word} events than forecast, {noise} sampling noise "
+        f"of ±{2 * se:.2f})."
+    )
+
+
+# -- intervals ------------------------------------------------------------------------------------
+
+#: Nominal coverage of the 10th-90th percentile interval.
+NOMINAL = 0.8
+_Z80 = 1.2815515655446004
+_SCALES = tuple(round(1 + 0.1 * i, 1) for i in range(31))  # 1.0 ... 4.0
+
+
+def _logit(p: Any) -> np.ndarray:
+    q = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
+    return np.asarray(np.log(q / (1 - q)))
+
+
+def scaled_interval(p: Any, lower: Any, upper: Any, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """The ensemble's interval widened ``scale`` times on the log-odds scale around ``p``."""
+    z = _logit(p)
+    lo = z - scale * np.clip(z - _logit(lower), 0, None)
+    hi = z + scale * np.clip(_logit(upper) - z, 0, None)
+    p = np.asarray(p, dtype=float)
+    out_lo = np.where(p > 0, 1 / (1 + np.exp(-lo)), 0.0)
+    out_hi = np.where(p > 0, 1 / (1 + np.exp(-hi)), 0.0)
+    return out_lo, out_hi
+
+
+def interval_coverage(
+    frame: pd.DataFrame, *, target: str = "realised", lower: str = "lower", upper: str = "upper",
+    group_size: int = 100,
+) -> dict[str, float]:  # fmt: skip
+    """How often the interval holds the event rate it claims, measured on realised forecasts.
+
+    A single event cannot check a probability interval, so forecasts are grouped: within each
+    origin and direction, consecutive groups of ``group_size`` forecasts sorted by probability.
+    A group is covered when its observed event rate lies within its mean interval, widened by
+    the binomial noise of a group of that size (added in quadrature: the 80 % half-width
+    sqrt(w² + (1.28·se)²)). ``coverage`` is the share of covered groups (nominal 0.80);
+    ``coverage_zero_width`` the same for intervals of zero width (binomial noise alone), so the
+    difference shows what the interval adds. Forecasts set to 0 by the bounds rule are left out.
+    """
+    import pandas as pd
+
+    data = frame.dropna(subset=[target])
+    data = data[data["p"] > 0]
+    keys = [c for c in ("origin", "direction") if c in data.columns]
+    data = data.sort_values([*keys, "p"], kind="stable")
+    if keys:
+        rank = data.groupby(keys, sort=False).cumcount().to_numpy()
+        block = data.groupby(keys, sort=False).ngroup().to_numpy()
+    else:
+        rank, block = np.arange(len(data)), np.zeros(len(data), dtype=int)
+    group = block * (len(data) + 1) + rank // group_size
+    agg = pd.DataFrame({"g": group, "p": data["p"].to_numpy(), "y": data[target].to_numpy(),
+                        "lo": data[lower].to_numpy(), "hi": data[upper].to_numpy()})  # fmt: skip
+    stats = agg.groupby("g").agg(p=("p", "mean"), y=("y", "mean"), lo=("lo", "mean"),
+                                 hi=("hi", "mean"), n=("p", "size"))  # fmt: skip
+    stats = stats[stats["n"] >= group_size / 2]
+    groups = len(stats)
+    se = np.sqrt(stats["p"] * (1 - stats["p"]) / stats["n"])
+    w = (stats["hi"] - stats["lo"]) / 2
+    gap = (stats["y"] - stats["p"]).abs()
+    covered = int((gap <= np.sqrt(w**2 + (_Z80 * se) ** 2)).sum())
+    covered0 = int((gap <= _Z80 * se).sum())
+    return {
+        "groups": float(groups),
+        "coverage": covered / groups if groups else float("nan"),
+        "coverage_zero_width": covered0 / groups if groups else float("nan"),
+        "nominal": NOMINAL,
+    }
+
+
+def spread_scale(frame: pd.DataFrame, *, target: str = "realised", group_size: int = 100) -> float:
+    """The smallest widening (1.0, 1.1, … 4.0) of the ensemble's interval whose coverage on
+    ``frame``'s realised forecasts reaches the nominal 80 % (4.0 when none does; 1.0 with no
+    realised forecasts)."""
+    data = frame.dropna(subset=[target])
+    data = data[data["p"] > 0]
+    if data.empty:
+        return 1.0
+    for scale in _SCALES:
+        lo, hi = scaled_interval(data["p"], data["member_lower"], data["member_upper"], scale)
+        trial = data.assign(lower=lo, upper=hi)
+        found = interval_coverage(trial, target=target, group_size=group_size)["coverage"]
+        if found >= NOMINAL:
+            return scale
+    return _SCALES[-1]
