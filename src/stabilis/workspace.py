@@ -155,6 +155,10 @@ class Workspace:
                         "producer": spec.producer,
                         "release": spec.release,
                         "licence": spec.licence,
+                        # Terms not confirmed (SOURCES.md "check"): shown, never hidden.
+                        "licence_to_check": any(
+                            word in spec.licence.lower() for word in ("check", "verify")
+                        ),
                         "citation": spec.citation,
                         "file": f.key,
                         "url": f.url,

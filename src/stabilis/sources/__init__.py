@@ -32,6 +32,12 @@ SOURCE_MODULES: dict[str, str] = {
     "reign": "stabilis.sources.reign",
     "gdelt": "stabilis.sources.gdelt",
     "geo": "stabilis.sources.geo",
+    "eurepoc": "stabilis.sources.eurepoc",
+    "cfr": "stabilis.sources.cfr",
+    "pei": "stabilis.sources.pei",
+    "vparty": "stabilis.sources.vparty",
+    "vdem_codebook": "stabilis.sources.vdem_codebook",
+    "ucdp_esd": "stabilis.sources.ucdp_esd",
 }
 
 
