@@ -39,8 +39,9 @@ def test_profile_combines_signals_with_provenance(service, built):
     est_2019 = cases[(cases["iso3"] == "EST") & (cases["year"] == 2019)]["case_id"].nunique()
     assert yearly.loc[2019, "disinfo_cases"] == est_2019
     assert pd.isna(yearly.loc[2012, "disinfo_cases"])  # before EUvsDisinfo's coverage
-    assert yearly.loc[2012, "cyber_operations"] == 0  # inside DCID's coverage
-    assert set(profile.provenance["signal"]) >= {"cyber", "disinfo"}
+    assert yearly.loc[2012, "dcid"] == 0  # inside DCID's coverage: Estonia is in a rival dyad
+    assert yearly.loc[2012, "dcid_status"] == "covered"
+    assert set(profile.provenance["signal"]) >= {"cyber", "eurepoc", "cfr", "disinfo"}
     summary = profile.summary()
     assert summary["status"]["member_since"] == 2004
     assert any("No event-stream signal" in n for n in profile.notes)

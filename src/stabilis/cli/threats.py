@@ -67,6 +67,7 @@ def profile(
                 "summary": result.summary(),
                 "yearly": _records(result.yearly),
                 "cyber_incidents": _records(result.cyber_incidents),
+                "coverage": result.coverage,
                 "cyber_initiators": _records(result.cyber_initiators),
                 "disinfo_keywords": _records(result.disinfo_keywords),
                 "alerts": _records(result.alerts),
@@ -85,17 +86,27 @@ def profile(
         else "neither member nor partner"
     )
     typer.echo(f"{result.name} ({result.iso3}): {role}")
-    shown = result.yearly.dropna(
-        how="all", subset=[c for c in result.yearly.columns if c != "year"]
-    )
-    _show(shown, title="Hostile signals per year (blank = outside the source's coverage)")
-    _show(result.cyber_initiators, title="Cyber operations by initiator (DCID)")
+    shown = result.display_yearly()
+    if (shown["hostile_events"] == "").all():
+        shown = shown.drop(columns=["hostile_events"])
+    _show(shown, title="Hostile signals per year ('not covered' = outside the source's coverage)")
+    inc = result.cyber_incidents
+    if len(inc):
+        _show(
+            inc[["start_date", "name", "initiators", "sources", "type"]],
+            title=f"Cyber incidents ({len(inc)}; sources per record, duplicates merged)",
+            limit=40,
+        )
+    _show(result.cyber_initiators, title="Cyber incidents by initiator")
     _show(result.disinfo_keywords, title="Disinformation keywords (EUvsDisinfo)")
     if len(result.alerts):
         _show(
             result.alerts[["signal", "period", "value", "baseline_median", "z", "evidence_total"]],
             title="Alerts",
         )
+    typer.echo("Coverage:")
+    for line in result.coverage:
+        typer.echo(f"  {line}")
     _show(result.provenance[["signal", "snapshot", "release", "sha256"]], title="Provenance")
     for note in result.notes:
         typer.secho(note, fg=typer.colors.YELLOW)
@@ -141,7 +152,8 @@ def alerts(
         typer.echo(f"\n{row.signal} {row.iso3} {row.period}: {row.evidence_total} items, e.g.")
         for item in row.evidence[:evidence]:
             label = item.get("title") or item.get("name") or item
-            typer.echo(f"  - {label}")
+            extra = f" [{item['sources']}]" if item.get("sources") else ""
+            typer.echo(f"  - {label}{extra}")
 
 
 @threats_app.command("events")

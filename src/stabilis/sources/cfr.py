@@ -38,7 +38,7 @@ from stabilis.sources.base import ROW, ParsedTable, SourceFile, SourceSpec
 from stabilis.sources.reading import read_csv
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 SPEC = SourceSpec(
     name="cfr",

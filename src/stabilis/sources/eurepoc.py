@@ -250,8 +250,14 @@ def _parse_dashboard(file_key: str, path: Path) -> ParsedTable:
     )
     raw = read_csv(
         path,
-        required=("ID", "start_date", "receiver_country", "initiator_country",
-                  "receiver_region", *extra),  # fmt: skip
+        required=(
+            "ID",
+            "start_date",
+            "receiver_country",
+            "initiator_country",
+            "receiver_region",
+            *extra,
+        ),
     )
     frame = pd.DataFrame({"incident_id": _incident_ids(raw, "ID", path)})
     frame = frame.join(_dates(raw, "start_date", path))

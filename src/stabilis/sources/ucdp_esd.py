@@ -73,8 +73,9 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
             "year": to_number(raw, "year", file=path, integer=True, minimum=1946, maximum=2100),
             "actor_id": to_number(raw, "actor_id", file=path, integer=True, minimum=0),
             "actor_name": raw["actor_name"],
-            "actor_nonstate": to_number(raw, "actor_nonstate", file=path, integer=True,
-                                        minimum=0, maximum=1),  # fmt: skip
+            "actor_nonstate": to_number(
+                raw, "actor_nonstate", file=path, integer=True, minimum=0, maximum=1
+            ),
             "conflict_id": to_number(raw, "conflict_id", file=path, integer=True, minimum=0),
             "location": raw["location"],
             "gwno_a": to_number(raw, "gwno_a", file=path, integer=True, minimum=1, maximum=999),

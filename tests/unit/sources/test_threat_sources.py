@@ -150,6 +150,7 @@ def test_pei_reads_office_round_and_scores(write_file: Writer) -> None:
     (table,) = pei.parse("elections", write_file("p.csv", PEI_HEADER + PEI_ROW))
     row = table.frame.iloc[0]
     assert (row["office"], row["round"], row["year"]) == ("legislative", 1, 2012)
+    assert not row["office_conflict"]
     assert row["pei_index"] == pytest.approx(63.2)
     assert row["laws"] == pytest.approx(66.69999885559082)
     assert table.country_keys == {"ISO": "iso3", "ccodecow": "cowcode", "country": "name"}
@@ -166,15 +167,21 @@ VPARTY_HEADER = (
     + ",".join(vparty.SCORES)
     + "\n"
 )
-VPARTY_ROW = "Georgian Dream,GD,1234,Georgia,118,372,2012,2012-10-01," + ",".join(
-    ["0.3", "0.4", "54.8", "55.0", "0", "0.1", "-0.2", "0.3", "0.4", "0.5", "0.6"]
-) + "\n"
+VPARTY_ROW = (
+    "Georgian Dream,GD,1234,Georgia,118,372,2012,2012-10-01,"
+    + ",".join(["0.3", "0.4", "54.8", "55.0", "0", "0.1", "-0.2", "0.3", "0.4", "0.5", "0.6"])
+    + "\n"
+)
 
 
 def test_vparty_reads_party_election_rows(write_file: Writer) -> None:
     (table,) = vparty.parse("party_elections", write_file("v.csv", VPARTY_HEADER + VPARTY_ROW))
     row = table.frame.iloc[0]
-    assert (row["party"], row["election_date"], row["year"]) == ("Georgian Dream", "2012-10-01", 2012)
+    assert (row["party"], row["election_date"], row["year"]) == (
+        "Georgian Dream",
+        "2012-10-01",
+        2012,
+    )
     assert row["v2pavote"] == pytest.approx(55.0)
     assert table.country_keys["country_id"] == "vdem_id"
 
@@ -198,7 +205,9 @@ CODEBOOK = (
 def test_codebook_defines_warehouse_codes_with_suffixes(write_file: Writer) -> None:
     (table,) = vdem_codebook.parse("codebook", write_file("cb.csv", CODEBOOK))
     assert table.frame["question"].iloc[0].endswith("second line")
-    out = vdem_codebook.definitions_for(["vdem.v2elintim", "vdem.v2elintim_ord", "vdem.nope"], table.frame)
+    out = vdem_codebook.definitions_for(
+        ["vdem.v2elintim", "vdem.v2elintim_ord", "vdem.nope"], table.frame
+    )
     assert list(out["found"]) == [True, True, False]
     assert out["label"].iloc[1] == "Election government intimidation"
 
@@ -229,5 +238,23 @@ def test_esd_lists_state_supporters_only(write_file: Writer) -> None:
 
 def test_esd_refuses_a_support_flag_outside_0_1(write_file: Writer) -> None:
     with pytest.raises(DataFileError) as caught:
-        ucdp_esd.parse("actor_year", write_file("e.csv", ESD_HEADER + ESD_ROW[:-10] + "0,2,1,1,0,1\n"))
+        ucdp_esd.parse(
+            "actor_year", write_file("e.csv", ESD_HEADER + ESD_ROW[:-10] + "0,2,1,1,0,1\n")
+        )
     assert "row 2" in str(caught.value)
+
+
+def test_pei_office_follows_the_election_id_and_flags_a_conflict(write_file: Writer) -> None:
+    runoff = PEI_ROW.replace("GEO_01102012_L1", "GEO_28112018_P2").replace(
+        "2012-10-01,2012.0", "2018-11-28,2018.0"
+    )
+    (table,) = pei.parse("elections", write_file("p.csv", PEI_HEADER + runoff))
+    row = table.frame.iloc[0]
+    assert (row["office"], row["office_source"], row["round"]) == ("presidential", "legislative", 2)
+    assert row["office_conflict"]
+
+
+def test_pei_refuses_an_election_id_of_another_shape(write_file: Writer) -> None:
+    with pytest.raises(DataFileError) as caught:
+        pei.parse("elections", write_file("p.csv", PEI_HEADER + PEI_ROW.replace("_L1,", "_X1,")))
+    assert "row 2" in str(caught.value) and "'election'" in str(caught.value)
