@@ -17,7 +17,16 @@ from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
 from stabilis import __version__
-from stabilis.api import catalogue, maps, panel, profiles, registry, results, threats
+from stabilis.api import (
+    catalogue,
+    elections,
+    maps,
+    panel,
+    profiles,
+    registry,
+    results,
+    threats,
+)
 from stabilis.api.cache import ReadCache
 from stabilis.api.handlers import install_error_handlers
 
@@ -75,6 +84,7 @@ def create_app(
         registry.router(ws),
         results.router(ws, cache),
         threats.router(ws, cache),
+        elections.router(ws, cache),
     ):
         app.include_router(router, prefix=API_PREFIX)
     html_error = mount(app, ws, cache, assets_dir=assets_dir)

@@ -79,7 +79,7 @@ def emit_json(data: Any, **meta: Any) -> None:
 
 
 def _register_commands() -> None:
-    from stabilis.cli import data, forecast, impact, registry, serve, threats
+    from stabilis.cli import data, elections, forecast, impact, registry, serve, threats
 
     data.register(app)
     app.add_typer(registry.app, name="registry")
@@ -88,6 +88,7 @@ def _register_commands() -> None:
     app.add_typer(threats.threats_app, name="threats")
     app.add_typer(threats.support_app, name="support")
     app.add_typer(threats.resilience_app, name="resilience")
+    app.command(name="elections")(elections.elections)
     app.command(name="serve")(serve.serve)
 
 

@@ -8,7 +8,8 @@ The parser emits the records table ``pei_elections``, one row per election: ``el
 producer's id, ``ISO_ddmmyyyy_L1``/``_P2``: office and round), ``date``, ``year``, ``office``
 ("legislative" or "presidential", from the id's ``L``/``P``; ``office_source`` is the source's
 ``office`` column, 0 legislative and 1 presidential, and ``office_conflict`` marks the one staged
-row where the two disagree), ``round`` (from the id), the expert
+row where the two disagree), ``chamber`` ("lower"; "upper" for the one senate election,
+``_S1``), ``round`` (from the id), the expert
 survey's ``numresponses`` and ``responserate``, the PEI index (``pei_index``: ``PEIIndexp``,
 0-100, with ``pei_index_lci``/``_hci``; ``pei_index_imputed``: ``PEIIndexi``), ``rating``,
 and the eleven sub-dimensions (0-100): ``laws, procedures, boundaries, votereg, partyreg,
@@ -95,15 +96,16 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
             hint="Restore the producer's file.",
         )  # fmt: skip
     office = to_number(raw, "office", file=path, integer=True, minimum=0, maximum=1)
-    parts = frame["election"].str.extract(r"^[A-Z]{3}_\d{8}_([LP])(\d+)$")
+    parts = frame["election"].str.extract(r"^[A-Z]{3}_\d{8}_([LPS])(\d+)$")
     if parts[0].isna().any():
         i = int(parts[0].isna().to_numpy().nonzero()[0][0])
         raise DataFileError(
-            f"'{frame['election'].iloc[i]}' is not a PEI election id (ISO_ddmmyyyy_L1 or _P2).",
+            f"'{frame['election'].iloc[i]}' is not a PEI election id (ISO_ddmmyyyy_L1, _S1 or _P2).",
             file=path, row=int(raw[ROW].iloc[i]), column="election",
             hint="Restore the producer's file.",
         )  # fmt: skip
-    from_id = parts[0].map({"L": "legislative", "P": "presidential"})
+    from_id = parts[0].map({"L": "legislative", "S": "legislative", "P": "presidential"})
+    frame["chamber"] = parts[0].map({"L": "lower", "S": "upper", "P": None}).astype(object)
     frame["office_source"] = office.map(_OFFICES).astype(object)
     # The id's letter wins: one staged row (GEO_28112018_P2, Georgia's presidential run-off)
     # has office 0; office_conflict marks it.

@@ -112,7 +112,14 @@ def definitions_for(codes: Iterable[str], codebook: pd.DataFrame) -> pd.DataFram
     import pandas as pd
 
     wanted = pd.DataFrame({"indicator": list(codes)})
-    wanted["tag"] = wanted["indicator"].map(tag_of)
+    known = set(codebook["tag"])
+    # A dummy of a categorical variable (v2eltype_0) is defined under its variable's tag.
+    wanted["tag"] = [
+        tag
+        if tag in known or "_" not in tag or not tag.rsplit("_", 1)[1].isdigit()
+        else tag.rsplit("_", 1)[0]
+        for tag in wanted["indicator"].map(tag_of)
+    ]
     keep = ["tag", "label", "question", "clarification", "responses", "scale", "years"]
     out = wanted.merge(codebook[keep], on="tag", how="left")
     out["found"] = out["label"].notna()

@@ -34,6 +34,7 @@ regularity (snap elections break it), never a scheduled date.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -121,7 +122,7 @@ class ElectionRecord:
                         "cyber_incidents",
                         "disinfo_cases",
                         "disinfo_status",
-                    )  # fmt: skip
+                    )
                 }
                 for row in latest.to_dict(orient="records")
             ],
@@ -149,7 +150,7 @@ def election_calendar(
 
     rows: list[dict[str, Any]] = []
     for r in pei[pei["iso3"] == iso3].itertuples(index=False):
-        rows.append({"date": r.date, "year": int(r.year), "office": r.office,
+        rows.append({"date": r.date, "year": int(str(r.year)), "office": r.office,
                      "round": r.round, "known_from": "pei", "election": r.election})  # fmt: skip
     for d in sorted(set(vparty.loc[vparty["iso3"] == iso3, "election_date"])):
         rows.append({"date": d, "year": int(str(d)[:4]), "office": "legislative", "round": 1,
@@ -224,10 +225,8 @@ def election_record(
     keep = ["pei_index", "pei_index_lci", "pei_index_hci", *PEI_DIMENSIONS]
     out = calendar.copy()
     for column in keep:
-        out[column] = [
-            p.loc[e, column] if isinstance(e, str) and e in p.index else np.nan
-            for e in out["election"]
-        ]
+        values = dict(zip(p.index, p[column], strict=True))
+        out[column] = [values.get(e, np.nan) for e in out["election"]]
     v = vdem[vdem["iso3"] == iso3].set_index("year")
     for code, column in VDEM_ITEMS.items():
         out[column] = [
@@ -308,7 +307,7 @@ def next_expected(calendar: pd.DataFrame, today: date) -> list[dict[str, Any]]:
         )
         if len(years) < 4:
             continue
-        gaps = [b - a for a, b in zip(years, years[1:], strict=False)][-3:]
+        gaps = [b - a for a, b in itertools.pairwise(years)][-3:]
         if len(set(gaps)) != 1:
             continue
         expected = years[-1] + gaps[0]

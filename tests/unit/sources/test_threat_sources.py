@@ -206,9 +206,9 @@ def test_codebook_defines_warehouse_codes_with_suffixes(write_file: Writer) -> N
     (table,) = vdem_codebook.parse("codebook", write_file("cb.csv", CODEBOOK))
     assert table.frame["question"].iloc[0].endswith("second line")
     out = vdem_codebook.definitions_for(
-        ["vdem.v2elintim", "vdem.v2elintim_ord", "vdem.nope"], table.frame
+        ["vdem.v2elintim", "vdem.v2elintim_ord", "vdem.nope", "vdem.v2elintim_3"], table.frame
     )
-    assert list(out["found"]) == [True, True, False]
+    assert list(out["found"]) == [True, True, False, True]
     assert out["label"].iloc[1] == "Election government intimidation"
 
 
