@@ -75,3 +75,19 @@ def test_a_source_that_widens_at_once_raises_no_alert() -> None:
     frame.loc[(frame["iso3"] == "C05") & (frame["year"] == 2005), "value"] = 9
     out = alerts.scored_series(frame, "value", ["year"], rule, "covered")
     assert list(out.loc[out["alert"], "iso3"]) == ["C05"]
+
+
+def test_in_a_widening_period_a_country_whose_share_jumps_still_alerts() -> None:
+    rule = alerts.AlertRule(window=4, min_history=4, min_count=2, unit="years")
+    rows = []
+    for c in range(10):
+        for y in range(2000, 2006):
+            base = 2 if c < 3 else 0  # three countries reported on from the start
+            widened = 2 if y == 2005 else base  # in 2005 the source reports on all ten
+            rows.append((f"C{c:02d}", y, widened))
+    frame = pd.DataFrame(rows, columns=["iso3", "year", "value"]).assign(covered=True)
+    frame.loc[(frame["iso3"] == "C00") & (frame["year"] == 2005), "value"] = 30
+    out = alerts.scored_series(frame, "value", ["year"], rule, "covered")
+    widened = out[out["year"] == 2005]
+    assert widened["suppressed"].all()
+    assert list(out.loc[out["alert"], "iso3"]) == ["C00"]  # its share jumped; the rest widened

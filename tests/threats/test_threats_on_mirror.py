@@ -70,7 +70,8 @@ def test_backtest_flags_the_known_episodes_and_nothing_in_a_first_window(service
     assert (cyber.loc[cyber["signal"] == "cyber_dcid", "year"] >= 2005).all()
     assert (cyber.loc[cyber["signal"] == "cyber_cfr", "year"] >= 2010).all()
     disinfo = alerts[alerts["signal"] == "disinfo_cases"]
-    assert (disinfo["year"] >= 2016).all()  # no alert from EUvsDisinfo's first year
+    first = disinfo["year"] * 100 + disinfo["month"]
+    assert (first >= 201611).all()  # a full window after EUvsDisinfo began publishing (2015-11)
     assert not ((disinfo["year"] == 2021) & (disinfo["month"] >= 2)).any()  # partial month
     episodes = backtest.episodes.set_index("iso3")
     assert episodes["flagged"].all(), backtest.episodes.to_string()

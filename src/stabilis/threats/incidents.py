@@ -235,7 +235,21 @@ def eurepoc_records(
     base = incidents.set_index("incident_id")
     out = targets.rename(columns={"iso3": "target_iso3"}).copy()
     ids = out["incident_id"]
-    out["name"] = ids.map(base["name"]).fillna(ids.map(lambda i: f"EuRepoC incident {i}"))
+    actors = dashboard_initiators.groupby("incident_id")["initiator_name"].agg(
+        lambda s: _join(v for v in s if isinstance(v, str) and v != "Not available")
+    )
+
+    def unnamed(i: Any) -> str:
+        # The dashboard extract has no names: id, type and the named initiator, if any.
+        kind = str(dash["d_type"].get(i, "") or "").replace(";", ", ")
+        actor = str(actors.get(i, "") or "").replace(";", ", ")
+        return (
+            f"EuRepoC incident {i}"
+            + (f": {kind}" if kind else "")
+            + (f" by {actor}" if actor else "")
+        )
+
+    out["name"] = ids.map(base["name"]).fillna(ids.map(unnamed))
     start = ids.map(base["start_date"]).fillna(ids.map(dash["d_start"]))
     out["start_date"] = start
     dates = pd.to_datetime(start, errors="coerce")
