@@ -31,6 +31,9 @@ NAV = (
     ("countries", "/countries", "Countries"),
     ("forecasts", "/forecasts", "Forecasts"),
     ("impact", "/impact", "Impact"),
+    ("threats", "/threats", "Threats"),
+    ("alerts", "/alerts", "Alerts"),
+    ("elections", "/elections", "Elections"),
     ("registry", "/registry", "Registry"),
     ("data", "/data", "Data sources"),
     ("api", "/api", "API"),
@@ -212,6 +215,9 @@ def mount(
         ]
         return render(request, "api.html", "api", routes=routes, spec=spec)
 
+    from stabilis.dashboard import threat_pages
+
+    threat_pages.mount(app, ws, render)
     app.include_router(assets.router(vendor_root))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
