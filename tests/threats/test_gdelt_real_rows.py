@@ -90,3 +90,21 @@ def test_duckdb_and_spark_agree_exactly_on_the_real_rows(real, event_columns, sp
             pd.testing.assert_frame_equal(
                 getattr(duck, part), getattr(spark, part), check_exact=True
             )
+
+
+@pytest.mark.spark
+def test_duckdb_and_spark_agree_exactly_on_generated_rows_at_scale(
+    tmp_path, event_columns, event_names, spark_engine
+):
+    from stabilis.threats.samples import write_sample_events
+
+    path = write_sample_events(
+        tmp_path / "20240101000000.export.CSV", event_names, 200_000, seed=11,
+        missing_tone_share=0.01,
+    )  # fmt: skip
+    schema = ev.read_schema(event_columns)
+    duck = ev.aggregate_events([path], schema, TARGETS, engine="duckdb")
+    spark = ev.aggregate_events([path], schema, TARGETS, engine="spark", spark=spark_engine)
+    assert int(duck.codes["events"].sum()) > 50_000
+    for part in ("monthly", "yearly", "codes"):
+        pd.testing.assert_frame_equal(getattr(duck, part), getattr(spark, part), check_exact=True)

@@ -19,7 +19,8 @@
 3. their start dates are at most ``CLOSE_DAYS`` (3) days apart (neither date the first of a
    month, which the sources use for "this month"), or at most ``MATCH_DAYS`` (31)
    days apart **and** their names share a distinctive word (four letters or more, not a
-   generic word such as "targeting", "hack", "government", nor a country name or demonym,
+   generic word such as "targeting", "hack", "government", nor a word of a country name or
+   demonym ("united", "states"),
    nor a threat-intelligence vendor's animal such as "kitten" or "panda";
    records without a date never match).
 
@@ -339,7 +340,7 @@ def name_words(name: object) -> frozenset[str]:
 
     if not isinstance(name, str):
         return frozenset()
-    countries = {t.lower() for t in victim_terms()[1]}
+    countries = {w for t in victim_terms()[1] for w in re.findall(r"[a-z0-9]+", t.lower())}
     words = set(re.findall(r"[a-z0-9]{4,}", name.lower()))
     return frozenset(w for w in words if w not in GENERIC_WORDS and w not in countries)
 

@@ -585,6 +585,13 @@ class ThreatService:
                 f"DCID does not cover {code}: it codes rival dyads only, and {code} is in none. "
                 "Its column reads 'not covered', not 0."
             )
+        support = self.external_support(code)
+        for supporter, rows in support.groupby("supporter_iso3"):
+            notes.append(
+                f"UCDP ESD: {supporter} backed armed non-state actors in {code} "
+                f"({'; '.join(sorted(set(rows['actor_name'])))}) in "
+                f"{int(rows['year'].min())}-{int(rows['year'].max())}."
+            )
         last = datetime.now(UTC).year
         registry = self.ws.registry
         accession = registry.accession_year(code)
