@@ -106,7 +106,8 @@
       var v = r[key];
       var parts = split ? String(v || "").split(split) : [v];
       parts.forEach(function (p) {
-        var k = p === null || p === undefined || p === "" ? "not attributed" : String(p);
+        var t = p === null || p === undefined ? "" : String(p).trim();
+        var k = t === "" ? "not attributed" : t;
         counts[k] = (counts[k] || 0) + 1;
       });
     });

@@ -42,7 +42,7 @@
     S.hbars(breakdown, "By initiator country (" + incidents.length + " incidents)", S.countBy(incidents, "initiators", ";").slice(0, 12),
       "Initiators as attributed by each source (DCID initiator, EuRepoC attributions, CFR sponsor); one incident may have several.");
     S.hbars(breakdown, "By objective (DCID) or type (EuRepoC, CFR)", S.countBy(incidents.map(function (r) {
-      return { k: r.objective || r.type };
+      return { k: r.objective ? r.objective + " (DCID objective)" : r.type };
     }), "k", ";").slice(0, 12), "DCID codes an objective; EuRepoC and CFR give an incident type.");
     var sev = incidents.filter(function (r) { return S.isNumber(r.dcid_severity); })
       .map(function (r) { return { k: "DCID severity " + r.dcid_severity }; });
