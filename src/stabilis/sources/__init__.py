@@ -38,6 +38,7 @@ SOURCE_MODULES: dict[str, str] = {
     "vparty": "stabilis.sources.vparty",
     "vdem_codebook": "stabilis.sources.vdem_codebook",
     "ucdp_esd": "stabilis.sources.ucdp_esd",
+    "ucdp_peace": "stabilis.sources.ucdp_peace",
 }
 
 

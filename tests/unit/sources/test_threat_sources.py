@@ -258,3 +258,40 @@ def test_pei_refuses_an_election_id_of_another_shape(write_file: Writer) -> None
     with pytest.raises(DataFileError) as caught:
         pei.parse("elections", write_file("p.csv", PEI_HEADER + PEI_ROW.replace("_L1,", "_X1,")))
     assert "row 2" in str(caught.value) and "'election'" in str(caught.value)
+
+
+PEACE_HEADER = (
+    "paid,gwno,conflict_id,conflict_name,incompatibility,pa_name,year,pa_date,ended,"
+    "cease,pko,elections,intgov,ddr,amn,ref ,\n"
+)
+PEACE_ROW = (
+    '1128,"471, 475",333,Cameroon - Nigeria,"2, 1",Accord,1993,1993-03-07,True,1,0,1,0,0,1,0,\n'
+)
+
+
+def test_peace_agreements_list_every_location_country(write_file: Writer) -> None:
+    from stabilis.sources import ucdp_peace
+
+    agreements, countries = ucdp_peace.parse(
+        "agreements", write_file("pa.csv", PEACE_HEADER + PEACE_ROW)
+    )
+    row = agreements.frame.iloc[0]
+    assert (row["paid"], row["pa_date"], bool(row["ended"]), row["elections"]) == (
+        1128,
+        "1993-03-07",
+        True,
+        1,
+    )
+    assert list(countries.frame["gwcode"]) == [471, 475]
+    assert countries.country_keys == {"gwcode": "gwcode"}
+
+
+def test_peace_agreements_refuse_a_country_list_that_is_not_codes(write_file: Writer) -> None:
+    from stabilis.sources import ucdp_peace
+
+    with pytest.raises(DataFileError) as caught:
+        ucdp_peace.parse(
+            "agreements",
+            write_file("pa.csv", PEACE_HEADER + PEACE_ROW.replace('"471, 475"', "Nigeria")),
+        )
+    assert "row 2" in str(caught.value) and "'gwno'" in str(caught.value)
