@@ -13,6 +13,8 @@ setting            environment variable        meaning
 ``timeout``        ``STABILIS_TIMEOUT``        seconds to wait for a download
 ``spark_master``   ``STABILIS_SPARK_MASTER``   Spark master for ``--engine spark``: ``local[N]``
                                                or a cluster URL
+``require_sign_in``  ``STABILIS_REQUIRE_SIGN_IN``  ``true``: every page and API read needs a
+                                               signed-in user or token (writes always do)
 =================  ==========================  ==============================================
 """
 
@@ -45,6 +47,7 @@ class Settings:
     config_file: Path | None = None
     timeout: float = 60.0
     spark_master: str = "local[2]"
+    require_sign_in: bool = False
 
     @property
     def snapshot_dir(self) -> Path:
@@ -96,12 +99,19 @@ class Settings:
         mirror = values.get("mirror")
         mirror = str(mirror) if mirror not in (None, "") else None
         config_file = values.get("config_file")
+        require = values.get("require_sign_in", False)
+        if isinstance(require, str):
+            text = require.strip().lower()
+            if text not in ("true", "false", "1", "0", "yes", "no", ""):
+                raise ConfigError(f"require_sign_in must be true or false, not {require!r}.")
+            require = text in ("true", "1", "yes")
         settings = cls(
             data_dir=Path(values["data_dir"]).expanduser(),
             mirror=mirror,
             config_file=Path(config_file) if config_file else None,
             timeout=timeout,
             spark_master=str(values.get("spark_master") or "local[2]"),
+            require_sign_in=bool(require),
         )
         return replace(settings)
 

@@ -19,6 +19,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from stabilis import __version__
 from stabilis.api import (
     catalogue,
+    edits,
     elections,
     maps,
     panel,
@@ -29,6 +30,7 @@ from stabilis.api import (
 )
 from stabilis.api.cache import ReadCache
 from stabilis.api.handlers import install_error_handlers
+from stabilis.dashboard.auth import install_sign_in_requirement
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -85,10 +87,13 @@ def create_app(
         results.router(ws, cache),
         threats.router(ws, cache),
         elections.router(ws, cache),
+        edits.router(ws),
     ):
         app.include_router(router, prefix=API_PREFIX)
     html_error = mount(app, ws, cache, assets_dir=assets_dir)
     install_error_handlers(app, html_error)
+    if ws.settings.require_sign_in:
+        install_sign_in_requirement(app, ws)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     return app
 

@@ -79,7 +79,18 @@ def emit_json(data: Any, **meta: Any) -> None:
 
 
 def _register_commands() -> None:
-    from stabilis.cli import data, elections, forecast, impact, registry, serve, threats
+    from stabilis.cli import (
+        audit,
+        data,
+        elections,
+        forecast,
+        impact,
+        notes,
+        registry,
+        serve,
+        threats,
+        users,
+    )
 
     data.register(app)
     app.add_typer(registry.app, name="registry")
@@ -90,6 +101,9 @@ def _register_commands() -> None:
     app.add_typer(threats.resilience_app, name="resilience")
     app.command(name="elections")(elections.elections)
     app.command(name="serve")(serve.serve)
+    app.add_typer(users.app, name="users")
+    app.add_typer(notes.app, name="notes")
+    app.add_typer(audit.app, name="audit")
 
 
 def run() -> None:
