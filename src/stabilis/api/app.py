@@ -18,6 +18,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from stabilis import __version__
 from stabilis.api import (
+    alliance,
     catalogue,
     edits,
     elections,
@@ -87,6 +88,7 @@ def create_app(
         results.router(ws, cache),
         threats.router(ws, cache),
         elections.router(ws, cache),
+        alliance.router(ws, cache),
         edits.router(ws),
     ):
         app.include_router(router, prefix=API_PREFIX)

@@ -1,10 +1,9 @@
-"""Threat profiles, alerts, the support audit and the resilience scorecard.
+"""Threat profiles and alerts (the support audit and the scorecard are in ``api/alliance.py``).
 
 ``GET /api/v1/threats/{iso3}``, ``/api/v1/alerts?since=``, ``/api/v1/cyber-incidents``,
-``/api/v1/coverage/{iso3}``, ``/api/v1/alert-backtests``, ``/api/v1/external-supports``,
-``/api/v1/support-audits/{year}`` and ``/api/v1/resilience?group=``: each returns the result's ``tidy()`` rows as ``data`` and its
-``summary()`` (definitions, provenance, caveats) as ``meta``. All read only the warehouse and
-the registry, so they are cached per warehouse build.
+``/api/v1/coverage/{iso3}``, ``/api/v1/alert-backtests`` and ``/api/v1/external-supports``:
+each returns rows as ``data`` and the result's summary (definitions, provenance, caveats) as
+``meta``. All read only the warehouse and the registry, so they are cached per warehouse build.
 """
 
 from __future__ import annotations
@@ -127,26 +126,6 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
                 records(ws.threats.external_support(code)),
                 source="UCDP External Support Dataset 18.1 (to 2017)",
             ),
-        )
-        return json_response(body)
-
-    @api.get("/support-audits/{year}", summary="Support relative to need for every partner")
-    def support_audit(year: int = Path(description="The year audited, e.g. 2019.")) -> Response:
-        checked = check_year(year)
-        body = cache.get_or_compute(
-            ("support-audit", checked), lambda: _result(ws.threats.support_audit(checked))
-        )
-        return json_response(body)
-
-    @api.get("/resilience", summary="NATO's seven baseline requirements, where measurable")
-    def resilience(
-        group: str = Query("nato", description="nato, partners or all."),
-        year: int | None = Query(None, description="Scorecard year (default: latest)."),
-    ) -> Response:
-        checked = check_year(year) if year is not None else None
-        key = ("resilience", group.lower(), checked)
-        body = cache.get_or_compute(
-            key, lambda: _result(ws.threats.resilience_scorecard(group, checked))
         )
         return json_response(body)
 

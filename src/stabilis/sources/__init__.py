@@ -39,6 +39,16 @@ SOURCE_MODULES: dict[str, str] = {
     "vdem_codebook": "stabilis.sources.vdem_codebook",
     "ucdp_esd": "stabilis.sources.ucdp_esd",
     "ucdp_peace": "stabilis.sources.ucdp_peace",
+    "sipri": "stabilis.sources.sipri",
+    "nato_defexp": "stabilis.sources.nato_defexp",
+    "troopdata": "stabilis.sources.troopdata",
+    "mme": "stabilis.sources.mme",
+    "un_pko": "stabilis.sources.un_pko",
+    "us_aid": "stabilis.sources.us_aid",
+    "eurostat_energy": "stabilis.sources.eurostat_energy",
+    "inform": "stabilis.sources.inform",
+    "ember": "stabilis.sources.ember",
+    "owid_archive": "stabilis.sources.owid_archive",
 }
 
 

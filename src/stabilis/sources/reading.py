@@ -444,3 +444,33 @@ def _fmt(value: float | None, *, upper: bool = False) -> str:
     if value is None:
         return "inf" if upper else "-inf"
     return f"{value:g}"
+
+
+def check_allowed(
+    frame: pd.DataFrame,
+    column: str,
+    allowed: Iterable[str | None],
+    *,
+    file: str | Path,
+    hint: str = "The file may be a different release; check it against the producer's codebook.",
+) -> pd.Series:
+    """Raise on the first value of a text column outside ``allowed`` (None = empty cell)."""
+    import numpy as np
+
+    known = set(allowed)
+    text = frame[column]
+    bad = ~text.map(lambda v: (None if v is None or v != v else v) in known).astype(bool)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        shown = ", ".join(sorted(repr(v) for v in known if v is not None))
+        value = text.iloc[i]
+        raise DataFileError(
+            f"'{value}' is not one of the expected values ({shown})."
+            if value is not None and value == value
+            else f"the cell is empty; expected one of {shown}.",
+            file=file,
+            row=_row_of(frame, i),
+            column=column,
+            hint=hint,
+        )
+    return text
