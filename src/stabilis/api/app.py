@@ -19,6 +19,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from stabilis import __version__
 from stabilis.api import (
     alliance,
+    briefs,
     catalogue,
     edits,
     elections,
@@ -89,6 +90,7 @@ def create_app(
         threats.router(ws, cache),
         elections.router(ws, cache),
         alliance.router(ws, cache),
+        briefs.router(ws, cache),
         edits.router(ws),
     ):
         app.include_router(router, prefix=API_PREFIX)

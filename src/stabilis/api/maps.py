@@ -76,20 +76,34 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
         code: str = Path(description="Indicator code, e.g. vdem.v2x_polyarchy"),
         year: int | None = Query(None, description="Default: the latest year with values."),
         group: str = Query("all", description="all, nato, partners, pfp, eapc, md, ici, global"),
-        format: str = Query("json", description="json (paginated), csv or parquet (whole)."),
+        format: str = Query(
+            "json", description="json (paginated), csv, parquet or datapackage (whole, cited)."
+        ),
         page: Page = PAGE,
     ) -> Response:
         fmt = parse_format(format)
         key = group.lower()
+        from stabilis.report import provenance
+
+        def cited(info: dict[str, Any]) -> Any:
+            query = {"indicator": code, "year": info["year"], "group": key}
+            also = ["registry"] if key != "all" else []
+            return provenance.for_indicators(ws, [code], query, also=also)
+
         if fmt == "json" and page.offset == 0 and page.limit >= 1000:
             # The map asks for whole cross-sections: cache them by (code, year, group).
             def compute() -> bytes:
                 table, info = indicator_values(ws, code, year, key)
-                return envelope(records(page.slice(table)), **info, **page.meta(len(table)))
+                return envelope(
+                    records(page.slice(table)),
+                    **info,
+                    **page.meta(len(table)),
+                    provenance=cited(info).as_dict(),
+                )
 
             return json_response(cache.get_or_compute(("values", code, year, key), compute))
         table, info = indicator_values(ws, code, year, key)
         name = f"{code}-{info['year']}-{key}"
-        return table_response(table, fmt, name, page, **info)
+        return table_response(table, fmt, name, page, provenance=cited(info), **info)
 
     return api
