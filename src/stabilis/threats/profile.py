@@ -4,7 +4,8 @@ The yearly table has, per year, each cyber source's count — ``dcid`` (DCID ope
 ``eurepoc`` (EuRepoC incidents), ``cfr`` (CFR operations) — each with its ``*_status``
 (covered, partial, not covered; :mod:`stabilis.threats.coverage`), the reconciled
 ``cyber_incidents`` (duplicates across sources counted once) and the sources that cover the year
-(``covered_by``), ``disinfo_cases`` with ``disinfo_status``, and the GDELT event pipeline's
+(``covered_by``; ``cyber_operations`` repeats ``dcid`` under its earlier name), ``disinfo_cases``
+with ``disinfo_status``, and the GDELT event pipeline's
 ``hostile_events``/``hostile_mentions``/``goldstein_mean``/``tone_mean`` when event files have
 been aggregated. A count outside its source's coverage is missing and its status says "not
 covered": :meth:`ThreatProfile.display_yearly` shows it so, never as 0.
@@ -33,7 +34,7 @@ COUNT_STATUS = {
 YEARLY_COLUMNS = [
     "year", "dcid", "dcid_status", "eurepoc", "eurepoc_status", "cfr", "cfr_status",
     "cyber_incidents", "covered_by", "fully_covered_by", "disinfo_cases", "disinfo_status",
-    "hostile_events", "hostile_mentions", "goldstein_mean", "tone_mean",
+    "hostile_events", "hostile_mentions", "goldstein_mean", "tone_mean", "cyber_operations",
 ]  # fmt: skip
 
 
@@ -90,6 +91,7 @@ class ThreatProfile:
             "name": self.name,
             "status": self.status,
             "cyber_incidents": total("cyber_incidents"),
+            "cyber_operations": total("dcid"),
             "cyber_incidents_multi_source": int((inc["n_sources"] > 1).sum()) if len(inc) else 0,
             "dcid_covered": bool((y["dcid_status"] != NOT_COVERED).any()),
             "top_initiators": list(self.cyber_initiators["initiator"].head(3)),
@@ -125,4 +127,6 @@ def yearly_signals(
             out[column] = pd.array([pd.NA] * len(out), dtype="Int64")
         out["goldstein_mean"] = np.nan
         out["tone_mean"] = np.nan
+    # The name of the DCID count before the sources were reconciled (the country brief reads it).
+    out["cyber_operations"] = out["dcid"]
     return out[YEARLY_COLUMNS]
