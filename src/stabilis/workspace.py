@@ -174,6 +174,10 @@ class Workspace:
                         "producer": spec.producer,
                         "release": spec.release,
                         "licence": spec.licence,
+                        # Terms not confirmed (SOURCES.md "check"): shown, never hidden.
+                        "licence_to_check": any(
+                            word in spec.licence.lower() for word in ("check", "verify")
+                        ),
                         "citation": spec.citation,
                         "file": f.key,
                         "url": f.url,
@@ -198,7 +202,37 @@ class Workspace:
             sql += " AND (indicator ILIKE ? OR label ILIKE ?)"
             params += [f"%{search}%", f"%{search}%"]
         with self.warehouse.reader() as db:
-            return db.query(sql + " ORDER BY indicator", params)
+            frame = db.query(sql + " ORDER BY indicator", params)
+            has_codebook = "vdem_codebook" in set(db.tables())
+        return self._with_codebook(frame) if has_codebook else frame
+
+    def _with_codebook(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """V-Dem codes get the v15 codebook's label, question, responses and scale.
+
+        A label that is only the code (``v2elintim``) becomes the codebook's name, with the
+        variant suffix kept in brackets (``v2elfrfair_osp`` -> "Election free and fair (osp)").
+        """
+        from stabilis.sources.vdem_codebook import definitions_for
+
+        vdem = frame["indicator"].str.startswith("vdem.")
+        if not vdem.any():
+            return frame
+        defs = definitions_for(frame.loc[vdem, "indicator"], self.table("vdem_codebook"))
+        defs = defs.set_index("indicator")
+        out = frame.copy()
+        code = out["indicator"].str.removeprefix("vdem.")
+        named = out["indicator"].map(defs["label"])
+        tags = out["indicator"].map(defs["tag"]).fillna("")
+        labelled = [
+            f"{n} ({c[len(t) :].strip('_')})" if c != t else str(n)
+            for n, c, t in zip(named.fillna(""), code, tags, strict=True)
+        ]
+        bare = (out["label"] == code) & named.notna()
+        out["label"] = out["label"].where(~bare, labelled)
+        out["question"] = out["indicator"].map(defs["question"])
+        out["responses"] = out["indicator"].map(defs["responses"])
+        out["codebook_scale"] = out["indicator"].map(defs["scale"])
+        return out
 
     def quality(self, *, unexplained_only: bool = False, source: str | None = None) -> pd.DataFrame:
         """The quality report: every source row without a country, and superseded rows."""

@@ -9,6 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from stabilis.cli.elections import elections
 from stabilis.cli.main import State
 from stabilis.cli.threats import threats_app
 from stabilis.errors import NotFoundError, QueryError
@@ -39,8 +40,9 @@ def test_profile_combines_signals_with_provenance(service, built):
     est_2019 = cases[(cases["iso3"] == "EST") & (cases["year"] == 2019)]["case_id"].nunique()
     assert yearly.loc[2019, "disinfo_cases"] == est_2019
     assert pd.isna(yearly.loc[2012, "disinfo_cases"])  # before EUvsDisinfo's coverage
-    assert yearly.loc[2012, "cyber_operations"] == 0  # inside DCID's coverage
-    assert set(profile.provenance["signal"]) >= {"cyber", "disinfo"}
+    assert yearly.loc[2012, "dcid"] == 0  # inside DCID's coverage: Estonia is in a rival dyad
+    assert yearly.loc[2012, "dcid_status"] == "covered"
+    assert set(profile.provenance["signal"]) >= {"cyber", "eurepoc", "cfr", "disinfo"}
     summary = profile.summary()
     assert summary["status"]["member_since"] == 2004
     assert any("No event-stream signal" in n for n in profile.notes)
@@ -88,6 +90,7 @@ def cli(built):
         ctx.obj = State(built.settings.data_dir, None, None)
 
     app.add_typer(threats_app, name="threats")
+    app.command(name="elections")(elections)
     runner = CliRunner()
     return lambda *args: runner.invoke(app, list(args))
 
@@ -109,3 +112,29 @@ def test_cli_json_envelopes(cli, sample_events):
     data = json.loads(cli("threats", "events", str(sample_events), "--no-save", "--json").output)
     assert data["meta"]["engine"] == "duckdb" and data["data"]["yearly"]
     assert "" in data["meta"]["top_unmatched_codes"]  # events with no target country
+
+
+def test_cli_commands_of_the_done_criteria(cli):
+    moldova = cli("threats", "profile", "MDA")
+    assert moldova.exit_code == 0, moldova.output
+    assert "not covered" in moldova.output and "eurepoc" in moldova.output
+    alerts = cli("threats", "alerts", "--since", "2014")
+    assert alerts.exit_code == 0, alerts.output
+    assert "cyber_dcid UKR 2014" in alerts.output
+    georgia = cli("elections", "GEO")
+    assert georgia.exit_code == 0, georgia.output
+    assert "PEI 7.0 dimensions" in georgia.output
+    rows = json.loads(cli("elections", "GEO", "--json").output)["data"]["elections"]
+    pei = {r["date"]: r for r in rows if r["pei_index"] is not None}
+    assert sorted(pei) == ["2012-10-01", "2013-10-27", "2016-10-08", "2018-11-28"]
+    assert all(r["clean_elections"] is not None and r["intimidation"] is not None
+               for r in pei.values())  # fmt: skip
+    for args in (
+        ("threats", "incidents", "--matches"),
+        ("threats", "coverage", "MDA"),
+        ("threats", "backtest"),
+        ("threats", "support", "--country", "UKR"),
+        ("elections", "UKR", "--json"),
+    ):
+        result = cli(*args)
+        assert result.exit_code == 0, (args, result.output)

@@ -293,6 +293,12 @@ def register(app: typer.Typer) -> None:
             emit_json(_records(frame), rows=len(frame))
         else:
             _show_frame(frame[["source", "file", "producer", "release", "licence"]])
+            unchecked = sorted(set(frame.loc[frame["licence_to_check"], "source"]))
+            if unchecked:
+                typer.secho(
+                    "Licence to check before redistribution: " + ", ".join(unchecked) + ".",
+                    fg=typer.colors.YELLOW,
+                )
 
     @sources_app.command("snapshots")
     def sources_snapshots(ctx: typer.Context, as_json: bool = JSON_OPT) -> None:

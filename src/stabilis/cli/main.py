@@ -84,6 +84,7 @@ def _register_commands() -> None:
         audit,
         brief,
         data,
+        elections,
         forecast,
         impact,
         notes,
@@ -100,6 +101,7 @@ def _register_commands() -> None:
     app.add_typer(threats.threats_app, name="threats")
     app.add_typer(alliance.support_app, name="support")
     app.add_typer(alliance.resilience_app, name="resilience")
+    app.command(name="elections")(elections.elections)
     app.command(name="serve")(serve.serve)
     app.command(name="brief")(brief.brief)
     app.add_typer(users.app, name="users")

@@ -45,6 +45,7 @@ def profile(
                 "summary": result.summary(),
                 "yearly": _records(result.yearly),
                 "cyber_incidents": _records(result.cyber_incidents),
+                "coverage": result.coverage,
                 "cyber_initiators": _records(result.cyber_initiators),
                 "disinfo_keywords": _records(result.disinfo_keywords),
                 "alerts": _records(result.alerts),
@@ -63,17 +64,27 @@ def profile(
         else "neither member nor partner"
     )
     typer.echo(f"{result.name} ({result.iso3}): {role}")
-    shown = result.yearly.dropna(
-        how="all", subset=[c for c in result.yearly.columns if c != "year"]
-    )
-    _show(shown, title="Hostile signals per year (blank = outside the source's coverage)")
-    _show(result.cyber_initiators, title="Cyber operations by initiator (DCID)")
+    shown = result.display_yearly()
+    if (shown["hostile_events"] == "").all():
+        shown = shown.drop(columns=["hostile_events"])
+    _show(shown, title="Hostile signals per year ('not covered' = outside the source's coverage)")
+    inc = result.cyber_incidents
+    if len(inc):
+        _show(
+            inc[["start_date", "name", "initiators", "sources", "type"]],
+            title=f"Cyber incidents ({len(inc)}; sources per record, duplicates merged)",
+            limit=40,
+        )
+    _show(result.cyber_initiators, title="Cyber incidents by initiator")
     _show(result.disinfo_keywords, title="Disinformation keywords (EUvsDisinfo)")
     if len(result.alerts):
         _show(
             result.alerts[["signal", "period", "value", "baseline_median", "z", "evidence_total"]],
             title="Alerts",
         )
+    typer.echo("Coverage:")
+    for line in result.coverage:
+        typer.echo(f"  {line}")
     _show(result.provenance[["signal", "snapshot", "release", "sha256"]], title="Provenance")
     for note in result.notes:
         typer.secho(note, fg=typer.colors.YELLOW)
@@ -119,7 +130,8 @@ def alerts(
         typer.echo(f"\n{row.signal} {row.iso3} {row.period}: {row.evidence_total} items, e.g.")
         for item in row.evidence[:evidence]:
             label = item.get("title") or item.get("name") or item
-            typer.echo(f"  - {label}")
+            extra = f" [{item['sources']}]" if item.get("sources") else ""
+            typer.echo(f"  - {label}{extra}")
 
 
 @threats_app.command("events")
@@ -172,3 +184,105 @@ def cyber(
         emit_json(_records(frame), rows=len(frame))
     else:
         _show(frame, limit=60)
+
+
+@threats_app.command("incidents")
+def incidents(
+    ctx: typer.Context,
+    countries: str | None = typer.Option(None, "--countries", "-c", help="ISO3 codes."),
+    years: str | None = typer.Option(None, "--years", "-y", help="Year range, e.g. 2014-2023."),
+    matches: bool = typer.Option(False, "--matches", help="Show the deduplication figures."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Cyber incidents reconciled across DCID, EuRepoC and CFR, with the source(s) of each."""
+    from stabilis.cli.main import emit_json
+    from stabilis.threats.incidents import CLOSE_DAYS, MATCH_DAYS
+
+    service = _service(ctx)
+    if matches:
+        report = service.match_report()
+        meta = {**report.attrs, "close_days": CLOSE_DAYS, "match_days": MATCH_DAYS}
+        if as_json:
+            emit_json(_records(report), **meta)
+            return
+        _show(report, title="Records per source and how many the matching rule joined")
+        typer.echo(
+            f"{meta['incidents']:,} incidents after matching; {meta['multi_source']:,} of them "
+            f"from more than one source. Rule: same target, a shared initiator, and start dates "
+            f"at most {CLOSE_DAYS} days apart (not the 1st of a month) or at most {MATCH_DAYS} "
+            "days apart with a shared distinctive name word."
+        )
+        return
+    codes = [c.strip().upper() for c in countries.split(",")] if countries else None
+    frame = service.cyber_records(codes, _parse_years(years))
+    if as_json:
+        emit_json(_records(frame), rows=len(frame))
+        return
+    _show(frame[["target_iso3", "start_date", "name", "initiators", "sources", "type"]], limit=60)
+
+
+@threats_app.command("coverage")
+def coverage(
+    ctx: typer.Context,
+    country: str = typer.Argument(..., help="ISO3 code, e.g. MDA."),
+    years: str | None = typer.Option(None, "--years", "-y", help="Year range, e.g. 2000-2023."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Which source covers a country in which year: covered, partial or not covered."""
+    from stabilis.cli.main import emit_json
+
+    span = _parse_years(years) or (2000, 2023)
+    frame = _service(ctx).coverage([country], span)
+    wide = frame.pivot(index="year", columns="source", values="status").reset_index()
+    if as_json:
+        emit_json(_records(frame), iso3=country.upper())
+        return
+    _show(wide, title=f"Coverage of {country.upper()} per source and year")
+
+
+@threats_app.command("backtest")
+def backtest(
+    ctx: typer.Context,
+    first: int = typer.Option(2000, "--first", help="First year of the run."),
+    last: int = typer.Option(2023, "--last", help="Last year of the run."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """The alert rule over the staged history: alerts per year and the known episodes flagged."""
+    from stabilis.cli.main import emit_json
+
+    result = _service(ctx).alert_backtest(first, last)
+    if as_json:
+        emit_json(
+            {"per_year": _records(result.per_year), "episodes": _records(result.episodes)},
+            **result.summary(),
+        )
+        return
+    _show(result.per_year, title=f"Alerts per year, {first}-{last} (all countries)")
+    _show(result.episodes, title="Known episodes: flagged in the year or the next, and when")
+
+
+@threats_app.command("support")
+def external_support(
+    ctx: typer.Context,
+    country: str | None = typer.Option(None, "--country", "-c", help="Location ISO3 code."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """States backing armed non-state actors fighting in a member or partner (UCDP ESD, to 2017)."""
+    from stabilis.cli.main import emit_json
+
+    frame = _service(ctx).external_support(country)
+    if as_json:
+        emit_json(_records(frame), rows=len(frame))
+        return
+    summary = (
+        frame.groupby(["location_iso3", "supporter_iso3"])
+        .agg(
+            first_year=("year", "min"),
+            last_year=("year", "max"),
+            years=("year", "nunique"),
+            actors=("actor_name", lambda s: "; ".join(sorted(set(s)))),
+        )
+        .reset_index()
+        .sort_values(["years", "location_iso3"], ascending=[False, True])
+    )
+    _show(summary, title="State support to armed non-state actors (UCDP ESD 18.1)", limit=60)

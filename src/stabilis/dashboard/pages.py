@@ -32,6 +32,9 @@ NAV = (
     ("countries", "/countries", "Countries"),
     ("forecasts", "/forecasts", "Forecasts"),
     ("impact", "/impact", "Impact"),
+    ("threats", "/threats", "Threats"),
+    ("alerts", "/alerts", "Alerts"),
+    ("elections", "/elections", "Elections"),
     ("registry", "/registry", "Registry"),
     ("support", "/support", "Support audit"),
     ("burden", "/burden-sharing", "Burden sharing"),
@@ -325,9 +328,10 @@ def mount(
         ]
         return render(request, "api.html", "api", routes=routes, spec=spec)
 
-    from stabilis.dashboard import edit_pages
+    from stabilis.dashboard import edit_pages, threat_pages
 
     edit_pages.mount(app, ws, render)
+    threat_pages.mount(app, ws, render)
     app.include_router(assets.router(vendor_root))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 

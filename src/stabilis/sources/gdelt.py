@@ -18,15 +18,21 @@ Three staged files (SOURCES.md section 12), none of them event rows:
   code and ``quad_class`` GDELT's quad class of that root (1 verbal cooperation 01-05,
   2 material cooperation 06-09, 3 verbal conflict 10-14, 4 material conflict 15-20).
 
-:func:`parse_events` reads an official GDELT 2.0 Events export (tab-separated, no header) for
-the later event pipeline; no staged file uses it.
+:func:`parse_events` reads an official GDELT Events export (tab-separated, no header):
+GDELT 2.0's 61 fields, or GDELT 1.0's 58 (daily files) and 57 (the historical backfile, without
+``SOURCEURL``; one 1.0 file may hold both widths). 1.0 has the fields of 2.0 except the three
+``*Geo_ADM2Code`` fields; :func:`event_format` tells the versions apart by the number of fields
+on every line, and :func:`normalise_events` writes a 1.0 file in 2.0's 61-field layout (empty
+ADM2 codes, empty ``SOURCEURL`` on backfile lines), so one read schema and one SQL text serve
+both. :func:`parse_mentions_export` reads a headerless GDELT 2.0 Mentions file (16 fields).
+The staged real files are in ``gdelt_samples/`` (SOURCES.md section 20).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, ParsedTable, SourceFile, SourceSpec
@@ -146,19 +152,112 @@ def event_column_names(frame: pd.DataFrame) -> list[str]:
     return [str(name) for name in frame.sort_values("position")["name"]]
 
 
-def parse_events(path: Path, names: Sequence[str]) -> pd.DataFrame:
-    """Read an official GDELT 2.0 Events export (``*.export.CSV``, or its ``.zip``).
+#: Fields GDELT 2.0 added to the 1.0 layout.
+V1_MISSING = ("Actor1Geo_ADM2Code", "Actor2Geo_ADM2Code", "ActionGeo_ADM2Code")
+#: Field counts per line: GDELT 1.0 backfile, 1.0 daily, 2.0.
+V1_WIDTHS = (57, 58)
+V2_WIDTH = 61
 
-    The file is tab-separated with no header; ``names`` are its 61 field names in order (see
-    :func:`event_column_names`). Numeric fields of the official schema are typed (integers as
-    ``Int64``); ``EventCode``, ``EventBaseCode`` and ``EventRootCode`` stay text so CAMEO's
-    leading zeros survive ("010"). ``_row`` numbers the file's lines from 1.
+
+def event_format(path: Path) -> str:
+    """``"1.0"`` or ``"2.0"`` from the number of tab-separated fields on every line.
+
+    A 1.0 file may mix 57 and 58 fields; any other width, or 1.0 and 2.0 lines in one file,
+    raises naming the first line at fault. A file whose first line has 61 fields is 2.0 and is
+    not scanned further here: both engines read it with a fixed 61-field schema and refuse a
+    line of another width themselves, so a large 2.0 file is read once, by the engine.
     """
+    seen: set[str] = set()
+    with _open_text(path) as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            fields = line.rstrip("\r\n").split("\t")
+            width = len(fields)
+            kind = "2.0" if width == V2_WIDTH else "1.0" if width in V1_WIDTHS else None
+            if kind == "1.0" and not (len(fields[56]) == 8 and fields[56].isdigit()):
+                raise DataFileError(
+                    f"the line has {width} fields but its 57th is '{fields[56]}', not a 1.0 "
+                    "DATEADDED (YYYYMMDD): it looks like a truncated GDELT 2.0 line.",
+                    file=path,
+                    row=number,
+                    hint="Give an unzipped, unmodified GDELT *.export.CSV file.",
+                )
+            if kind is None or (seen and kind not in seen):
+                raise DataFileError(
+                    f"the line has {width} tab-separated fields; a GDELT Events export has 61 "
+                    "(2.0) or 57/58 (1.0) on every line.",
+                    file=path,
+                    row=number,
+                    hint="Give an unzipped, unmodified GDELT *.export.CSV file.",
+                )
+            seen.add(kind)
+            if kind == "2.0":
+                break
+    if not seen:
+        raise DataFileError("the file is empty.", file=path)
+    return seen.pop()
+
+
+def v1_names(names: Sequence[str]) -> list[str]:
+    """The 58 GDELT 1.0 field names, from the 61 of 2.0."""
+    return [n for n in names if n not in V1_MISSING]
+
+
+def normalise_events(path: Path, names: Sequence[str], out: Path) -> Path:
+    """Write the 1.0 file ``path`` in 2.0's 61-field layout to ``out`` (see the module doc)."""
+    names = list(names)
+    old = v1_names(names)
+    index = {name: i for i, name in enumerate(old)}
+    order = [index.get(name) for name in names]
+    with _open_text(path) as src, out.open("w", encoding="utf-8", newline="") as dst:
+        for line in src:
+            text = line.rstrip("\r\n")
+            if not text.strip():
+                continue
+            values = text.split("\t")
+            if len(values) == V1_WIDTHS[0]:
+                values.append("")  # the backfile has no SOURCEURL
+            dst.write("\t".join("" if i is None else values[i] for i in order) + "\n")
+    return out
+
+
+def _open_text(path: Path) -> Any:
+    import io
+    import zipfile
+
+    if zipfile.is_zipfile(path):
+        archive = zipfile.ZipFile(path)
+        member = next(n for n in archive.namelist() if n.upper().endswith(".CSV"))
+        return io.TextIOWrapper(archive.open(member), encoding="utf-8", newline="")
+    return path.open(encoding="utf-8", newline="")
+
+
+def parse_events(path: Path, names: Sequence[str]) -> pd.DataFrame:
+    """Read an official GDELT Events export (``*.export.CSV``, or its ``.zip``), 2.0 or 1.0.
+
+    The file is tab-separated with no header; ``names`` are the 61 GDELT 2.0 field names in
+    order (see :func:`event_column_names`). A 1.0 file is read in the 2.0 layout (empty ADM2
+    codes; empty ``SOURCEURL`` on 57-field backfile lines) and ``gdelt_version`` says which it
+    was. Numeric fields of the official schema are typed (integers as ``Int64``);
+    ``EventCode``, ``EventBaseCode`` and ``EventRootCode`` stay text so CAMEO's leading zeros
+    survive ("010"). ``_row`` numbers the file's lines from 1.
+    """
+    import tempfile
+
     names = list(names)
     missing = [n for n in ("GLOBALEVENTID", "EventCode", "EventRootCode") if n not in names]
     if missing:
         raise ValueError(f"names lacks the Events fields {missing}; pass all 61 field names")
-    raw = read_csv(path, delimiter="\t", header=False, names=names, member=".CSV")
+    version = event_format(path)
+    if version == "1.0":
+        with tempfile.TemporaryDirectory() as folder:
+            wide = normalise_events(path, names, Path(folder) / path.name)
+            frame = parse_events(wide, names)
+        return frame.assign(gdelt_version="1.0")
+    raw = read_csv(
+        path, delimiter="\t", header=False, names=names, member=".CSV", display_name=str(path)
+    )
     frame = raw.copy()
     for column in EVENT_INTEGERS:
         if column in names:
@@ -170,14 +269,31 @@ def parse_events(path: Path, names: Sequence[str]) -> pd.DataFrame:
         if column in names:
             low, high = _EVENT_RANGES.get(column, (None, None))
             frame[column] = to_number(raw, column, file=path, minimum=low, maximum=high)
-    return frame
+    return frame.assign(gdelt_version="2.0")
 
 
-def _parse_mentions(path: Path) -> ParsedTable:
+#: The 16 fields of a GDELT 2.0 Mentions file, in order (the staged sample's header).
+MENTION_FIELDS = (
+    "globaleventid", "eventtimedate", "mentiontimedate", "mentiontype", "mentionsourcename",
+    "mentionidentifier", "sentenceid", "actor1charoffset", "actor2charoffset",
+    "actioncharoffset", "inrawtext", "confidence", "mentiondoclen", "mentiondoctone",
+    "mentiondoctranslationinfo", "extras",
+)  # fmt: skip
+
+
+def parse_mentions_export(path: Path) -> pd.DataFrame:
+    """Read a raw, headerless GDELT 2.0 ``*.mentions.CSV`` file with typed columns."""
+    return _parse_mentions(path, header=False).frame
+
+
+def _parse_mentions(path: Path, *, header: bool = True) -> ParsedTable:
     import pandas as pd
 
     raw = read_csv(
         path,
+        delimiter="," if header else "\t",
+        header=header,
+        names=None if header else MENTION_FIELDS,
         required=(
             *_MENTION_INTEGERS,
             "eventtimedate",

@@ -1,7 +1,8 @@
 """The event pipeline's one specification: hostile events against each country, by month and year.
 
-Input: official GDELT 2.0 Events exports (``*.export.CSV``: tab-separated, no header, the 61
-fields listed in ``gdelt_event_columns``). Output, per target country (``iso3``) and month and
+Input: official GDELT Events exports (``*.export.CSV``: tab-separated, no header): 2.0's 61
+fields listed in ``gdelt_event_columns``, or 1.0's 57/58, which are rewritten in the 2.0 layout
+first (:func:`stabilis.sources.gdelt.normalise_events`). Output, per target country (``iso3``) and month and
 per country and year:
 
 * ``events``: events whose CAMEO root code (``EventRootCode``) is 13-20 — threaten, protest,
@@ -334,19 +335,34 @@ def aggregate_events(
             file=missing[0],
             hint="Give the path of an unzipped GDELT 2.0 *.export.CSV file.",
         )
+    if engine not in ENGINES:
+        raise QueryError(f"Unknown engine '{engine}'; use one of: {', '.join(ENGINES)}.")
+    import tempfile
+
+    from stabilis.sources import gdelt
+
     sql = aggregation_sql(targets)
     digest = spec_digest(sql, schema)
-    if engine == "duckdb":
-        from stabilis.store.events import run_event_query
+    versions = {str(p): gdelt.event_format(p) for p in files}
+    with tempfile.TemporaryDirectory(prefix="stabilis-gdelt1-") as folder:
+        # GDELT 1.0 files are rewritten in the 2.0 layout, so one schema and one SQL text serve.
+        read = [
+            gdelt.normalise_events(p, list(schema), Path(folder) / f"{i}-{p.name}")
+            if versions[str(p)] == "1.0"
+            else p
+            for i, p in enumerate(files)
+        ]
+        if engine == "duckdb":
+            from stabilis.store.events import run_event_query
 
-        names, rows = run_event_query(sql, files, schema, threads=threads)
-    elif engine == "spark":
-        from stabilis.threats.spark import SparkEngine
+            names, rows = run_event_query(sql, read, schema, threads=threads)
+        else:
+            from stabilis.threats.spark import SparkEngine
 
-        runner = spark or SparkEngine()
-        names, rows = runner.run(to_dialect(sql, "spark"), files, spark_schema_ddl(schema))
-    else:
-        raise QueryError(f"Unknown engine '{engine}'; use one of: {', '.join(ENGINES)}.")
-    return signal_from_rows(
+            runner = spark or SparkEngine()
+            names, rows = runner.run(to_dialect(sql, "spark"), read, spark_schema_ddl(schema))
+    signal = signal_from_rows(
         names, rows, targets, engine=engine, files=[str(p) for p in files], spec=digest
     )
+    signal.extra["gdelt_versions"] = versions
+    return signal

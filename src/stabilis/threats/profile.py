@@ -1,16 +1,18 @@
-"""A country's threat profile: its hostile-signal series side by side, with their provenance.
+"""A country's threat profile: its hostile-signal series side by side, with coverage and provenance.
 
-Three signals, each in its own unit and over its own coverage (blank outside it, never zero):
+The yearly table has, per year, each cyber source's count — ``dcid`` (DCID operations),
+``eurepoc`` (EuRepoC incidents), ``cfr`` (CFR operations) — each with its ``*_status``
+(covered, partial, not covered; :mod:`stabilis.threats.coverage`), the reconciled
+``cyber_incidents`` (duplicates across sources counted once) and the sources that cover the year
+(``covered_by``; ``cyber_operations`` repeats ``dcid`` under its earlier name), ``disinfo_cases``
+with ``disinfo_status``, and the GDELT event pipeline's
+``hostile_events``/``hostile_mentions``/``goldstein_mean``/``tone_mean`` when event files have
+been aggregated. A count outside its source's coverage is missing and its status says "not
+covered": :meth:`ThreatProfile.display_yearly` shows it so, never as 0.
 
-* ``cyber_operations`` — DCID state-on-state cyber operations against the country (2000-2021),
-  with ``cyber_severity_max`` (DCID 1-10);
-* ``disinfo_cases`` — EUvsDisinfo cases naming the country (2015-01 to 2021-02);
-* ``hostile_events`` / ``hostile_mentions`` / ``goldstein_mean`` / ``tone_mean`` — the GDELT event
-  pipeline's yearly signal, when event files have been aggregated (``stabilis threats events``).
-
-The profile also carries the incident and initiator lists, the most frequent disinformation
-keywords, the country's alerts, and a provenance table naming the snapshot (source file, release,
-sha256) or event files behind every signal.
+The profile also carries the reconciled incident list (with the source(s) of each record), the
+initiators, the most frequent disinformation keywords, the country's alerts, the coverage rules
+and a provenance table naming the snapshot behind every signal.
 """
 
 from __future__ import annotations
@@ -18,19 +20,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from stabilis.threats.coverage import NOT_COVERED
+
 if TYPE_CHECKING:
     import pandas as pd
 
+COUNT_STATUS = {
+    "dcid": "dcid_status",
+    "eurepoc": "eurepoc_status",
+    "cfr": "cfr_status",
+    "disinfo_cases": "disinfo_status",
+}
 YEARLY_COLUMNS = [
-    "year",
-    "cyber_operations",
-    "cyber_severity_max",
-    "disinfo_cases",
-    "hostile_events",
-    "hostile_mentions",
-    "goldstein_mean",
-    "tone_mean",
-]
+    "year", "dcid", "dcid_status", "eurepoc", "eurepoc_status", "cfr", "cfr_status",
+    "cyber_incidents", "covered_by", "fully_covered_by", "disinfo_cases", "disinfo_status",
+    "hostile_events", "hostile_mentions", "goldstein_mean", "tone_mean", "cyber_operations",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -46,11 +51,32 @@ class ThreatProfile:
     disinfo_keywords: pd.DataFrame
     alerts: pd.DataFrame
     provenance: pd.DataFrame
+    coverage: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def tidy(self) -> pd.DataFrame:
-        """The yearly signals, one row per year."""
+        """The yearly signals, one row per year (counts missing where not covered)."""
         return self.yearly
+
+    def display_yearly(self) -> pd.DataFrame:
+        """The yearly table as text: "not covered" where a source does not cover the year."""
+        import pandas as pd
+
+        from stabilis.threats.signals import status_text
+
+        y = self.yearly
+        out = y[["year"]].copy()
+        for column, status in COUNT_STATUS.items():
+            out[column] = [status_text(v, s) for v, s in zip(y[column], y[status], strict=True)]
+        out["cyber_incidents"] = [
+            NOT_COVERED if not by else f"{int(v):,}"
+            for v, by in zip(y["cyber_incidents"], y["covered_by"], strict=True)
+        ]
+        out["covered_by"] = y["covered_by"]
+        out["hostile_events"] = [
+            "" if pd.isna(v) else f"{int(v):,}" for v in y["hostile_events"].astype(object)
+        ]
+        return out
 
     def summary(self) -> dict[str, Any]:
         y = self.yearly
@@ -59,47 +85,34 @@ class ThreatProfile:
             values = y[column].dropna()
             return int(values.sum()) if len(values) else None
 
+        inc = self.cyber_incidents
         return {
             "iso3": self.iso3,
             "name": self.name,
             "status": self.status,
-            "cyber_operations": total("cyber_operations"),
+            "cyber_incidents": total("cyber_incidents"),
+            "cyber_operations": total("dcid"),
+            "cyber_incidents_multi_source": int((inc["n_sources"] > 1).sum()) if len(inc) else 0,
+            "dcid_covered": bool((y["dcid_status"] != NOT_COVERED).any()),
             "top_initiators": list(self.cyber_initiators["initiator"].head(3)),
             "disinfo_cases": total("disinfo_cases"),
             "top_keywords": list(self.disinfo_keywords["keyword"].head(5)),
             "hostile_events": total("hostile_events"),
             "alerts": len(self.alerts),
+            "coverage": self.coverage,
             "snapshots": sorted(set(self.provenance["snapshot"].dropna())),
             "notes": self.notes,
         }
 
 
 def yearly_signals(
-    cyber: pd.DataFrame,
-    cyber_years: tuple[int, int],
-    disinfo_months: pd.DataFrame,
-    disinfo_years: tuple[int, int],
-    events_yearly: pd.DataFrame | None,
+    cyber: pd.DataFrame, disinfo: pd.DataFrame, events_yearly: pd.DataFrame | None
 ) -> pd.DataFrame:
-    """Join the three yearly series over the union of their coverage (blank outside each)."""
+    """Join the cyber, disinformation and event series of one country by year."""
     import numpy as np
     import pandas as pd
 
-    spans = [cyber_years, disinfo_years]
-    if events_yearly is not None and len(events_yearly):
-        spans.append((int(events_yearly["year"].min()), int(events_yearly["year"].max())))
-    first = min(s[0] for s in spans)
-    last = max(s[1] for s in spans)
-    out = pd.DataFrame({"year": np.arange(first, last + 1, dtype="int64")})
-    c = cyber.set_index("year")
-    inside = out["year"].between(*cyber_years)
-    out["cyber_operations"] = (
-        out["year"].map(c["operations"]).fillna(0).where(inside).astype("Int64")
-    )
-    out["cyber_severity_max"] = out["year"].map(c["severity_max"]).astype("Int64")
-    d = disinfo_months.groupby("year")["cases"].sum()
-    inside = out["year"].between(*disinfo_years)
-    out["disinfo_cases"] = out["year"].map(d).fillna(0).where(inside).astype("Int64")
+    out = cyber.drop(columns=["iso3"]).merge(disinfo.drop(columns=["iso3"]), on="year", how="left")
     if events_yearly is not None and len(events_yearly):
         e = events_yearly.set_index("year")
         inside = out["year"].between(int(e.index.min()), int(e.index.max()))
@@ -114,4 +127,6 @@ def yearly_signals(
             out[column] = pd.array([pd.NA] * len(out), dtype="Int64")
         out["goldstein_mean"] = np.nan
         out["tone_mean"] = np.nan
+    # The name of the DCID count before the sources were reconciled (the country brief reads it).
+    out["cyber_operations"] = out["dcid"]
     return out[YEARLY_COLUMNS]

@@ -1,4 +1,4 @@
-"""``ThreatService(ws)``: the hybrid-threat monitor, the support audit and the resilience scorecard.
+"""``ThreatService(ws)``: the hybrid-threat monitor (signals with coverage, alerts, elections).
 
 The one entry point the CLI, the API and the tests use (the Workspace exposes it as
 ``ws.threats``). It reads the warehouse through the workspace it is given — any object with
@@ -19,9 +19,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from stabilis.errors import NotFoundError, QueryError
 from stabilis.threats import alerts as alert_rules
+from stabilis.threats import coverage as coverage_mod
 from stabilis.threats import cyber as cyber_mod
 from stabilis.threats import disinfo as disinfo_mod
+from stabilis.threats import elections as elections_mod
 from stabilis.threats import events as events_mod
+from stabilis.threats import incidents as incidents_mod
+from stabilis.threats import signals as signals_mod
 from stabilis.threats.profile import ThreatProfile, yearly_signals
 
 if TYPE_CHECKING:
@@ -52,7 +56,24 @@ class WorkspaceLike(Protocol):
     def snapshots(self) -> pd.DataFrame: ...
 
 
-_SIGNAL_SOURCES = {"cyber": "cyber", "disinfo": "disinfo", "events": "gdelt"}
+_SIGNAL_SOURCES = {
+    "cyber": "cyber",
+    "eurepoc": "eurepoc",
+    "cfr": "cfr",
+    "disinfo": "disinfo",
+    "events": "gdelt",
+}
+_CYBER_TABLES = (
+    "cyber_incidents", "eurepoc_incidents", "eurepoc_receivers", "eurepoc_attributions",
+    "eurepoc_dashboard_incidents", "eurepoc_dashboard_initiators", "cfr_operations",
+    "cfr_operation_countries",
+)  # fmt: skip
+#: Years the cyber signals are laid out over (DCID starts in 2000, EuRepoC ends in 2023).
+_CYBER_SPAN = (2000, 2023)
+
+
+def _rule_of(signal: str) -> alert_rules.AlertRule:
+    return alert_rules.YEARLY if signal.startswith("cyber_") else alert_rules.MONTHLY
 
 
 def _sha256(path: Path) -> str:
@@ -64,7 +85,7 @@ def _sha256(path: Path) -> str:
 
 
 class ThreatService:
-    """Hybrid-threat signals, alerts, support audit and resilience scorecard over a workspace."""
+    """Hybrid-threat signals with coverage, alerts, elections and external support."""
 
     def __init__(self, ws: WorkspaceLike) -> None:
         self.ws = ws
@@ -232,7 +253,9 @@ class ThreatService:
 
     # -- provenance --------------------------------------------------------------------------
 
-    def provenance(self, signals: Sequence[str] = ("cyber", "disinfo", "events")) -> pd.DataFrame:
+    def provenance(
+        self, signals: Sequence[str] = ("cyber", "eurepoc", "cfr", "disinfo", "events")
+    ) -> pd.DataFrame:
         """Snapshot (or event file) behind each signal: source, release, sha256, retrieved_at."""
         import pandas as pd
 
@@ -272,57 +295,118 @@ class ThreatService:
             rows, columns=["signal", "snapshot", "file", "release", "sha256", "retrieved_at"]
         )
 
+    # -- reconciled cyber incidents and coverage ---------------------------------------------
+
+    @cached_property
+    def reconciled(self) -> incidents_mod.Reconciled:
+        """DCID, EuRepoC and CFR records matched into one incident table (see threats.incidents)."""
+        tables = {name: self.ws.table(name) for name in _CYBER_TABLES}
+        return incidents_mod.reconcile(incidents_mod.source_records(tables))
+
+    @cached_property
+    def coverages(self) -> dict[str, coverage_mod.SourceCoverage]:
+        """Where each source looks (see :mod:`stabilis.threats.coverage`)."""
+        return {
+            "dcid": coverage_mod.dcid_coverage(self._cyber),
+            "eurepoc": coverage_mod.EUREPOC,
+            "cfr": coverage_mod.CFR,
+            "disinfo": coverage_mod.DISINFO,
+        }
+
+    def coverage(
+        self, countries: Sequence[str] | None = None, years: tuple[int, int] = (2000, 2023)
+    ) -> pd.DataFrame:
+        """Per ``iso3``, ``year`` and ``source``: covered, partial or not covered."""
+        codes = (
+            [self._check_country(c) for c in countries]
+            if countries is not None
+            else sorted(self._country_names)
+        )
+        return coverage_mod.coverage_frame(
+            list(self.coverages.values()), codes, range(years[0], years[1] + 1)
+        )
+
+    def cyber_records(
+        self, countries: Sequence[str] | None = None, years: tuple[int, int] | None = None
+    ) -> pd.DataFrame:
+        """Reconciled cyber incidents (one row per operation and target) with their sources."""
+        return incidents_mod.filter_incidents(self.reconciled.incidents, countries, years)
+
+    def cyber_yearly(self, countries: Sequence[str], years: tuple[int, int]) -> pd.DataFrame:
+        """Per source and reconciled cyber counts per country-year, 'not covered' as missing."""
+        rec = self.reconciled
+        return signals_mod.cyber_yearly(
+            rec.records, rec.incidents, self.coverages, countries, years
+        )
+
+    def threat_exposure(self, year: int, countries: Sequence[str] | None = None) -> pd.DataFrame:
+        """Threat exposure in ``year`` on covered periods only (for the support audit).
+
+        One row per country: ``cyber`` (reconciled incidents against it, missing where no cyber
+        source fully covers the country-year), ``cyber_sources`` and ``disinfo`` (EUvsDisinfo
+        cases, missing outside 2015-2020). Missing is "not covered", never 0.
+        """
+        codes = list(countries) if countries is not None else sorted(self._country_names)
+        cyber = self.cyber_yearly(codes, (year, year))
+        months = disinfo_mod.disinfo_country_months(self._disinfo_countries, codes)
+        disinfo = signals_mod.disinfo_yearly(months, self.coverages["disinfo"], codes, (year, year))
+        return signals_mod.exposure(cyber, disinfo, year)
+
+    def match_report(self) -> pd.DataFrame:
+        """How many records of each cyber source the matching rule joined to each other source."""
+        return self.reconciled.report()
+
     # -- alerts ------------------------------------------------------------------------------
 
     def alert_scores(self, countries: Sequence[str] | None = None) -> pd.DataFrame:
-        """Every signal's series with its robust z-score (alerts are the rows flagged)."""
+        """Every signal's series with its robust z-score on covered periods (alerts flagged)."""
         import pandas as pd
 
+        codes = sorted(countries) if countries is not None else sorted(self._country_names)
         frames = []
-        cyber = self.cyber(countries)
-        first, last = self._cyber_years()
-        codes = sorted(set(countries) if countries is not None else set(cyber["iso3"]))
-        grid = pd.DataFrame(
-            [(c, y) for c in codes for y in range(first, last + 1)], columns=["iso3", "year"]
-        )
-        series = grid.merge(cyber[["iso3", "year", "operations"]], how="left", on=["iso3", "year"])
-        series["value"] = series["operations"].fillna(0)
-        scored = alert_rules.robust_scores(series, "value", ["year"], alert_rules.YEARLY)
-        frames.append(
-            scored.assign(
-                signal="cyber_operations",
-                month=pd.Series(pd.NA, index=scored.index, dtype="Int64"),
+        cyber = self.cyber_yearly(sorted(self._country_names), _CYBER_SPAN)
+        for source in signals_mod.CYBER_SOURCES:
+            series = cyber.assign(
+                value=cyber[source].astype("float64"),
+                covered=cyber[f"{source}_status"] == coverage_mod.COVERED,
             )
+            scored = alert_rules.scored_series(
+                series, "value", ["year"], alert_rules.YEARLY, "covered"
+            )
+            frames.append(
+                scored.assign(
+                    signal=f"cyber_{source}",
+                    month=pd.Series(pd.NA, index=scored.index, dtype="Int64"),
+                )
+            )
+        months = disinfo_mod.disinfo_country_months(self._disinfo_countries)
+        cov = self.coverages["disinfo"]
+        months = months.assign(
+            value=months["cases"].astype("float64"),
+            covered=[
+                coverage_mod.monthly_status(cov, c, int(y), int(m)) == coverage_mod.COVERED
+                for c, y, m in zip(months["iso3"], months["year"], months["month"], strict=True)
+            ],
         )
-        months = self.disinfo(countries)
-        months = months.assign(value=months["cases"])
-        scored = alert_rules.robust_scores(months, "value", ["year", "month"], alert_rules.MONTHLY)
+        scored = alert_rules.scored_series(
+            months, "value", ["year", "month"], alert_rules.MONTHLY, "covered"
+        )
         frames.append(scored.assign(signal="disinfo_cases"))
         stored = self.stored_events()
         if stored is not None and len(stored.monthly):
-            frames.append(self._event_scores(stored, countries))
-        columns = [
-            "signal",
-            "iso3",
-            "year",
-            "month",
-            "value",
-            "baseline_median",
-            "baseline_mad",
-            "z",
-            "alert",
-        ]
+            frames.append(self._event_scores(stored))
+        columns = ["signal", "iso3", "year", "month", "value", "baseline_median",
+                   "baseline_mad", "z", "alert", "suppressed", "source_breadth", "source_z"]  # fmt: skip
         out = pd.concat([f[columns] for f in frames], ignore_index=True)
+        out = out[out["iso3"].isin(codes)]
         out["month"] = out["month"].astype("Int64")
         out["year"] = out["year"].astype("int64")
-        return out
+        return out.reset_index(drop=True)
 
-    def _event_scores(self, stored: EventSignal, countries: Sequence[str] | None) -> pd.DataFrame:
+    def _event_scores(self, stored: EventSignal) -> pd.DataFrame:
         import pandas as pd
 
         monthly = stored.monthly
-        if countries is not None:
-            monthly = monthly[monthly["iso3"].isin(list(countries))]
         periods = monthly["year"].astype(int) * 12 + monthly["month"].astype(int) - 1
         span = range(int(periods.min()), int(periods.max()) + 1)
         grid = pd.DataFrame(
@@ -333,17 +417,25 @@ class ThreatService:
         series = grid.merge(
             m[["iso3", "year", "month", "events"]], how="left", on=["iso3", "year", "month"]
         )
-        series["value"] = series["events"].fillna(0).astype(float)
-        scored = alert_rules.robust_scores(series, "value", ["year", "month"], alert_rules.MONTHLY)
+        # The aggregated files cover every month of their span for every registry country.
+        series = series.assign(value=series["events"].fillna(0).astype(float), covered=True)
+        scored = alert_rules.scored_series(
+            series, "value", ["year", "month"], alert_rules.MONTHLY, "covered"
+        )
         return scored.assign(signal="hostile_events")
 
     def alerts(
-        self, since: int, countries: Sequence[str] | None = None, *, evidence: int = 5
+        self,
+        since: int,
+        countries: Sequence[str] | None = None,
+        *,
+        evidence: int = 5,
+        until: int | None = None,
     ) -> pd.DataFrame:
-        """Alerts from ``since`` on, for members and partners (or ``countries``), with evidence.
+        """Alerts from ``since`` (to ``until``) for members and partners (or ``countries``).
 
         Each row: signal, iso3, role, period, value, baseline median and MAD, z, the rule, and
-        ``evidence`` — the incidents, cases or event aggregate behind the value (at most
+        ``evidence`` — the incidents (with their sources) or cases behind the value (at most
         ``evidence`` items; ``evidence_total`` says how many there are).
         """
         import pandas as pd
@@ -355,17 +447,14 @@ class ThreatService:
         chosen = sorted(roles) if countries is None else [self._check_country(c) for c in countries]
         scores = self.alert_scores(chosen)
         hits = scores[scores["alert"] & (scores["year"] >= since)].copy()
+        if until is not None:
+            hits = hits[hits["year"] <= until]
         hits["role"] = hits["iso3"].map(roles).fillna("")
         hits["period"] = [
             f"{y}" if pd.isna(m) else f"{y}-{int(m):02d}"
             for y, m in zip(hits["year"], hits["month"], strict=True)
         ]
-        rules = {
-            "cyber_operations": alert_rules.YEARLY,
-            "disinfo_cases": alert_rules.MONTHLY,
-            "hostile_events": alert_rules.MONTHLY,
-        }
-        hits["rule"] = hits["signal"].map(lambda s: rules[s].describe())
+        hits["rule"] = hits["signal"].map(lambda s: _rule_of(s).describe())
         items = [self._evidence(row, evidence) for row in hits.itertuples(index=False)]
         hits["evidence_total"] = pd.Series([n for n, _ in items], index=hits.index, dtype="int64")
         hits["evidence"] = pd.Series([e for _, e in items], index=hits.index, dtype=object)
@@ -376,10 +465,12 @@ class ThreatService:
         return hits[columns].sort_values(["year", "month", "signal", "iso3"]).reset_index(drop=True)
 
     def _evidence(self, row: Any, limit: int) -> tuple[int, list[dict[str, Any]]]:
-        if row.signal == "cyber_operations":
-            items = self.cyber_incidents([row.iso3], (int(row.year), int(row.year)))
-            records = items[["incident_id", "name", "start_date", "initiator_iso3",
-                             "cyber_objective_label", "severity", "snapshot"]]  # fmt: skip
+        if row.signal.startswith("cyber_"):
+            items = self.cyber_records([row.iso3], (int(row.year), int(row.year)))
+            source = row.signal.removeprefix("cyber_")
+            items = items[items["sources"].str.split(";").map(lambda s: source in s)]
+            records = items[["name", "start_date", "initiators", "sources", "source_ids",
+                             "type", "attribution"]]  # fmt: skip
         elif row.signal == "disinfo_cases":
             items = self.disinfo_cases(row.iso3, int(row.year), int(row.month))
             records = items[["case_id", "date", "title", "url", "snapshot"]]
@@ -395,6 +486,67 @@ class ThreatService:
         as_list = json.loads(records.head(limit).to_json(orient="records", date_format="iso"))
         return len(records), as_list
 
+    def alert_backtest(self, first: int = 2000, last: int | None = None) -> alert_rules.Backtest:
+        """The alert rule run over the staged history: alerts per year and the known episodes."""
+        end = last if last is not None else datetime.now(UTC).year
+        frame = self.alerts(first, list(self._country_names), evidence=0, until=end)
+        return alert_rules.backtest(frame, first, end)
+
+    # -- elections ---------------------------------------------------------------------------
+
+    def elections(self, iso3: str) -> elections_mod.ElectionRecord:
+        """A country's elections: PEI, V-Dem items, V-Party, cyber and disinformation around them."""
+        code = self._check_country(iso3)
+        codes = [*elections_mod.VDEM_ITEMS, *elections_mod.VDEM_TYPES]
+        vdem = self.ws.panel(codes, countries=[code])
+        for column in codes:
+            if column not in vdem:
+                vdem[column] = float("nan")
+        return elections_mod.election_record(
+            code,
+            self._country_names.get(code, code),
+            pei=self.ws.table("pei_elections"),
+            vparty=self.ws.table("vparty_party_elections"),
+            vdem=vdem,
+            receivers=self.ws.table("eurepoc_receivers"),
+            eurepoc=self.ws.table("eurepoc_incidents"),
+            disinfo_cases=self._disinfo_countries,
+        )
+
+    def election_brief(self, iso3: str) -> dict[str, Any]:
+        """The elections section of a country brief (for report/briefs): latest elections, flags."""
+        return self.elections(iso3).brief()
+
+    # -- foreign support to armed actors -----------------------------------------------------
+
+    def external_support(
+        self, iso3: str | None = None, *, members_and_partners: bool = True
+    ) -> pd.DataFrame:
+        """States backing armed non-state actors fighting in a member or partner (UCDP ESD).
+
+        One row per state supporter, location and year of support to a non-state warring actor
+        (support to the location's own government is not a threat and is left out): the
+        supported actor and the kinds of support (troops ``ext_x``, weapons ``ext_w``, funding
+        ``ext_f``, training ``ext_t``). ESD ends in 2017.
+        """
+        frame = self.ws.table("ucdp_esd_state_supporters")
+        if iso3 is not None:
+            frame = frame[frame["location_iso3"] == self._check_country(iso3)]
+        elif members_and_partners:
+            roles = self.members_and_partners(1994, 2017)
+            frame = frame[frame["location_iso3"].isin(list(roles))]
+        # A threat is support to a non-state warring actor (a rebel side) fighting in the
+        # country; support to the country's own government is not.
+        frame = frame[frame["actor_nonstate"].astype("int64") == 1]
+        frame = frame.rename(columns={"iso3": "supporter_iso3"})
+        columns = ["location_iso3", "year", "location", "supporter_iso3", "supporter_country",
+                   "actor_name", "actor_nonstate", "ext_x", "ext_w", "ext_f", "ext_t", "snapshot"]  # fmt: skip
+        return (
+            frame[columns]
+            .sort_values(["location_iso3", "year", "supporter_iso3"])
+            .reset_index(drop=True)
+        )
+
     # -- profile -----------------------------------------------------------------------------
 
     def profile(self, iso3: str, years: tuple[int, int] | None = None) -> ThreatProfile:
@@ -408,7 +560,7 @@ class ThreatService:
         if stored is None:
             notes.append(
                 "No event-stream signal: no GDELT event files have been aggregated yet "
-                "('stabilis threats events FILE...'); the mirror stages none."
+                "('stabilis threats events FILE...')."
             )
         else:
             events_yearly = stored.yearly[stored.yearly["iso3"] == code]
@@ -416,15 +568,28 @@ class ThreatService:
                 notes.append(
                     "The aggregated GDELT files hold no hostile event against this country."
                 )
-        yearly = yearly_signals(
-            self.cyber([code]),
-            self._cyber_years(),
-            self.disinfo([code]),
-            self._disinfo_years(),
-            events_yearly,
-        )
-        if years is not None:
-            yearly = yearly[yearly["year"].between(*years)].reset_index(drop=True)
+        span = years if years is not None else _CYBER_SPAN
+        if years is None and events_yearly is not None and len(events_yearly):
+            span = (
+                min(span[0], int(events_yearly["year"].min())),
+                max(span[1], int(events_yearly["year"].max())),
+            )
+        cyber = self.cyber_yearly([code], span)
+        months = disinfo_mod.disinfo_country_months(self._disinfo_countries, [code])
+        disinfo = signals_mod.disinfo_yearly(months, self.coverages["disinfo"], [code], span)
+        yearly = yearly_signals(cyber, disinfo, events_yearly)
+        if self.coverages["dcid"].status(code, 2010) == coverage_mod.NOT_COVERED:
+            notes.append(
+                f"DCID does not cover {code}: it codes rival dyads only, and {code} is in none. "
+                "Its column reads 'not covered', not 0."
+            )
+        support = self.external_support(code)
+        for supporter, rows in support.groupby("supporter_iso3"):
+            notes.append(
+                f"UCDP ESD: {supporter} backed armed non-state actors in {code} "
+                f"({'; '.join(sorted(set(rows['actor_name'])))}) in "
+                f"{int(rows['year'].min())}-{int(rows['year'].max())}."
+            )
         last = datetime.now(UTC).year
         registry = self.ws.registry
         accession = registry.accession_year(code)
@@ -435,9 +600,8 @@ class ThreatService:
             if accession is None
             else [],
         }
-        first_year = int(yearly["year"].min()) if len(yearly) else last
         try:
-            alerts = self.alerts(first_year, [code])
+            alerts = self.alerts(span[0], [code], until=span[1])
         except QueryError:
             alerts = pd.DataFrame()
         if accession is None and not status["partner_frameworks_now"]:
@@ -447,10 +611,11 @@ class ThreatService:
             name=self._country_names.get(code, code),
             status=status,
             yearly=yearly,
-            cyber_incidents=self.cyber_incidents([code], years),
-            cyber_initiators=cyber_mod.cyber_initiators(self._cyber, code),
+            cyber_incidents=self.cyber_records([code], years),
+            cyber_initiators=incidents_mod.initiators_of(self.cyber_records([code], years)),
             disinfo_keywords=self.disinfo_keywords(code, years),
             alerts=alerts,
             provenance=self.provenance(),
+            coverage=[c.describe() for c in self.coverages.values()],
             notes=notes,
         )

@@ -1,0 +1,148 @@
+"""The Threats, Alerts and Elections pages in Debian's Chromium (Playwright), with screenshots.
+
+A real uvicorn server on a free loopback port over the session's built warehouse; screenshots go
+to test-output/screenshots/ (threats-*.png, alerts.png, elections-*.png).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from stabilis.api import create_app
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(built) -> Iterator[str]:
+    import uvicorn
+
+    port = _free_port()
+    config = uvicorn.Config(create_app(built), host="127.0.0.1", port=port, log_level="warning")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("The test server did not start within 20 s.")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium is not at {CHROMIUM}; install it with 'apt-get install -y chromium'."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=server)
+    tab = context.new_page()
+    tab.problems = []
+    tab.on("console", lambda m: m.type == "error" and tab.problems.append(m.text))
+    tab.on("pageerror", lambda e: tab.problems.append(str(e)))
+    tab.on("response", lambda r: r.status >= 400 and tab.problems.append(f"{r.status}: {r.url}"))
+    yield tab
+    context.close()
+
+
+def _shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_moldova_threats_page_draws_not_covered_never_zero(page):
+    page.goto("/threats?iso3=MDA")
+    page.wait_for_selector("#cyber-charts figure.coverage-chart", timeout=30_000)
+    page.wait_for_selector("#incident-list table tbody tr", timeout=30_000)
+    _shot(page, "threats-moldova")
+    assert page.problems == []
+    charts = page.locator("#cyber-charts figure.coverage-chart")
+    assert charts.count() == 4
+    dcid = charts.nth(1)
+    assert "DCID" in dcid.locator("h3").inner_text()
+    # Moldova is in no DCID rival dyad: every year hatched, no bar, no zero label.
+    assert dcid.locator("rect.not-covered").count() == 24
+    assert dcid.locator("rect.bar").count() == 0 and dcid.locator("text.zero").count() == 0
+    assert "not covered" in dcid.locator("svg").inner_html()
+    eurepoc = charts.nth(2)
+    assert eurepoc.locator("rect.bar").count() >= 20  # covered 2000-2023, zeros drawn as "0"
+    rows = page.locator("#incident-list tbody tr")
+    assert any("2022" in rows.nth(i).inner_text() for i in range(rows.count()))
+    assert "eurepoc" in page.locator("#incident-list").inner_text()
+
+
+def test_ukraine_threats_page_breaks_incidents_down(page):
+    page.goto("/threats?iso3=UKR")
+    page.wait_for_selector("#cyber-breakdown figure svg", timeout=30_000)
+    _shot(page, "threats-ukraine")
+    assert page.problems == []
+    assert page.locator("#cyber-breakdown figure").count() == 3
+    initiators = page.locator("#cyber-breakdown figure").first.inner_text()
+    assert "RUS" in initiators
+
+
+def test_alerts_page_lists_rule_and_evidence_and_the_backtest(page):
+    page.goto("/alerts?since=2014")
+    page.wait_for_selector("#alerts table tbody tr", timeout=60_000)
+    page.wait_for_selector("#backtest-episodes tbody tr", timeout=60_000)
+    _shot(page, "alerts")
+    assert page.problems == []
+    assert "robust z" in page.locator("section.notice").inner_text()
+    first = page.locator("#alerts tbody tr").first
+    first.locator("details summary").click()
+    assert first.locator("details li").count() >= 1
+    episodes = page.locator("#backtest-episodes tbody tr")
+    assert episodes.count() == 4
+    page.select_option("#alerts-signal", "cyber_dcid")
+    shown = page.locator("#alerts tbody tr")
+    assert all("cyber_dcid" in shown.nth(i).inner_text() for i in range(shown.count()))
+
+
+def test_elections_page_of_georgia_shows_pei_and_vdem_items(page):
+    page.goto("/elections?iso3=GEO")
+    page.wait_for_selector("#pei-chart circle.pei-point", timeout=30_000)
+    _shot(page, "elections-georgia")
+    assert page.problems == []
+    assert page.locator("#pei-chart circle.pei-point").count() == 4
+    table = page.locator("#election-table").inner_text()
+    for date in ("2012-10-01", "2013-10-27", "2016-10-08", "2018-11-28"):
+        assert date in table
+    assert "not covered" in table  # windows outside EUvsDisinfo's span say so
+
+
+def test_elections_page_of_ukraine_lists_the_2014_election_commission_attack(page):
+    page.goto("/elections?iso3=UKR")
+    page.wait_for_selector("#election-cyber table tbody tr", timeout=30_000)
+    _shot(page, "elections-ukraine")
+    assert page.problems == []
+    assert "Election Commission" in page.locator("#election-cyber").inner_text()
