@@ -13,6 +13,10 @@ setting            environment variable        meaning
 ``timeout``        ``STABILIS_TIMEOUT``        seconds to wait for a download
 ``spark_master``   ``STABILIS_SPARK_MASTER``   Spark master for ``--engine spark``: ``local[N]``
                                                or a cluster URL
+``unknown_countries`` ``STABILIS_UNKNOWN_COUNTRIES`` ``stop`` (default): a source row that
+                                               matches no country and is not explained stops
+                                               the build; ``report``: build and list it in the
+                                               quality report
 =================  ==========================  ==============================================
 """
 
@@ -45,6 +49,7 @@ class Settings:
     config_file: Path | None = None
     timeout: float = 60.0
     spark_master: str = "local[2]"
+    unknown_countries: str = "stop"
 
     @property
     def snapshot_dir(self) -> Path:
@@ -96,12 +101,18 @@ class Settings:
         mirror = values.get("mirror")
         mirror = str(mirror) if mirror not in (None, "") else None
         config_file = values.get("config_file")
+        unknown_countries = str(values.get("unknown_countries") or "stop").strip().lower()
+        if unknown_countries not in ("stop", "report"):
+            raise ConfigError(
+                f"unknown_countries must be 'stop' or 'report', not {unknown_countries!r}."
+            )
         settings = cls(
             data_dir=Path(values["data_dir"]).expanduser(),
             mirror=mirror,
             config_file=Path(config_file) if config_file else None,
             timeout=timeout,
             spark_master=str(values.get("spark_master") or "local[2]"),
+            unknown_countries=unknown_countries,
         )
         return replace(settings)
 

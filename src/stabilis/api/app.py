@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
@@ -18,12 +19,10 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from stabilis import __version__
 from stabilis.api import catalogue, maps, panel, profiles, registry, results, threats
-from stabilis.api.cache import ReadCache
+from stabilis.api.cache import ReadCache, ResponseCacheMiddleware
 from stabilis.api.handlers import install_error_handlers
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from stabilis.workspace import Workspace
 
 API_PREFIX = "/api/v1"
@@ -54,7 +53,17 @@ def create_app(
     """
     from stabilis.dashboard import mount
 
-    cache = ReadCache(ws.warehouse.path, maxsize=cache_size)
+    keep_open = getattr(ws.warehouse, "keep_open", None)
+    if callable(keep_open):
+        keep_open()  # one read connection per worker, re-opened when a build replaces the file
+    freshness = _freshness(ws)
+    cache = ReadCache(
+        ws.warehouse.path,
+        maxsize=cache_size,
+        freshness=freshness,
+        persist_dir=Path(ws.settings.data_dir) / "cache" / "api",
+        persist_kinds=("impact",),
+    )
     lifespan = _warming(ws, cache) if warm and cache_size > 0 else None
     app = FastAPI(
         title="Stabilis API",
@@ -80,7 +89,34 @@ def create_app(
     html_error = mount(app, ws, cache, assets_dir=assets_dir)
     install_error_handlers(app, html_error)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # Outermost: whole responses cached per address and freshness (compressed ones too).
+    app.add_middleware(ResponseCacheMiddleware, freshness=freshness, enabled=cache_size > 0)
     return app
+
+
+def response_cache(app: FastAPI) -> ResponseCacheMiddleware | None:
+    """The response cache in front of the routes (built with the middleware stack)."""
+    stack: Any = app.middleware_stack or app.build_middleware_stack()
+    app.middleware_stack = stack
+    while stack is not None and not isinstance(stack, ResponseCacheMiddleware):
+        stack = getattr(stack, "app", None)
+    return stack
+
+
+def _freshness(ws: Workspace) -> Callable[[], str]:
+    """``ws.freshness()``, plus the archive of a forecast service configured with its own
+    folder (a workspace given ready-made services, as tests and embedders do)."""
+    from stabilis.store.freshness import folder_stamp
+
+    def key() -> str:
+        own = ws.freshness()
+        service = vars(ws).get("forecasts")
+        root = getattr(getattr(service, "archive", None), "root", None)
+        if root is None:
+            return own
+        return f"{own}-{hash(folder_stamp(root)) & 0xFFFFFFFF:08x}"
+
+    return key
 
 
 def _warming(ws: Workspace, cache: ReadCache) -> Any:
@@ -98,5 +134,8 @@ def _warming(ws: Workspace, cache: ReadCache) -> Any:
             yield
         finally:
             stop.set()
+            # Wait for the warmer (at most one profile): a thread killed inside DuckDB at
+            # interpreter exit aborts the process ("FATAL: exception not rethrown").
+            worker.join(timeout=30)
 
     return lifespan

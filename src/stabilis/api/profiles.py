@@ -162,11 +162,9 @@ def warm_profiles(
     present-day country, so analysts rarely wait for a cold query. Requests are served as usual
     meanwhile; a profile a request has already cached is not recomputed.
     """
-    from stabilis.api.cache import warehouse_stamp
-
     warmed: object = None
     while not stop.is_set():
-        stamp = warehouse_stamp(cache.warehouse_path)
+        stamp = cache.stamp() if ws.warehouse.exists() else None
         if stamp is not None and stamp != warmed:
             with ws.warehouse.reader() as db:
                 codes = list(db.query("SELECT iso3 FROM countries WHERE NOT historical")["iso3"])

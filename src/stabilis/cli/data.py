@@ -104,13 +104,20 @@ def register(app: typer.Typer) -> None:
     def build(
         ctx: typer.Context,
         full: bool = typer.Option(False, "--full", help="Rebuild every step from scratch."),
+        accept_shrink: list[str] = typer.Option(
+            [],
+            "--accept-shrink",
+            metavar="SOURCE",
+            help="Accept that this source now holds fewer rows, countries or years than the "
+            "warehouse (a genuine change by the producer); recorded in the build log. Repeatable.",
+        ),
         quiet: bool = QUIET_OPT,
         as_json: bool = JSON_OPT,
     ) -> None:
         """Build the DuckDB warehouse from the pulled snapshots (incremental and atomic)."""
         ws = ctx.obj.workspace()
         with _progress(not quiet and not as_json and sys.stderr.isatty(), "build") as bar:
-            report = ws.build(full=full, progress=bar)
+            report = ws.build(full=full, progress=bar, accept_shrink=accept_shrink)
         if as_json:
             emit_json(report.as_dict())
             return
@@ -124,6 +131,13 @@ def register(app: typer.Typer) -> None:
             f"Built {len(built)} of {len(report.steps)} steps in {report.seconds:.1f} s "
             f"-> {report.warehouse}"
         )
+        for step in report.steps:
+            for what in step.accepted_shrink:
+                typer.secho(
+                    f"Accepted a shrink of '{step.step}' (--accept-shrink): {what}; recorded "
+                    "in the build log.",
+                    fg=typer.colors.YELLOW,
+                )
         unexplained = sum(s.unexplained for s in report.steps)
         if unexplained:
             typer.secho(
