@@ -106,6 +106,7 @@ class Warehouse:
         if self._keep_open:
             cursor = self._shared_connection().cursor()
             try:
+                cursor.execute("USE warehouse")
                 yield WarehouseReader(cursor)
             finally:
                 cursor.close()
@@ -132,7 +133,12 @@ class Warehouse:
             if self._shared is not None and self._shared[0] == stamp:
                 return self._shared[1]
             try:
-                con = duckdb.connect(str(self.path), read_only=True)
+                # Attached to a private in-memory database, not opened by name: DuckDB keeps one
+                # instance per file name in a process, which would hand back the replaced file.
+                con = duckdb.connect(":memory:")
+                quoted = str(self.path).replace("'", "''")
+                con.execute(f"ATTACH '{quoted}' AS warehouse (READ_ONLY)")
+                con.execute("USE warehouse")
             except duckdb.Error as exc:
                 raise WarehouseError(
                     f"The warehouse at {self.path} cannot be opened ({exc}). Rebuild it with "
