@@ -120,7 +120,7 @@ def _build_locked(
         by_source.setdefault(source, []).append(snap)
     for snaps in by_source.values():
         for snap in snaps:
-            snap.verify()
+            _verify_or_quarantine(snap, settings.snapshot_dir)
 
     country_code = _countries_fingerprint(by_source.get("reference", []))
     checksums: dict[str, str] = {"countries": country_code}
@@ -188,6 +188,35 @@ def _build_locked(
         writer.set_meta("stabilis_version", stabilis.__version__)
         _write_snapshot_table(writer, snapshots, settings.data_dir)
     return BuildReport(results, warehouse.path, True, time.perf_counter() - started)
+
+
+def _verify_or_quarantine(snap: Snapshot, snapshot_dir: Path) -> None:
+    """Stop on a snapshot that no longer matches its sidecar (moving it to the quarantine, so the
+    next pull fetches it again) or that does not match the producer's published checksum."""
+    from stabilis.ingest.snapshots import quarantine
+
+    try:
+        snap.verify()
+    except SnapshotError as exc:
+        if not snap.path.parent.exists():
+            raise
+        moved = quarantine(snap, snapshot_dir)
+        raise SnapshotError(
+            f"The snapshot {snap.id} ({snap.provenance.filename}) no longer matches its "
+            f"provenance sidecar: {exc.message} It was moved to "
+            f"{moved.relative_to(snapshot_dir.parent)}; run 'stabilis pull' to fetch it again, "
+            "then build. The warehouse is unchanged.",
+            details={"snapshot": snap.id, "quarantined": str(moved.relative_to(snapshot_dir))},
+        ) from exc
+    known = {f.key: f.sha256 for f in get_source(snap.provenance.source).SPEC.files}
+    expected = known.get(snap.provenance.file_key)
+    if expected and expected.lower() != snap.provenance.sha256:
+        raise SnapshotError(
+            f"The snapshot {snap.path} does not match the producer's published checksum "
+            f"(sha256 {snap.provenance.sha256[:12]} != {expected[:12]}): it is cut short, "
+            "damaged or another release. Pull it again from the producer or a trusted mirror.",
+            details={"snapshot": snap.id},
+        )
 
 
 # -- steps ---------------------------------------------------------------------------------------

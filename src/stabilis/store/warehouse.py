@@ -193,20 +193,31 @@ class Warehouse:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.building_path
         self.discard_stale_build()
-        if self.path.exists() and not full:
-            shutil.copyfile(self.path, tmp)
-        con = duckdb.connect(str(tmp))
+        try:
+            if self.path.exists() and not full:
+                shutil.copyfile(self.path, tmp)
+            con = duckdb.connect(str(tmp))
+        except (OSError, duckdb.Error) as exc:
+            self.discard_stale_build()
+            raise _write_failure(tmp, exc) from exc
         writer = WarehouseWriter(con)
         try:
             writer.ensure_schema()
             yield writer
             con.execute("CHECKPOINT")
-        except BaseException:
-            con.close()
-            tmp.unlink(missing_ok=True)
+        except BaseException as exc:
+            with contextlib.suppress(duckdb.Error):
+                con.close()
+            self.discard_stale_build()
+            if isinstance(exc, OSError | duckdb.IOException | duckdb.OutOfMemoryException):
+                raise _write_failure(tmp, exc) from exc
             raise
-        con.close()
-        os.replace(tmp, self.path)
+        try:
+            con.close()
+            os.replace(tmp, self.path)
+        except (OSError, duckdb.Error) as exc:
+            self.discard_stale_build()
+            raise _write_failure(tmp, exc) from exc
 
 
 class WarehouseReader:
@@ -376,6 +387,24 @@ class WarehouseWriter(WarehouseReader):
             f"ON indicator IN ({quoted}) USING first(value) GROUP BY iso3, year ORDER BY iso3, year"
         )
         return len(codes)
+
+
+def _write_failure(tmp: Path, exc: BaseException) -> WarehouseError:
+    """The one error for a build that could not write its copy (a full disk, a file-size limit,
+    a read-only folder): what and where, and that the previous warehouse is intact."""
+    import errno
+
+    text = str(exc)
+    code = getattr(exc, "errno", None)
+    full = code in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) or any(
+        word in text.lower() for word in ("no space", "file too large", "disk full", "quota")
+    )
+    reason = "the disk is full (or a file-size limit was reached)" if full else text
+    return WarehouseError(
+        f"The build could not write {tmp.name} in {tmp.parent}: {reason}. Nothing was "
+        "published; the previous warehouse is unchanged. Free some space and build again.",
+        details={"file": tmp.name},
+    )
 
 
 def _check_identifier(name: str) -> None:
