@@ -209,7 +209,7 @@ class Warehouse:
             with contextlib.suppress(duckdb.Error):
                 con.close()
             self.discard_stale_build()
-            if isinstance(exc, OSError | duckdb.IOException | duckdb.OutOfMemoryException):
+            if isinstance(exc, OSError | duckdb.Error):
                 raise _write_failure(tmp, exc) from exc
             raise
         try:
@@ -399,10 +399,17 @@ def _write_failure(tmp: Path, exc: BaseException) -> WarehouseError:
     full = code in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) or any(
         word in text.lower() for word in ("no space", "file too large", "disk full", "quota")
     )
-    reason = "the disk is full (or a file-size limit was reached)" if full else text
+    if full:
+        return WarehouseError(
+            f"The build could not write {tmp.name} in {tmp.parent}: the disk is full (or a "
+            "file-size limit was reached). Nothing was published; the previous warehouse is "
+            "unchanged. Free some space and build again.",
+            details={"file": tmp.name, "reason": "disk_full"},
+        )
     return WarehouseError(
-        f"The build could not write {tmp.name} in {tmp.parent}: {reason}. Nothing was "
-        "published; the previous warehouse is unchanged. Free some space and build again.",
+        f"The build stopped on a warehouse error while writing {tmp.name} in {tmp.parent} "
+        f"({text}). Nothing was published; the previous warehouse is unchanged. Try "
+        "'stabilis build --full'; if it fails again, report it with this message.",
         details={"file": tmp.name},
     )
 
