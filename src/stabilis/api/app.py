@@ -88,6 +88,7 @@ def create_app(
         app.include_router(router, prefix=API_PREFIX)
     html_error = mount(app, ws, cache, assets_dir=assets_dir)
     install_error_handlers(app, html_error)
+    _document(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     # Outermost: whole responses cached per address and freshness (compressed ones too).
     app.add_middleware(ResponseCacheMiddleware, freshness=freshness, enabled=cache_size > 0)
@@ -101,6 +102,18 @@ def response_cache(app: FastAPI) -> ResponseCacheMiddleware | None:
     while stack is not None and not isinstance(stack, ResponseCacheMiddleware):
         stack = getattr(stack, "app", None)
     return stack
+
+
+def _document(app: FastAPI) -> None:
+    """Every route's OpenAPI entry carries its response bodies and the one error body."""
+    from stabilis.api.models import document_responses
+
+    def openapi() -> dict[str, Any]:
+        if not app.openapi_schema:
+            app.openapi_schema = document_responses(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _freshness(ws: Workspace) -> Callable[[], str]:

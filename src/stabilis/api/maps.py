@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
+from stabilis.api.models import MapBody
 from stabilis.api.params import check_year, parse_format
 from stabilis.api.responses import PAGE, Page, envelope, json_response, records, table_response
 from stabilis.errors import NotFoundError
@@ -71,6 +72,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
     @api.get(
         "/indicators/{code}/values",
         summary="One indicator across countries in one year, ranked (the overview map)",
+        responses={200: {"model": MapBody, "description": "The ranked cross-section."}},
     )
     def values(
         code: str = Path(description="Indicator code, e.g. vdem.v2x_polyarchy"),

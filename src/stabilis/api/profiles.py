@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
+from stabilis.api.models import ProfileBody
 from stabilis.api.params import parse_iso3, parse_list, parse_years
 from stabilis.api.responses import envelope, json_response, records
 from stabilis.errors import NotFoundError, StabilisError
@@ -191,6 +192,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
     @api.get(
         "/countries/{iso3}/profile",
         summary="A country's trends with bounds, episodes, coups, conflicts, registry timeline",
+        responses={200: {"model": ProfileBody, "description": "The country's profile."}},
     )
     def profile(
         iso3: str = Path(description="ISO3 code, e.g. UKR"),
