@@ -358,11 +358,11 @@ def _stop_on_unknown_country(issues: pd.DataFrame, parsed: Any, snap: Snapshot, 
     table = str(first["table"])
     role = table.split(".", 1)[1] if "." in table else None
     keys = parsed.other_countries.get(role, {}) if role else parsed.country_keys
-    column = next(iter(keys), None)
+    named = [c for c, k in keys.items() if k == "name"]
+    has_name = first["name"] not in (None, "") and not pd.isna(first["name"])
+    column = named[0] if named and has_name else next(iter(keys), None)
     kind = keys.get(column, "name") if column else "name"
-    value = first["name"] if first["name"] not in (None, "") else first["code"]
-    if kind != "name" and first["code"] not in (None, ""):
-        value = first["code"]
+    value = first["name"] if kind == "name" and has_name else first["code"]
     year = "" if pd.isna(first["year"]) else f" in {int(first['year'])}"
     raise DataFileError(
         f"'{value}'{year} is not a country Stabilis knows ({first['reason']}; "
