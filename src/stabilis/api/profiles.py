@@ -134,7 +134,7 @@ def country_profile(
     groups = [
         g
         for g in ("nato", "pfp", "eapc", "md", "ici", "global")
-        if iso3 in set(ws.registry.group_members(g, min(last, this_year)))
+        if iso3 in _members(ws.registry, g, min(last, this_year))
     ]
     return {
         "country": records(country)[0],
@@ -146,6 +146,22 @@ def country_profile(
         "conflicts": records(conflicts),
         "timeline": _timeline(ws, iso3),
     }
+
+
+_MEMBERS: dict[tuple[int, str, int], frozenset[str]] = {}
+_MEMBERS_LOCK = threading.Lock()
+
+
+def _members(registry: Any, group: str, year: int) -> frozenset[str]:
+    """A group's members in a year, worked out once per registry (package data: it changes only
+    with the installed package, never while a server runs)."""
+    key = (id(registry), group, year)
+    found = _MEMBERS.get(key)
+    if found is None:
+        found = frozenset(registry.group_members(group, year))
+        with _MEMBERS_LOCK:
+            _MEMBERS[key] = found
+    return found
 
 
 def profile_key(iso3: str, codes: list[str] | None, span: tuple[int, int] | None) -> Hashable:

@@ -72,6 +72,7 @@ class Warehouse:
         self._keep_open = False
         self._open_lock = threading.Lock()
         self._retired: list[tuple[float, duckdb.DuckDBPyConnection]] = []
+        self._table_names: tuple[duckdb.DuckDBPyConnection, list[str]] | None = None
 
     def keep_open(self, enabled: bool = True) -> None:
         """Keep one read-only connection open for :meth:`reader` (a server's worker process).
@@ -104,10 +105,11 @@ class Warehouse:
                 "first (or 'make demo')."
             )
         if self._keep_open:
-            cursor = self._shared_connection().cursor()
+            shared = self._shared_connection()
+            cursor = shared.cursor()
             try:
                 cursor.execute("USE warehouse")
-                yield WarehouseReader(cursor)
+                yield WarehouseReader(cursor, known_tables=self._tables_of(shared))
             finally:
                 cursor.close()
             return
@@ -122,6 +124,20 @@ class Warehouse:
             yield WarehouseReader(con)
         finally:
             con.close()
+
+    def _tables_of(self, shared: duckdb.DuckDBPyConnection) -> list[str]:
+        """The table names of a shared (read-only, so unchanging) connection, listed once."""
+        held = self._table_names
+        if held is not None and held[0] is shared:
+            return held[1]
+        cursor = shared.cursor()
+        try:
+            cursor.execute("USE warehouse")
+            names = WarehouseReader(cursor).tables()
+        finally:
+            cursor.close()
+        self._table_names = (shared, names)
+        return names
 
     def _shared_connection(self) -> duckdb.DuckDBPyConnection:
         try:
@@ -223,8 +239,11 @@ class Warehouse:
 class WarehouseReader:
     """Queries against an open connection (read-only)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, *, known_tables: list[str] | None = None
+    ) -> None:
         self.con = con
+        self._known_tables = known_tables
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
         return self.con.execute(sql, params or []).df()
@@ -234,6 +253,8 @@ class WarehouseReader:
         return row[0] if row else None
 
     def tables(self) -> list[str]:
+        if self._known_tables is not None:
+            return list(self._known_tables)
         rows = self.con.execute(
             "SELECT table_name FROM information_schema.tables ORDER BY table_name"
         ).fetchall()
