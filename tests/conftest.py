@@ -23,6 +23,24 @@ def mirror_root() -> Path:
     return Path(configured) if configured else PROJECT_ROOT.parent / "shared" / "data"
 
 
+#: Fixtures that read the offline mirror (directly or through a warehouse built from it).
+MIRROR_FIXTURES = frozenset({"mirror", "built"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that reads the offline mirror ``mirror`` (and ``integration``).
+
+    The mark follows the fixtures a test really uses (their whole dependency closure), so a new
+    test cannot forget it: ``pytest -m "not mirror"`` runs without the mirror and builds no
+    warehouse.
+    """
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & MIRROR_FIXTURES or item.get_closest_marker("integration"):
+            item.add_marker(pytest.mark.mirror)
+            item.add_marker(pytest.mark.integration)
+
+
 @pytest.fixture(scope="session")
 def mirror() -> Path:
     root = mirror_root()

@@ -1,9 +1,11 @@
 """Front-end files from npm packages, served by the application (no CDN).
 
 ``package.json`` in this folder pins the packages; ``npm ci --prefix src/stabilis/dashboard``
-installs them into ``node_modules`` beside it (``make install`` does it). Only the files listed in
-:data:`VENDOR` are served, under ``/vendor/<name>``. When they are missing the pages say how to
-install them instead of drawing nothing.
+installs them into ``node_modules`` beside it (``make install`` does it). A built wheel carries the
+same files, with their licences, in ``vendor/`` beside this module (``setup.py`` copies them at
+packaging time), so an installed package needs no npm. Only the files listed in :data:`VENDOR`
+are served, under ``/vendor/<name>``. When they are missing the pages say how to install them
+instead of drawing nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +27,12 @@ VENDOR = {
     # Natural Earth 1:50m admin-0 countries (small states such as Malta are drawn at this scale).
     "countries-50m.json": "world-atlas/countries-50m.json",
 }
+
+
+def default_root() -> Path:
+    """Where the front-end files are: ``vendor/`` in an installed wheel, else ``node_modules``."""
+    packaged = HERE / "vendor"
+    return packaged if not missing_files(packaged) else HERE / "node_modules"
 
 
 def missing_files(root: Path) -> list[str]:

@@ -59,7 +59,7 @@ def mount(
     app: FastAPI, ws: Workspace, cache: Cache, *, assets_dir: Path | None = None
 ) -> Callable[[Request, StabilisError, int], Response]:
     """Add the pages, static files and vendor files to ``app``; return the HTML error page."""
-    vendor_root = Path(assets_dir) if assets_dir else HERE / "node_modules"
+    vendor_root = Path(assets_dir) if assets_dir else assets.default_root()
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     missing = assets.missing_files(vendor_root)
 
