@@ -57,13 +57,7 @@ def create_app(
     if callable(keep_open):
         keep_open()  # one read connection per worker, re-opened when a build replaces the file
     freshness = _freshness(ws)
-    cache = ReadCache(
-        ws.warehouse.path,
-        maxsize=cache_size,
-        freshness=freshness,
-        persist_dir=Path(ws.settings.data_dir) / "cache" / "api",
-        persist_kinds=("impact",),
-    )
+    cache = read_cache(ws, cache_size, freshness)
     lifespan = _warming(ws, cache) if warm and cache_size > 0 else None
     app = FastAPI(
         title="Stabilis API",
@@ -102,6 +96,22 @@ def response_cache(app: FastAPI) -> ResponseCacheMiddleware | None:
     while stack is not None and not isinstance(stack, ResponseCacheMiddleware):
         stack = getattr(stack, "app", None)
     return stack
+
+
+def read_cache(
+    ws: Workspace, maxsize: int = 512, freshness: Callable[[], str] | None = None
+) -> ReadCache:
+    """The routes' cache: in memory per freshness; impact case studies kept as files per
+    freshness; default country profiles and map cross-sections kept as files per build (what
+    ``stabilis build`` materialises, see :func:`stabilis.api.profiles.materialise`)."""
+    return ReadCache(
+        ws.warehouse.path,
+        maxsize=maxsize,
+        freshness=freshness or _freshness(ws),
+        persist_dir=Path(ws.settings.data_dir) / "cache" / "api",
+        persist_kinds=("impact",),
+        warehouse_kinds=("profile", "values"),
+    )
 
 
 def _document(app: FastAPI) -> None:

@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, MutableMapping
 from pathlib import Path
@@ -64,7 +65,9 @@ class ReadCache:
     uncached baseline). Thread-safe: FastAPI runs plain ``def`` endpoints in a thread pool.
     Identical keys missing at once are computed once; the others wait for that result.
     ``persist_dir`` with ``persist_kinds`` keeps bodies whose key starts with one of those kinds
-    as files, one folder per freshness key (older folders are removed when the key changes).
+    as files, one folder per freshness key (older folders are removed when the key changes);
+    ``warehouse_kinds`` are kept the same way per warehouse build (``stabilis build``
+    materialises the default country profiles and map cross-sections so).
     """
 
     def __init__(
@@ -76,6 +79,7 @@ class ReadCache:
         max_bytes: int = MAX_CACHE_BYTES,
         persist_dir: Path | None = None,
         persist_kinds: tuple[str, ...] = (),
+        warehouse_kinds: tuple[str, ...] = (),
     ) -> None:
         self.warehouse_path = Path(warehouse_path)
         self.maxsize = maxsize
@@ -88,6 +92,7 @@ class ReadCache:
         self._flights: dict[Hashable, threading.Event] = {}
         self.persist_dir = Path(persist_dir) if persist_dir else None
         self.persist_kinds = persist_kinds
+        self.warehouse_kinds = warehouse_kinds
         self.hits = 0
         self.misses = 0
 
@@ -154,11 +159,27 @@ class ReadCache:
     def _persist_path(self, stamp: Hashable, key: Hashable) -> Path | None:
         if self.persist_dir is None or not isinstance(key, tuple) or not key:
             return None
-        if key[0] not in self.persist_kinds:
+        if key[0] in self.warehouse_kinds:
+            # Bodies that read only the warehouse (and the packaged registry): kept per build, so
+            # what 'stabilis build' materialised survives a new forecast or event file.
+            prefix, stamp = "w", (warehouse_stamp(self.warehouse_path), time.gmtime().tm_year)
+        elif key[0] in self.persist_kinds:
+            prefix = "f"
+        else:
             return None
-        folder = hashlib.sha256(repr(stamp).encode()).hexdigest()[:16]
+        folder = prefix + "-" + hashlib.sha256(repr(stamp).encode()).hexdigest()[:16]
         name = hashlib.sha256(repr(key).encode()).hexdigest()[:24]
         return self.persist_dir / folder / f"{key[0]}-{name}.json"
+
+    def persist(self, key: Hashable, compute: Callable[[], bytes]) -> bool:
+        """Compute ``key``'s body and keep it on disk (materialise it), unless it is there
+        already; returns False when this cache keeps no file for such keys."""
+        path = self._persist_path(self._freshness(), key)
+        if path is None:
+            return False
+        if not path.exists():
+            self._persist(self._freshness(), key, compute())
+        return True
 
     def _read_persisted(self, stamp: Hashable, key: Hashable) -> bytes | None:
         path = self._persist_path(stamp, key)
@@ -175,8 +196,9 @@ class ReadCache:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            prefix = path.parent.name[:2]
             for other in path.parent.parent.iterdir():
-                if other.is_dir() and other.name != path.parent.name:
+                if other.is_dir() and other.name[:2] == prefix and other != path.parent:
                     for stale in other.iterdir():
                         stale.unlink(missing_ok=True)
                     other.rmdir()

@@ -8,6 +8,7 @@ year. The scale's direction (is higher better?) travels with the data so every l
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Path, Query
@@ -66,6 +67,33 @@ def indicator_values(
     return table, info
 
 
+def values_key(code: str, year: int | None, group: str, page: Page) -> tuple[Any, ...]:
+    """The cache key of a whole cross-section (JSON, first page of at least 1,000 rows)."""
+    return ("values", code, year, group, page.limit)
+
+
+def values_body(ws: Workspace, code: str, year: int | None, group: str, page: Page) -> bytes:
+    table, info = indicator_values(ws, code, year, group)
+    return envelope(records(page.slice(table)), **info, **page.meta(len(table)))
+
+
+def materialise(
+    ws: Workspace, cache: ReadCache, code: str = "vdem.v2x_polyarchy", first_year: int = 1990
+) -> int:
+    """Keep the map's cross-sections of ``code`` (every year from ``first_year``, all countries)
+    as files for the current build; returns how many there are."""
+    from stabilis.store.series import indicator_years
+
+    with ws.warehouse.reader() as db:
+        years = [int(y) for y in indicator_years(db, code)["year"] if int(y) >= first_year]
+    page = Page()
+    for year in [None, *years]:
+        cache.persist(
+            values_key(code, year, "all", page), partial(values_body, ws, code, year, "all", page)
+        )
+    return len(years) + 1
+
+
 def router(ws: Workspace, cache: ReadCache) -> APIRouter:
     api = APIRouter(tags=["map"])
 
@@ -86,10 +114,9 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
         if fmt == "json" and page.offset == 0 and page.limit >= 1000:
             # The map asks for whole cross-sections: cache them by (code, year, group).
             def compute() -> bytes:
-                table, info = indicator_values(ws, code, year, key)
-                return envelope(records(page.slice(table)), **info, **page.meta(len(table)))
+                return values_body(ws, code, year, key, page)
 
-            return json_response(cache.get_or_compute(("values", code, year, key), compute))
+            return json_response(cache.get_or_compute(values_key(code, year, key, page), compute))
         table, info = indicator_values(ws, code, year, key)
         name = f"{code}-{info['year']}-{key}"
         return table_response(table, fmt, name, page, **info)

@@ -198,6 +198,22 @@ def warm_profiles(
         stop.wait(interval)
 
 
+def materialise(ws: Workspace, cache: ReadCache) -> int:
+    """Keep every present-day country's default profile as a file for the current build (what
+    ``stabilis build`` does after building), so a server's first request for it is a file read.
+    Returns how many profiles are kept."""
+    with ws.warehouse.reader() as db:
+        codes = list(db.query("SELECT iso3 FROM countries WHERE NOT historical")["iso3"])
+    kept = 0
+    for code in codes:
+        try:
+            cache.persist(profile_key(code, None, None), functools.partial(_default_body, ws, code))
+            kept += 1
+        except StabilisError:
+            continue  # a country without data: its page explains that on request
+    return kept
+
+
 def _default_body(ws: Workspace, iso3: str) -> bytes:
     return envelope(country_profile(ws, iso3, None, None), iso3=iso3)
 

@@ -73,6 +73,28 @@ def _records(frame: Any) -> list[dict[str, Any]]:
     return list(json.loads(frame.to_json(orient="records", date_format="iso")))
 
 
+def _materialise(ws: Any, progress: Any) -> None:
+    """Keep the default country profiles and the map's cross-sections of this build as files
+    (``<data_dir>/cache/api/``), so a server's first request for each is a file read."""
+    from stabilis.api.app import read_cache
+    from stabilis.api.maps import materialise as materialise_maps
+    from stabilis.api.profiles import materialise as materialise_profiles
+
+    cache = read_cache(ws)
+    ws.warehouse.keep_open()
+    try:
+        if progress:
+            progress("country profiles", 0, 2)
+        materialise_profiles(ws, cache)
+        if progress:
+            progress("map cross-sections", 1, 2)
+        materialise_maps(ws, cache)
+        if progress:
+            progress("done", 2, 2)
+    finally:
+        ws.warehouse.keep_open(False)
+
+
 def register(app: typer.Typer) -> None:
     from stabilis.cli.main import emit_json
 
@@ -118,6 +140,8 @@ def register(app: typer.Typer) -> None:
         ws = ctx.obj.workspace()
         with _progress(not quiet and not as_json and sys.stderr.isatty(), "build") as bar:
             report = ws.build(full=full, progress=bar, accept_shrink=accept_shrink)
+        with _progress(not quiet and not as_json and sys.stderr.isatty(), "materialise") as bar:
+            _materialise(ws, bar)
         if as_json:
             emit_json(report.as_dict())
             return
