@@ -17,6 +17,8 @@ setting            environment variable        meaning
                                                matches no country and is not explained stops
                                                the build; ``report``: build and list it in the
                                                quality report
+``require_sign_in``  ``STABILIS_REQUIRE_SIGN_IN``  ``true``: every page and API read needs a
+                                               signed-in user or token (writes always do)
 =================  ==========================  ==============================================
 """
 
@@ -50,6 +52,7 @@ class Settings:
     timeout: float = 60.0
     spark_master: str = "local[2]"
     unknown_countries: str = "stop"
+    require_sign_in: bool = False
 
     @property
     def snapshot_dir(self) -> Path:
@@ -106,6 +109,12 @@ class Settings:
             raise ConfigError(
                 f"unknown_countries must be 'stop' or 'report', not {unknown_countries!r}."
             )
+        require = values.get("require_sign_in", False)
+        if isinstance(require, str):
+            text = require.strip().lower()
+            if text not in ("true", "false", "1", "0", "yes", "no", ""):
+                raise ConfigError(f"require_sign_in must be true or false, not {require!r}.")
+            require = text in ("true", "1", "yes")
         settings = cls(
             data_dir=Path(values["data_dir"]).expanduser(),
             mirror=mirror,
@@ -113,6 +122,7 @@ class Settings:
             timeout=timeout,
             spark_master=str(values.get("spark_master") or "local[2]"),
             unknown_countries=unknown_countries,
+            require_sign_in=bool(require),
         )
         return replace(settings)
 

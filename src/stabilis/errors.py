@@ -118,3 +118,43 @@ class QueryError(StabilisError):
     code = "invalid_query"
     exit_code = 2
     http_status = 422
+
+
+class AuthenticationError(StabilisError):
+    """A write (or, when sign-in is required, a read) without a valid sign-in or token."""
+
+    code = "not_authenticated"
+    exit_code = 9
+    http_status = 401
+
+
+class PermissionDeniedError(StabilisError):
+    """The signed-in user's role does not allow this, or a form's CSRF token is wrong."""
+
+    code = "forbidden"
+    exit_code = 10
+    http_status = 403
+
+
+class ConflictError(StabilisError):
+    """Someone else changed the same edit or registry row first; nothing was overwritten."""
+
+    code = "conflict"
+    exit_code = 11
+    http_status = 409
+
+
+class RateLimitError(StabilisError):
+    """Too many failed sign-ins from one user name or address; wait before trying again."""
+
+    code = "too_many_attempts"
+    exit_code = 12
+    http_status = 429
+
+
+class EditError(StabilisError):
+    """A proposed registry edit or note is incomplete or breaks the registry's rules."""
+
+    code = "invalid_edit"
+    exit_code = 13
+    http_status = 422

@@ -53,11 +53,22 @@ class Workspace:
 
         return Warehouse(self.settings.warehouse_path)
 
-    @cached_property
+    @property
     def registry(self) -> Registry:
+        """The package's registry with the analyst edits the last build applied.
+
+        Re-read when the warehouse file changes (a build), so a long-running server shows an
+        approved edit after the next ``stabilis build`` without a restart.
+        """
         from stabilis.registry import load_registry
 
-        return load_registry()
+        stamp = self._warehouse_stamp()
+        cached = self.__dict__.get("_registry_cache")
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        registry = load_registry(edits=self.applied_edits() if stamp else ())
+        self.__dict__["_registry_cache"] = (stamp, registry)
+        return registry
 
     # -- freshness: one key over the warehouse and every artefact ---------------------------
 
@@ -71,7 +82,15 @@ class Workspace:
         parts.add("forecast_archive", lambda: folder_stamp(data / "forecasts"))
         parts.add("event_signals", lambda: folder_stamp(data / "threats" / "events"))
         parts.add("impact_results", lambda: folder_stamp(data / "impact"))
+        parts.add("analyst_edits", self._edits_stamp)
         return parts
+
+    def _edits_stamp(self) -> tuple[object, object]:
+        """The edits store (SQLite, write-ahead log): its file and its log change on a write."""
+        path = Path(self.edits_store.path)
+        from stabilis.store.freshness import file_stamp
+
+        return (file_stamp(path), file_stamp(path.with_name(path.name + "-wal")))
 
     def freshness(self) -> str:
         """A key that changes whenever the warehouse or any artefact read beside it changes.
@@ -352,3 +371,90 @@ class Workspace:
                 )
             long = db.panel(codes, iso3, years)
         return to_wide(long, codes)
+
+    # -- the registry as a living record: status as of a year, people, edits, notes, audit ----
+
+    def _warehouse_stamp(self) -> tuple[int, int, int] | None:
+        try:
+            info = self.settings.warehouse_path.stat()
+        except OSError:
+            return None
+        return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+    def applied_edits(self) -> list[dict[str, Any]]:
+        """The approved edits the last build laid over the registry (with their ids)."""
+        from stabilis.store.registry_edits import read_applied_edits
+
+        return read_applied_edits(self.warehouse)
+
+    @cached_property
+    def edits_store(self) -> Any:
+        """The SQLite store of users, edits, notes and the audit log (never the warehouse)."""
+        from stabilis.store.edits import EditsStore
+
+        return EditsStore.in_data_dir(self.settings.data_dir)
+
+    @cached_property
+    def accounts(self) -> Any:
+        """Users, roles, sign-in, sessions and API tokens (:mod:`stabilis.accounts`)."""
+        from stabilis.accounts import AccountService
+
+        return AccountService(self.edits_store)
+
+    @cached_property
+    def edits(self) -> Any:
+        """Registry proposals and reviews, notes, the audit log (:mod:`stabilis.edits`)."""
+        from stabilis.edits import EditService
+
+        return EditService(self.edits_store, outlets=self.disinfo_outlets)
+
+    def disinfo_outlets(self) -> Any:
+        """The EUvsDisinfo outlets in the warehouse, indexed for the source policy (or None)."""
+        from stabilis.registry.policy import OutletIndex
+        from stabilis.store.registry_edits import read_outlets
+
+        stamp = self._warehouse_stamp()
+        if stamp is None:
+            return None
+        cached = self.__dict__.get("_outlets_cache")
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        names = read_outlets(self.warehouse)
+        index = OutletIndex.from_names(names) if names else None
+        self.__dict__["_outlets_cache"] = (stamp, index)
+        return index
+
+    def registry_state(self) -> str:
+        """A key that changes with the built registry and the edits store (for caches)."""
+        return f"{self._warehouse_stamp()}|{self.edits_store.state()}"
+
+    def check_country(self, iso3: str) -> str:
+        """``iso3`` upper-cased if it is a country the registry or the warehouse knows."""
+        code = (iso3 or "").strip().upper()
+        if len(code) != 3 or not code.isalpha():
+            raise QueryError(
+                f"'{iso3}' is not an ISO3 country code: write three letters, e.g. MDA.",
+                details={"iso3": iso3},
+            )
+        if code in self.registry.countries():
+            return code
+        known: set[str] = set()
+        if self._warehouse_stamp() is not None:
+            with self.warehouse.reader() as db:
+                known = set(db.query("SELECT iso3 FROM countries")["iso3"])
+        if code not in known:
+            raise NotFoundError(
+                f"There is no such country '{code}'. Use an ISO3 code from "
+                "'stabilis countries list' (e.g. MDA, GEO, UKR).",
+                details={"iso3": code},
+            )
+        return code
+
+    def registry_records(self, iso3: str, year: int | None = None) -> pd.DataFrame:
+        """Every registry row about a country with the status that held in ``year``.
+
+        For pages and briefs: ``table, id, label, detail, shape, start_date, end_date,
+        status_as_of, as_of, confidence, evidence, support, second_tier_only, unverified,
+        provenance`` (``E-n`` for an analyst edit), ``source``, ``notes``, ``amount``...
+        """
+        return self.registry.country_records(self.check_country(iso3), year)

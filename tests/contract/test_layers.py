@@ -19,8 +19,10 @@ LAYERS = {
     "impact": 2,
     "threats": 2,
     "report": 2,
+    "edits": 2,  # registry proposals, reviews, notes, audit log (uses accounts for roles)
     "ingest": 3,
     "panel": 3,
+    "accounts": 3,  # users, roles, passwords, sessions and tokens over store.edits
     "countries": 4,  # builds the country table from the reference source's parsed frames
     "store": 5,
     "sources": 5,

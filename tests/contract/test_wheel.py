@@ -74,6 +74,9 @@ def test_the_wheel_holds_the_front_end_files_and_their_licences(wheel):
 
 
 def test_an_installed_wheel_serves_the_dashboard_without_npm(wheel, built, tmp_path):
+    # pip must judge the fresh environment alone (a PYTHONPATH pointing at src/ would make it
+    # think stabilis is installed already).
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     subprocess.run(
@@ -90,6 +93,7 @@ def test_an_installed_wheel_serves_the_dashboard_without_npm(wheel, built, tmp_p
         ],
         check=True,
         capture_output=True,
+        env=clean,
     )
     env = {
         **os.environ,

@@ -93,3 +93,19 @@ def test_identical_requests_at_once_are_computed_once(built):
             thread.join()
     assert statuses == [200] * 8
     assert cache.misses - misses == 1
+
+
+def test_requests_with_credentials_and_personal_routes_are_never_cached(built):
+    from stabilis.api.app import response_cache
+
+    app = create_app(built)
+    with TestClient(app) as fresh:
+        cache = response_cache(app)
+        assert cache is not None
+        before = (cache.hits, cache.misses)
+        for _ in range(2):
+            fresh.get("/api/v1/status", headers={"Authorization": "Bearer not-a-token"})
+            fresh.get("/api/v1/status", headers={"Cookie": "session=abc"})
+            fresh.get("/api/v1/users/me")
+            fresh.get("/api/v1/edits")
+        assert (cache.hits, cache.misses) == before

@@ -75,7 +75,7 @@ def test_freshness_follows_every_artefact_and_a_registered_one(tmp_path):
     edits = tmp_path / "edits.json"
     from stabilis.store.freshness import file_stamp
 
-    ws.add_freshness_source("analyst_edits", lambda: file_stamp(edits))
+    ws.add_freshness_source("another_store", lambda: file_stamp(edits))
     keys.append(ws.freshness())
     edits.write_text("{}")
     keys.append(ws.freshness())
@@ -87,4 +87,5 @@ def test_freshness_follows_every_artefact_and_a_registered_one(tmp_path):
         "event_signals",
         "impact_results",
         "analyst_edits",
+        "another_store",
     }

@@ -29,14 +29,14 @@ PARTNERSHIPS = (
     "not_joined,,,sourced,https://example.org/f\n"
 )
 PROGRAMMES = (
-    "id,country_iso3,country,programme,programme_code,milestone,kind,start_date,end_date,notes,"
-    "confidence,source\n"
-    "IPAP-GEO,GEO,Georgia,Individual Partnership Action Plan,IPAP,first IPAP agreed,reform,"
-    "2004-10-29,,,sourced,https://example.org/g\n"
+    "id,country_iso3,country,programme,programme_code,milestone,kind,shape,start_date,end_date,"
+    "notes,confidence,source,amount,amount_unit\n"
+    "IPAP-GEO,GEO,Georgia,Individual Partnership Action Plan,IPAP,first IPAP agreed,reform,spell,"
+    "2004-10-29,,,sourced,https://example.org/g,,\n"
     'MAP-GEO,GEO,Georgia,Membership Action Plan,MAP,"MAP requested, not granted",membership '
-    "preparation,2008,,,sourced,https://example.org/h\n"
+    "preparation,milestone,2008,,,sourced,https://example.org/h,,\n"
     "DEEP-GEO,GEO,Georgia,Defence Education Enhancement Programme,DEEP,DEEP programme,education,"
-    ",,Start year not found.,sourced,https://example.org/i\n"
+    "spell,,,Start year not found.,sourced,https://example.org/i,,\n"
 )
 OPERATIONS = (
     "id,operation,operation_code,kind,host_iso3,host_name,start_date,end_date,peak_personnel,"
@@ -123,6 +123,9 @@ def test_read_table_keeps_verbatim_columns_and_spreadsheet_rows(registry_dir: Pa
         ("partnerships", "suspended,2014-04-01", "suspended,", 5, "status_date", "Fill"),
         ("partnerships", "withdrawn", "left", 3, "status", "became_member"),
         ("programmes", "Action Plan,IPAP", "Action Plan,XYZ", 2, "programme_code", "IPAP"),
+        ("programmes", "reform,spell", "reform,bar", 2, "shape", "milestone"),
+        ("programmes", "example.org/g,,", "example.org/g,1 000,EUR", 2, "amount", "bare number"),
+        ("programmes", "example.org/g,,", "example.org/g,700,", 2, "amount_unit", "both"),
         (
             "operations",
             "XKX,Kosovo,1999-06-12,,50000",

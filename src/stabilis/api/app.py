@@ -18,9 +18,10 @@ from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
 from stabilis import __version__
-from stabilis.api import catalogue, maps, panel, profiles, registry, results, threats
+from stabilis.api import catalogue, edits, maps, panel, profiles, registry, results, threats
 from stabilis.api.cache import ReadCache, ResponseCacheMiddleware
 from stabilis.api.handlers import install_error_handlers
+from stabilis.dashboard.auth import install_sign_in_requirement
 
 if TYPE_CHECKING:
     from stabilis.workspace import Workspace
@@ -78,11 +79,14 @@ def create_app(
         registry.router(ws),
         results.router(ws, cache),
         threats.router(ws, cache),
+        edits.router(ws),
     ):
         app.include_router(router, prefix=API_PREFIX)
     html_error = mount(app, ws, cache, assets_dir=assets_dir)
     install_error_handlers(app, html_error)
     _document(app)
+    if ws.settings.require_sign_in:
+        install_sign_in_requirement(app, ws)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     # Outermost: whole responses cached per address and freshness (compressed ones too).
     app.add_middleware(ResponseCacheMiddleware, freshness=freshness, enabled=cache_size > 0)

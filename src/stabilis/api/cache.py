@@ -17,7 +17,9 @@ Two layers use it:
   computation, sets ``ETag`` (freshness + body digest) and answers ``If-None-Match`` with 304,
   limits how many computations run at once (memory stays bounded), refuses bodies larger than
   :data:`MAX_RESPONSE_BYTES` with 413 naming the parameter to change, and answers a request that
-  takes longer than :data:`REQUEST_TIMEOUT` seconds with 503.
+  takes longer than :data:`REQUEST_TIMEOUT` seconds with 503. Requests carrying credentials
+  (``Authorization``, a cookie) and the personal routes (:data:`PERSONAL_ROUTES`) pass through
+  uncached.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ MAX_DOWNLOAD_BYTES = 128 << 20
 REQUEST_TIMEOUT = 120.0
 #: Computations (cache misses) that run at once per worker; the others wait their turn.
 MAX_CONCURRENT_MISSES = 4
+#: Routes under the prefix whose answers depend on the user or the edits store: never cached.
+PERSONAL_ROUTES = ("users", "tokens", "audit", "edits", "notes", "sessions")
 
 
 def warehouse_stamp(path: Path) -> Stamp:
@@ -296,14 +300,20 @@ class ResponseCacheMiddleware:
         self.misses = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = dict(scope.get("headers") or []) if scope["type"] == "http" else {}
+        path = str(scope.get("path", ""))
         if (
             scope["type"] != "http"
             or scope["method"] not in ("GET", "HEAD")
-            or not str(scope["path"]).startswith(self.prefix)
+            or not path.startswith(self.prefix)
+            or path.startswith(tuple(self.prefix + p for p in PERSONAL_ROUTES))
+            or b"authorization" in headers
+            or b"cookie" in headers
         ):
+            # Writes, answers that depend on who asks, and requests that carry credentials are
+            # never cached: one user's answer must never reach another.
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
         gzip = b"gzip" in headers.get(b"accept-encoding", b"")
         key = (str(scope["path"]), bytes(scope.get("query_string", b"")), gzip)
         stamp = self.freshness()  # a few stat calls: cheaper than a hop to a thread

@@ -57,23 +57,38 @@ def _day(value: Any) -> str | None:
 
 
 def _timeline(ws: Workspace, iso3: str) -> list[dict[str, Any]]:
-    """Registry spells touching the country, oldest first."""
+    """Registry spells and milestones touching the country, oldest first.
+
+    Each carries ``shape`` (``spell``, or ``milestone`` for a dated event drawn as a point),
+    ``status`` (the status that holds now), ``evidence`` (``UNVERIFIED``, ``second-tier only``,
+    ...), ``provenance`` (release or edit id) and the row ``id``.
+    """
     spans: list[dict[str, Any]] = []
+    this_year = datetime.now(UTC).year
     for table, (kind, label_column, code_column) in _TIMELINE.items():
-        frame = ws.registry.table(table)
-        rows = frame[frame["iso3"] == iso3]
+        rows = ws.registry.table_as_of(table, this_year, iso3)
         for row in records(rows):
             label = row.get(label_column) if kind != "membership" else "NATO membership"
             spans.append(
                 {
+                    "id": row.get("id"),
                     "kind": kind,
                     "label": label,
                     "code": row.get(code_column) or row.get("code"),
+                    "shape": row.get("shape") or "spell",
                     "start": _day(row.get("start_first")),
+                    "date": row.get("start_date")
+                    or row.get("joined_date")
+                    or row.get("accession_date")
+                    or None,
                     "end": _day(row.get("end_last")),
                     "end_known": bool(row.get("end_known", True)),
                     "detail": row.get("milestone") or row.get("basis") or row.get("kind") or "",
+                    "status": row.get("status_as_of"),
                     "confidence": row.get("confidence"),
+                    "evidence": row.get("evidence"),
+                    "unverified": bool(row.get("unverified")),
+                    "provenance": row.get("provenance"),
                     "source": row.get("source"),
                 }
             )

@@ -1,4 +1,10 @@
-"""``GET /api/v1/registry/{table}``: members, partnerships, programmes and operations."""
+"""``GET /api/v1/registry/{table}``: members, partnerships, programmes and operations, and
+``GET /api/v1/registry/countries/{iso3}``: every row about one country.
+
+Every row carries ``status_as_of`` (the status that held in ``year``, default this year),
+``evidence`` (``UNVERIFIED``, ``second-tier only``, ``no source``, ``other`` or ``preferred``)
+and ``provenance`` (the registry release, or the analyst edit id that added or corrected it).
+An unknown country code answers 404."""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from typing import TYPE_CHECKING
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from stabilis.api.params import parse_format, parse_iso3
+from stabilis.api.params import check_year, parse_format, parse_iso3
 from stabilis.api.responses import PAGE, Page, table_response
 from stabilis.errors import NotFoundError
 
@@ -35,8 +41,11 @@ COLUMNS = {
         "programme",
         "programme_code",
         "milestone",
+        "shape",
         "start_date",
         "end_date",
+        "amount",
+        "amount_unit",
     ],
     "operations": [
         "iso3",
@@ -46,21 +55,35 @@ COLUMNS = {
         "kind",
         "start_date",
         "end_date",
+        "peak_personnel",
+        "personnel_note",
     ],
 }
-TRAILER = ["notes", "confidence", "source"]
+TRAILER = [
+    "status_as_of",
+    "evidence",
+    "provenance",
+    "confidence",
+    "unverified",
+    "second_tier_only",
+    "as_of",
+    "notes",
+    "source",
+]
 
 
-def registry_table(ws: Workspace, table: str, iso3: str | None = None) -> pd.DataFrame:
-    """One registry table with its display columns, optionally one country's rows."""
+def registry_table(
+    ws: Workspace, table: str, iso3: str | None = None, year: int | None = None
+) -> pd.DataFrame:
+    """One registry table with its display columns and the status held in ``year``."""
+    from datetime import UTC, datetime
+
     if table not in TABLES:
         raise NotFoundError(
             f"There is no registry table '{table}'. Tables: {', '.join(TABLES)}.",
             details={"table": table},
         )
-    frame = ws.registry.table(table)
-    if iso3:
-        frame = frame[frame["iso3"] == iso3]
+    frame = ws.registry.table_as_of(table, year or datetime.now(UTC).year, iso3 or None)
     columns = [c for c in COLUMNS[table] + TRAILER if c in frame.columns]
     return frame[columns].reset_index(drop=True)
 
@@ -72,11 +95,14 @@ def router(ws: Workspace) -> APIRouter:
     def table(
         table: str = Path(description="members, partnerships, programmes or operations"),
         iso3: str | None = Query(None, description="Only this country's rows."),
+        year: int | None = Query(None, description="Statuses as of this year (default: now)."),
         format: str = Query("json", description="json (paginated), csv or parquet (whole)."),
         page: Page = PAGE,
     ) -> Response:
-        code = parse_iso3(iso3) if iso3 else None
-        frame = registry_table(ws, table, code)
+        code = ws.check_country(parse_iso3(iso3)) if iso3 else None
+        if year is not None:
+            check_year(year)
+        frame = registry_table(ws, table, code, year)
         return table_response(
             frame,
             parse_format(format),
@@ -84,6 +110,32 @@ def router(ws: Workspace) -> APIRouter:
             page,
             table=table,
             registry_version=ws.registry.version.version,
+            year=year,
+        )
+
+    @api.get(
+        "/registry/countries/{iso3}",
+        summary="Every registry row about one country, with the status held in a year",
+    )
+    def country(
+        iso3: str = Path(description="ISO3 code, e.g. MDA"),
+        year: int | None = Query(None, description="Statuses as of this year (default: now)."),
+    ) -> Response:
+        from stabilis.api.responses import envelope, json_response, records
+
+        if year is not None:
+            check_year(year)
+        frame = ws.registry_records(parse_iso3(iso3), year)
+        frame = frame.drop(columns=["start_first", "end_last"], errors="ignore")
+        return json_response(
+            envelope(
+                records(frame),
+                iso3=iso3.upper(),
+                year=year,
+                rows=len(frame),
+                unverified=int(frame["unverified"].sum()) if len(frame) else 0,
+                registry_version=ws.registry.version.version,
+            )
         )
 
     return api

@@ -216,6 +216,7 @@ def _run_workers(ws: Workspace, sock: socket.socket, *, warm: bool, workers: int
         "timeout": settings.timeout,
         "spark_master": settings.spark_master,
         "unknown_countries": settings.unknown_countries,
+        "require_sign_in": settings.require_sign_in,
         "_warm": warm,
     }
     os.environ[_SETTINGS_ENV] = json.dumps(values)

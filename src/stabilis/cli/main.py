@@ -79,7 +79,7 @@ def emit_json(data: Any, **meta: Any) -> None:
 
 
 def _register_commands() -> None:
-    from stabilis.cli import data, forecast, impact, registry, serve, threats
+    from stabilis.cli import audit, data, forecast, impact, notes, registry, serve, threats, users
 
     data.register(app)
     app.add_typer(registry.app, name="registry")
@@ -89,6 +89,9 @@ def _register_commands() -> None:
     app.add_typer(threats.support_app, name="support")
     app.add_typer(threats.resilience_app, name="resilience")
     app.command(name="serve")(serve.serve)
+    app.add_typer(users.app, name="users")
+    app.add_typer(notes.app, name="notes")
+    app.add_typer(audit.app, name="audit")
 
 
 def run() -> None:

@@ -17,39 +17,108 @@ def _registry(ctx: typer.Context) -> Any:
     return ctx.obj.workspace().registry
 
 
+def _this_year() -> int:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).year
+
+
+STATUS_HELP = "The year (default: this year); statuses are those that held in it."
+
+
 @app.command("frameworks")
 def frameworks(
     ctx: typer.Context,
     country: str = typer.Argument(..., help="ISO3 code, e.g. GEO."),
-    year: int = typer.Option(..., "--year", help="The year, e.g. 2008."),
+    year: int | None = typer.Option(None, "--year", help=STATUS_HELP),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Which partnership frameworks and programmes a country was in during a year."""
+    """Which partnership frameworks and programmes a country was in during a year.
+
+    Each row shows the status that held in that year, how well it is sourced (UNVERIFIED,
+    second-tier only, other, preferred) and its provenance (the registry release or the edit
+    id that added or corrected it).
+    """
     from stabilis.cli.main import emit_json
 
-    registry = _registry(ctx)
-    frames = registry.frameworks_during(country.upper(), year)
-    programmes = registry.programmes_during(country.upper(), year)
+    ws = ctx.obj.workspace()
+    code = ws.check_country(country)
+    when = year if year is not None else _this_year()
+    registry = ws.registry
+    frames = registry.frameworks_during(code, when)
+    programmes = registry.programmes_during(code, when)
+    member = registry.is_member(code, when)
     if as_json:
         emit_json(
             {"frameworks": _records(frames), "programmes": _records(programmes)},
-            country=country.upper(),
-            year=year,
-            member=registry.is_member(country.upper(), year),
+            country=code,
+            year=when,
+            member=member,
+            registry_version=registry.version.version,
         )
         return
-    member = registry.is_member(country.upper(), year)
-    typer.echo(f"{country.upper()} in {year}: {'NATO member' if member else 'not a NATO member'}")
+    typer.echo(f"{code} in {when}: {'NATO member' if member else 'not a NATO member'}")
+    cols = ["id", "framework", "joined_date", "left_date", "status_as_of", "evidence", "provenance"]
+    _show_frame(
+        frames[cols].rename(columns={"status_as_of": f"status in {when}"}),
+        title="Partnership frameworks",
+    )
     cols = [
-        c for c in ("framework", "joined_date", "left_date", "status", "confidence") if c in frames
+        "id",
+        "programme",
+        "milestone",
+        "start_date",
+        "end_date",
+        "status_as_of",
+        "evidence",
+        "provenance",
     ]
-    _show_frame(frames[cols], title="Partnership frameworks")
+    _show_frame(
+        programmes[cols].rename(columns={"status_as_of": f"status in {when}"}), title="Programmes"
+    )
+    unverified = int(frames["unverified"].sum() + programmes["unverified"].sum())
+    if unverified:
+        typer.echo(f"{unverified} row(s) UNVERIFIED: placeholders, not confirmed facts.")
+
+
+@app.command("records")
+def records_command(
+    ctx: typer.Context,
+    country: str = typer.Argument(..., help="ISO3 code, e.g. MDA."),
+    year: int | None = typer.Option(None, "--year", help=STATUS_HELP),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Every registry row about a country (membership, frameworks, programmes, operations)."""
+    from stabilis.cli.main import emit_json
+
+    ws = ctx.obj.workspace()
+    when = year if year is not None else _this_year()
+    frame = ws.registry_records(country, when)
     cols = [
-        c
-        for c in ("programme", "milestone", "start_date", "end_date", "confidence")
-        if c in programmes
+        "table",
+        "id",
+        "label",
+        "detail",
+        "shape",
+        "start_date",
+        "end_date",
+        "status_as_of",
+        "evidence",
+        "provenance",
     ]
-    _show_frame(programmes[cols], title="Programmes")
+    if as_json:
+        emit_json(
+            _records(frame.drop(columns=["start_first", "end_last"], errors="ignore")),
+            country=country.upper(),
+            year=when,
+            rows=len(frame),
+        )
+        return
+    shown = frame[[c for c in cols if c in frame]] if len(frame) else frame
+    _show_frame(
+        shown.rename(columns={"status_as_of": f"status in {when}"}),
+        title=f"{country.upper()}: registry records as of {when}",
+    )
 
 
 @app.command("members")
@@ -101,7 +170,16 @@ def operations(
         frame = registry.operations_during(year)
         cols = [
             c
-            for c in ("operation", "kind", "iso3", "start_date", "end_date", "confidence")
+            for c in (
+                "operation",
+                "kind",
+                "iso3",
+                "start_date",
+                "end_date",
+                "status_as_of",
+                "evidence",
+                "provenance",
+            )
             if c in frame
         ]
     else:
@@ -111,3 +189,132 @@ def operations(
         emit_json(_records(frame[cols]), rows=len(frame))
     else:
         _show_frame(frame[cols], limit=None if year is not None else 100)
+
+
+# -- analyst edits ----------------------------------------------------------------------------
+
+
+def _fields(pairs: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise typer.BadParameter(f"'{pair}' is not COLUMN=VALUE.", param_hint="--field")
+        key, value = pair.split("=", 1)
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _show_edit(edit: dict[str, Any]) -> None:
+    typer.echo(
+        f"{edit['edit_id']} [{edit['status']}, revision {edit['revision']}] {edit['action']} "
+        f"{edit['table']}{' ' + edit['row_id'] if edit['row_id'] else ''} by {edit['proposer']}"
+    )
+    for key, value in edit["fields"].items():
+        typer.echo(f"  {key} = {value}")
+    typer.echo(f"  note: {edit['note']}")
+    if edit.get("reviewer"):
+        typer.echo(
+            f"  reviewed by {edit['reviewer']} at {edit['reviewed_at']}: "
+            f"{edit.get('review_note') or ''}"
+        )
+
+
+@app.command("propose")
+def propose(
+    ctx: typer.Context,
+    table: str = typer.Option(
+        ..., "--table", help="members, partnerships, programmes or operations."
+    ),
+    field: list[str] = typer.Option(
+        [], "--field", help="COLUMN=VALUE, repeatable (e.g. --field start_date=2025-06)."
+    ),
+    source: list[str] = typer.Option(
+        [], "--source", help="A source address (repeatable; at least one for a new fact)."
+    ),
+    note: str = typer.Option(..., "--note", help="Why: what the source says, what changes."),
+    row_id: str = typer.Option("", "--row-id", help="Correct this row instead of adding one."),
+    user: str = typer.Option(..., "--user", help="Your user name (analyst or above)."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Propose a new registry fact, or a correction of one row, for an editor to review."""
+    from stabilis.cli.main import emit_json
+    from stabilis.cli.users import signed_in
+
+    ws = ctx.obj.workspace()
+    fields = _fields(field)
+    if source:
+        fields["source"] = " | ".join(s.strip() for s in source)
+    edit = ws.edits.propose(
+        signed_in(ctx, user), table=table, fields=fields, note=note, row_id=row_id
+    )
+    if as_json:
+        emit_json(edit)
+        return
+    typer.echo(
+        f"Proposed {edit['edit_id']}; an editor can approve it with "
+        f"'stabilis registry approve {edit['edit_id']} --user NAME'."
+    )
+
+
+@app.command("review")
+def review(
+    ctx: typer.Context,
+    status: str = typer.Option("proposed", "--status", help="proposed, approved, rejected or all."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """List edits waiting for review (or with another status)."""
+    from stabilis.cli.main import emit_json
+
+    edits = ctx.obj.workspace().edits.list_edits(None if status == "all" else status)
+    if as_json:
+        emit_json(edits, count=len(edits))
+        return
+    if not edits:
+        typer.echo(f"No {status} edits.")
+    for edit in edits:
+        _show_edit(edit)
+
+
+def _decide(
+    ctx: typer.Context, edit_id: str, user: str, note: str, decision: str, revision: int | None
+) -> None:
+    from stabilis.cli.users import signed_in
+
+    ws = ctx.obj.workspace()
+    edit = ws.edits.review(
+        signed_in(ctx, user), edit_id, decision=decision, revision=revision, note=note
+    )
+    typer.echo(
+        f"{edit['edit_id']} {edit['status']}."
+        + (
+            " It enters the registry at the next 'stabilis build'."
+            if edit["status"] == "approved"
+            else ""
+        )
+    )
+
+
+@app.command("approve")
+def approve(
+    ctx: typer.Context,
+    edit_id: str = typer.Argument(..., help="The edit id, e.g. E-3."),
+    user: str = typer.Option(..., "--user", help="Your user name (editor or admin)."),
+    note: str = typer.Option("", "--note", help="Optional review note."),
+    revision: int | None = typer.Option(
+        None, "--revision", help="The revision you reviewed (refused if it changed since)."
+    ),
+) -> None:
+    """Approve a proposed edit; it enters the registry at the next build."""
+    _decide(ctx, edit_id, user, note, "approve", revision)
+
+
+@app.command("reject")
+def reject(
+    ctx: typer.Context,
+    edit_id: str = typer.Argument(..., help="The edit id, e.g. E-3."),
+    user: str = typer.Option(..., "--user", help="Your user name (editor or admin)."),
+    note: str = typer.Option(..., "--note", help="Why it is rejected."),
+    revision: int | None = typer.Option(None, "--revision", help="The revision you reviewed."),
+) -> None:
+    """Reject a proposed edit (it stays in the store, with the reason)."""
+    _decide(ctx, edit_id, user, note, "reject", revision)

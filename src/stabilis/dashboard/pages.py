@@ -170,11 +170,19 @@ def mount(
         return render(request, "impact_case.html", "impact", case=case)
 
     @app.get("/registry", include_in_schema=False)
-    def registry(request: Request, table: str = "members") -> Response:
+    def registry(request: Request, table: str = "members", year: int | None = None) -> Response:
+        from stabilis.dashboard.auth import identify
+
         if table not in REGISTRY_TABLES:
             raise NotFoundError(
                 f"There is no registry table '{table}'. Tables: {', '.join(REGISTRY_TABLES)}."
             )
+        this_year = datetime.now(UTC).year
+        shown = year if year is not None and 1900 <= year <= this_year else this_year
+        try:
+            user = identify(ws, request)
+        except StabilisError:
+            user = None
         return render(
             request,
             "registry.html",
@@ -182,6 +190,9 @@ def mount(
             table=table,
             tables=REGISTRY_TABLES,
             version=ws.registry.version,
+            year=shown,
+            years=list(range(this_year, 1948, -1)),
+            user=user,
         )
 
     @app.get("/data", include_in_schema=False)
@@ -212,6 +223,9 @@ def mount(
         ]
         return render(request, "api.html", "api", routes=routes, spec=spec)
 
+    from stabilis.dashboard import edit_pages
+
+    edit_pages.mount(app, ws, render)
     app.include_router(assets.router(vendor_root))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 

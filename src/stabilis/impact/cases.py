@@ -190,6 +190,8 @@ def donor_pool(
         table = registry.table("programmes")
         rows = table[table["code"].isin(rule.exclude_programmes) & table["start_first"].notna()]
         rows = rows[~rows["milestone"].str.contains("not granted", case=False, na=False)]
+        if "shape" in rows:  # milestones are events, not programmes in force
+            rows = rows[rows["shape"] != "milestone"]
         start = rows["start_first"].dt.year
         end = rows["end_last"].dt.year.fillna(9999)
         active = rows[(start <= last) & (end >= first)]

@@ -81,6 +81,8 @@ def cohorts(registry: RegistryLike, code: str) -> pd.Series:
     spec = treatment(code)
     table = registry.table(spec.table)
     rows = table[table["code"].isin(spec.codes) & table["start_first"].notna()]
+    if "shape" in rows:  # a milestone (request, invitation, removal) is no programme start
+        rows = rows[rows["shape"] != "milestone"]
     if spec.exclude_milestone and "milestone" in rows:
         rows = rows[~rows["milestone"].str.contains(spec.exclude_milestone, case=False, na=False)]
     if "start_known" in rows:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import json
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -127,7 +128,7 @@ def _build_locked(
     for name in SOURCE_MODULES:
         if name in by_source:
             checksums[name] = _step_checksum(name, by_source[name], country_code)
-    checksums["registry"] = _registry_fingerprint()
+    checksums["registry"] = _registry_fingerprint(settings)
 
     previous: dict[str, str] = {}
     sizes: dict[tuple[str, str], tuple[int, int, int]] = {}
@@ -164,7 +165,7 @@ def _build_locked(
             if step == "countries":
                 result = _build_countries(writer, resolver)
             elif step == "registry":
-                result = _build_registry(writer)
+                result = _build_registry(writer, settings)
             else:
                 result = _build_source(
                     writer,
@@ -412,15 +413,22 @@ def _build_countries(writer: WarehouseWriter, resolver: Any) -> StepResult:
     return StepResult("countries", "built", rows=len(table), tables=["countries"])
 
 
-def _build_registry(writer: WarehouseWriter) -> StepResult:
+def _build_registry(writer: WarehouseWriter, settings: Settings) -> StepResult:
     """Registry tables, and its country-year flags as ``nato.*`` indicators.
 
     Operations whose end the registry does not know (``end_known`` false) count only in their
     start year for the flags, so an unknown end never turns into decades of "ongoing".
+    Approved analyst edits (the edits store, read only) are laid over the package's files, each
+    row keeping its edit id as provenance, and listed in ``registry_edits_applied``.
     """
     from stabilis.registry import FLAG_DEFINITIONS, TABLES, load_registry
+    from stabilis.store.edits import EditsStore
+    from stabilis.store.registry_edits import APPLIED_TABLE, write_applied_edits
 
-    registry = load_registry()
+    approved = EditsStore.in_data_dir(settings.data_dir).approved_edits()
+    _refuse_disinfo_outlets(writer, approved)
+    registry = load_registry(edits=approved)
+    write_applied_edits(writer, approved)
     release = registry.version.version
     tables = []
     rows = 0
@@ -460,7 +468,9 @@ def _build_registry(writer: WarehouseWriter) -> StepResult:
         columns=_META_COLUMNS,
     )
     writer.replace_rows("indicator_meta", "source", "registry", meta)
-    return StepResult("registry", "built", rows=rows + len(long), tables=[*tables, "indicators"])
+    return StepResult(
+        "registry", "built", rows=rows + len(long), tables=[*tables, APPLIED_TABLE, "indicators"]
+    )
 
 
 def _drop_step(writer: WarehouseWriter, step: str) -> None:
@@ -543,10 +553,37 @@ def _countries_fingerprint(reference: list[Snapshot]) -> str:
     return sha.hexdigest()
 
 
-def _registry_fingerprint() -> str:
-    import stabilis.registry as registry
+def _refuse_disinfo_outlets(writer: WarehouseWriter, edits: list[dict[str, Any]]) -> None:
+    """Refuse the build if an approved edit cites an outlet named in EUvsDisinfo."""
+    from stabilis.errors import RegistryError
+    from stabilis.registry.policy import OutletIndex
+    from stabilis.store.registry_edits import outlet_cells
 
-    return _data_hash(Path(registry.__file__).parent)
+    cells = outlet_cells(writer) if edits else []
+    if not cells:
+        return
+    index = OutletIndex.from_names(cells)
+    for edit in edits:
+        for url in str(edit["fields"].get("source", "")).split(" | "):
+            reason = index.match(url) if url.strip() else None
+            if reason:
+                raise RegistryError(
+                    f"edit {edit['edit_id']}, field 'source': '{url.strip()}' is refused: "
+                    f"{reason}. Reject the edit or have it re-proposed with another source; "
+                    "the previous warehouse is kept.",
+                    details={"edit_id": edit["edit_id"], "column": "source"},
+                )
+
+
+def _registry_fingerprint(settings: Settings) -> str:
+    """The registry package's files plus the approved edits (so approving one rebuilds it)."""
+    import stabilis.registry as registry
+    from stabilis.store.edits import EditsStore
+
+    approved = EditsStore.in_data_dir(settings.data_dir).approved_edits()
+    sha = hashlib.sha256(_data_hash(Path(registry.__file__).parent).encode())
+    sha.update(json.dumps(approved, sort_keys=True).encode())
+    return sha.hexdigest()
 
 
 def _step_checksum(name: str, snaps: list[Snapshot], country_code: str) -> str:

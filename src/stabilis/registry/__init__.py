@@ -23,8 +23,10 @@ nothing from the rest of Stabilis except :mod:`stabilis.errors`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .dates import DateSpan, PartialDate
 from .flags import FLAG_DEFINITIONS, country_year_flags
@@ -55,11 +57,14 @@ __all__ = [
 ]
 
 
-def load_registry(directory: str | Path | None = None) -> Registry:
-    """The validated registry: the package's own (loaded once) or the one in ``directory``."""
-    if directory is None:
+def load_registry(
+    directory: str | Path | None = None, edits: Sequence[Mapping[str, Any]] = ()
+) -> Registry:
+    """The validated registry: the package's own (loaded once) or the one in ``directory``,
+    with approved analyst ``edits`` applied (see :mod:`.overlay`)."""
+    if directory is None and not edits:
         return _package_registry()
-    return Registry.load(directory)
+    return Registry.load(directory, edits)
 
 
 @lru_cache(maxsize=1)

@@ -14,8 +14,9 @@ invited-but-not-joined countries) and every year of the range, with these column
 ``nato.ici``                       partner through the Istanbul Cooperation Initiative
 ``nato.global_partner``            partner across the globe
 ``nato.map``                       a Membership Action Plan spell active during the year;
-                                   "MAP requested, not granted" rows (Georgia, Ukraine) do not
-                                   count; Bosnia and Herzegovina's conditional invitation does
+                                   milestones ("MAP requested, not granted" for Georgia and
+                                   Ukraine, Ukraine's "MAP requirement removed") do not count;
+                                   Bosnia and Herzegovina's conditional invitation does
 ``nato.ipap``                      an Individual Partnership Action Plan, or Ukraine's
                                    equivalent NATO-Ukraine Action Plan, active during the year
 ``nato.parp``                      Planning and Review Process participation
@@ -23,6 +24,8 @@ invited-but-not-joined countries) and every year of the range, with these column
 ``nato.bi``                        Building Integrity participation
 ``nato.deep``                      a Defence Education Enhancement Programme
 ``nato.cap``                       the Comprehensive Assistance Package (Ukraine)
+``nato.eop``                       an Enhanced Opportunities Partner (Partnership
+                                   Interoperability Initiative) during the year
 ``nato.operation``                 hosts a NATO-led operation active during the year, of any
                                    kind (crisis response, air policing, forward presence, HQ)
 ``nato.operation_peace_support``   hosts an operation whose kind is "peace support ..."
@@ -37,7 +40,8 @@ invited-but-not-joined countries) and every year of the range, with these column
 All flags are 0/1 integers except the last. "Active during the year" means the spell overlaps
 the calendar year at all (:mod:`stabilis.registry.dates`), so a country can be a MAP participant
 and a member in its accession year, but never a partner and a member in the same year.
-Programme and operation rows without a known start never set a flag (most DEEP, PARP and
+Programme rows whose ``shape`` is ``milestone`` never set a flag (a milestone is an event, not
+a programme in force). Programme and operation rows without a known start never set a flag (most DEEP, PARP and
 Building Integrity rows: the seed data has no start year for them, so these flags undercount).
 Operations with an unknown end (Deny Flight, the AMISOM airlift) count as ongoing unless
 ``unknown_end="start_year"`` is passed, which ends them with their start year.
@@ -70,6 +74,7 @@ FLAG_DEFINITIONS: dict[str, str] = {
     "nato.bi": "Building Integrity participant (dated rows only)",
     "nato.deep": "Defence Education Enhancement Programme (dated rows only)",
     "nato.cap": "Comprehensive Assistance Package (Ukraine)",
+    "nato.eop": "Enhanced Opportunities Partner (Partnership Interoperability Initiative)",
     "nato.operation": "hosts a NATO-led operation of any kind during the year",
     "nato.operation_peace_support": "hosts a NATO-led peace-support operation during the year",
     "nato.operation_out_of_area": "hosts a NATO-led operation and is not a member that year",
@@ -92,8 +97,8 @@ _PROGRAMME_FLAGS = {
     "nato.bi": ("BI",),
     "nato.deep": ("DEEP",),
     "nato.cap": ("CAP",),
+    "nato.eop": ("EOP",),
 }
-_MAP_NOT_GRANTED = "not granted"
 
 Pairs = set[tuple[str, int]]
 
@@ -121,10 +126,8 @@ def build_flags(
         pairs[flag] = _pairs(partnerships[partnerships["code"] == code]) - pairs["nato.member"]
 
     programmes = registry.table("programmes")
-    not_granted = (programmes["code"] == "MAP") & programmes["milestone"].str.contains(
-        _MAP_NOT_GRANTED, case=False, regex=False
-    )
-    programme_years = spell_years(programmes[~not_granted], first_year, last_year)
+    milestones = programmes["shape"] == "milestone"
+    programme_years = spell_years(programmes[~milestones], first_year, last_year)
     for flag, codes in _PROGRAMME_FLAGS.items():
         pairs[flag] = _pairs(programme_years[programme_years["code"].isin(codes)])
 

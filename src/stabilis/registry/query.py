@@ -22,14 +22,17 @@ Years are calendar years; a spell counts during a year if it overlaps it at all
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from stabilis.errors import NotFoundError, QueryError
 
 from .load import RegistryVersion, read_tables, read_version
+from .policy import second_tier_only, support
 from .schema import FRAMEWORKS, ISO3
 from .spells import (
     UnknownEnd,
@@ -42,6 +45,7 @@ from .spells import (
     resolve_unknown_end,
     spell_years,
 )
+from .status import as_of_day, status_as_of
 
 GROUPS: dict[str, str] = {
     "nato": "NATO member states",
@@ -62,6 +66,47 @@ _FRAMEWORK_ALIASES: dict[str, str] = {
 }
 
 SPELL_COLUMNS = ["start_first", "end_last", "start_known", "end_known", "end_basis"]
+EVIDENCE_COLUMNS = ["support", "second_tier_only", "unverified", "evidence", "provenance"]
+"""Columns every table gains: the strongest source tier, whether only second-tier sources back
+the row, whether it is ``unverified``, the one-word ``evidence`` label every interface shows
+(``UNVERIFIED``, ``second-tier only``, ``no source``, ``preferred`` or ``other``), and where it comes from (``registry@<version>`` or the
+analyst edit id that added or changed it)."""
+
+
+def evidence_label(unverified: bool, second_only: bool, support_tier: str) -> str:
+    """What interfaces print beside a fact: never a bare fact when it is not one."""
+    if unverified:
+        return "UNVERIFIED"
+    if second_only:
+        return "second-tier only"
+    if support_tier == "none":
+        return "no source"
+    return support_tier
+
+
+def annotate(frame: pd.DataFrame, version: str) -> pd.DataFrame:
+    """Add :data:`EVIDENCE_COLUMNS` to a table of rows (keeps a ``provenance`` already set)."""
+    frame = frame.copy()
+    frame["support"] = [support(cell) for cell in frame["source"]]
+    frame["second_tier_only"] = [second_tier_only(cell) for cell in frame["source"]]
+    frame["unverified"] = frame["confidence"] == "unverified"
+    frame["evidence"] = [
+        evidence_label(u, o, s)
+        for u, o, s in zip(
+            frame["unverified"], frame["second_tier_only"], frame["support"], strict=True
+        )
+    ]
+    if "provenance" not in frame:
+        frame["provenance"] = f"registry@{version}"
+    frame["provenance"] = frame["provenance"].fillna(f"registry@{version}")
+    return frame
+
+
+def _with_status(frame: pd.DataFrame, table: str, year: int) -> pd.DataFrame:
+    out = frame.copy()
+    out["status_as_of"] = status_as_of(out, table, year)
+    out["as_of"] = as_of_day(year).isoformat()
+    return out.reset_index(drop=True)
 
 
 def framework_code(framework: str) -> str:
@@ -102,6 +147,9 @@ class Registry:
 
     def __init__(self, tables: dict[str, pd.DataFrame], version: RegistryVersion) -> None:
         self.version = version
+        self.edits: tuple[Mapping[str, Any], ...] = ()
+        self._raw = {name: frame.copy() for name, frame in tables.items()}
+        tables = {name: annotate(frame, version.version) for name, frame in tables.items()}
         members = member_spells(tables["members"])
         self._members = members
         self._accession: dict[str, date] = {
@@ -113,9 +161,20 @@ class Registry:
         self._operations = operation_spells(tables["operations"])
 
     @classmethod
-    def load(cls, directory: str | Path | None = None) -> Registry:
-        """Read and validate the registry files (the package's own unless ``directory``)."""
-        return cls(read_tables(directory), read_version(directory))
+    def load(
+        cls, directory: str | Path | None = None, edits: Sequence[Mapping[str, Any]] = ()
+    ) -> Registry:
+        """Read and validate the registry files (the package's own unless ``directory``),
+        with approved analyst ``edits`` laid over them (:mod:`.overlay`)."""
+        version = read_version(directory)
+        tables = read_tables(directory)
+        if edits:
+            from .overlay import apply_edits
+
+            tables = apply_edits(tables, edits, version.version)
+        registry = cls(tables, version)
+        registry.edits = tuple(edits)
+        return registry
 
     # ---- tables -------------------------------------------------------------------------
 
@@ -132,6 +191,21 @@ class Registry:
                 f"'{name}' is not a registry table. Use one of: {', '.join(frames)}."
             )
         return frames[name].copy()
+
+    def raw_tables(self) -> dict[str, pd.DataFrame]:
+        """Copies of the verbatim tables (with edits applied), as the schema reads them."""
+        return {name: frame.copy() for name, frame in self._raw.items()}
+
+    def row(self, table: str, row_id: str) -> dict[str, Any]:
+        """One verbatim row by id; :class:`NotFoundError` when there is none."""
+        frame = self.table(table)
+        hits = frame[frame["id"] == row_id]
+        if hits.empty:
+            raise NotFoundError(
+                f"There is no {table} row '{row_id}'. Ids are listed in the registry tables.",
+                details={"table": table, "row_id": row_id},
+            )
+        return dict(hits.iloc[0])
 
     def countries(self) -> list[str]:
         """Every ISO3 code that appears anywhere in the registry, sorted."""
@@ -177,8 +251,9 @@ class Registry:
             *SPELL_COLUMNS,
             "confidence",
             "source",
+            *EVIDENCE_COLUMNS,
         ]
-        return spells.loc[mask, columns].reset_index(drop=True)
+        return _with_status(spells.loc[mask, columns], "partnerships", year)
 
     def programmes_during(self, iso3: str, year: int) -> pd.DataFrame:
         """The programme spells of ``iso3`` active during ``year`` (one row per milestone)."""
@@ -191,13 +266,17 @@ class Registry:
             "programme_code",
             "milestone",
             "kind",
+            "shape",
             "start_date",
             "end_date",
             *SPELL_COLUMNS,
             "confidence",
             "source",
+            "amount",
+            "amount_unit",
+            *EVIDENCE_COLUMNS,
         ]
-        return spells.loc[mask, columns].reset_index(drop=True)
+        return _with_status(spells.loc[mask, columns], "programmes", year)
 
     def _partner_codes(self, mask: pd.Series, framework: str | None) -> set[str]:
         spells = self._partnerships
@@ -220,7 +299,74 @@ class Registry:
     def operations_during(self, year: int) -> pd.DataFrame:
         """Operation rows (one per host) active during ``year``, including those at sea."""
         mask = active_during(self._operations, _check_year(year))
-        return self._operations.loc[mask].drop(columns=["code"]).reset_index(drop=True)
+        frame = self._operations.loc[mask].drop(columns=["code"])
+        return _with_status(frame, "operations", year)
+
+    def table_as_of(self, name: str, year: int, iso3: str | None = None) -> pd.DataFrame:
+        """A copy of one table (or of one country's rows) with ``status_as_of`` (the status
+        held in ``year``) and ``as_of``."""
+        frame = self.table(name)
+        if iso3 is not None:
+            frame = frame[frame["iso3"] == _check_iso3(iso3)]
+        return _with_status(frame, name, _check_year(year))
+
+    def country_records(self, iso3: str, year: int | None = None) -> pd.DataFrame:
+        """Every registry row about ``iso3`` (all four tables), as one frame for briefs and pages.
+
+        Columns: ``table``, ``id``, ``label`` (framework, programme or operation), ``detail``
+        (milestone, basis or kind), ``shape`` (``spell``, ``milestone`` or ``member``),
+        ``start_date``, ``end_date``, ``status`` (the row's current status cell, partnerships
+        only), ``status_as_of`` and ``as_of`` (status held in ``year``, default this year),
+        ``confidence``, ``support``, ``second_tier_only``, ``unverified``, ``provenance``,
+        ``source``, ``notes``, ``amount``, ``amount_unit``, ``peak_personnel``, ``start_first``,
+        ``end_last``.
+        """
+        code = _check_iso3(iso3)
+        when = _check_year(year) if year is not None else date.today().year
+        parts = []
+        for name, label, detail, start, end in (
+            ("members", "country", "date_basis", "accession_date", "accession_date"),
+            ("partnerships", "framework", "basis", "joined_date", "left_date"),
+            ("programmes", "programme", "milestone", "start_date", "end_date"),
+            ("operations", "operation", "kind", "start_date", "end_date"),
+        ):
+            frame = self.table_as_of(name, when, code)
+            if frame.empty:
+                continue
+            out = pd.DataFrame(
+                {
+                    "table": name,
+                    "id": frame["id"],
+                    "label": "NATO membership" if name == "members" else frame[label],
+                    "detail": frame[detail],
+                    "shape": frame.get("shape", "member" if name == "members" else "spell"),
+                    "start_date": frame[start],
+                    "end_date": "" if name == "members" else frame[end],
+                    "status": frame.get("status", ""),
+                    "status_as_of": frame["status_as_of"],
+                    "as_of": frame["as_of"],
+                }
+            )
+            for column in (
+                "confidence",
+                "evidence",
+                "support",
+                "second_tier_only",
+                "unverified",
+                "provenance",
+                "source",
+                "notes",
+                "amount",
+                "amount_unit",
+                "peak_personnel",
+                "start_first",
+                "end_last",
+            ):
+                out[column] = frame.get(column, "")
+            parts.append(out)
+        if not parts:
+            return pd.DataFrame(columns=["table", "id", "label", "status_as_of"])
+        return pd.concat(parts, ignore_index=True)
 
     def operation_country_years(
         self,

@@ -5,7 +5,8 @@ Four UTF-8 CSV files with a header row (``members``, ``partnerships``, ``program
 row by row:
 
 * the header has exactly the schema's columns (order free), and every row as many cells;
-* ``id`` is present, well formed (``CODE-ISO3``, optionally ``-YYYY``) and unique in its file;
+* ``id`` is present, well formed (``CODE-ISO3``, optionally ``-YYYY``, ``-YYYY-MM-DD`` or
+  ``-undated``, then ``-b``, ``-c``... when that is taken) and unique in its file;
 * ISO3 cells are three upper-case letters (``XKX`` for Kosovo is therefore accepted);
 * dates are ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` and real calendar dates, and a spell's end is
   not before its start (compared as last day of the end against first day of the start);
@@ -13,7 +14,8 @@ row by row:
   non-empty unless the row is ``unverified``;
 * per table: framework names and their codes match, partnership ``status`` values and the dates
   they need, programme codes come from :data:`PROGRAMME_CODES`, one operation name has one
-  operation code, ``peak_personnel`` is a whole number.
+  operation code, ``peak_personnel`` is a whole number; a programme's ``shape`` is ``spell`` or
+  ``milestone`` and its optional ``amount`` is a bare number that comes with an ``amount_unit``.
 
 The first problem found raises :class:`stabilis.errors.RegistryError` naming the file, the row
 (numbered as a spreadsheet numbers it: the header is row 1) and the column, and saying what to
@@ -30,6 +32,7 @@ from pathlib import Path
 from stabilis.errors import RegistryError
 
 from .dates import PartialDate
+from .policy import never_sources
 
 CONFIDENCE: tuple[str, ...] = ("sourced", "conflict", "derived", "unverified")
 STATUSES: tuple[str, ...] = ("active", "became_member", "suspended", "withdrawn", "not_joined")
@@ -62,12 +65,22 @@ PROGRAMME_CODES: dict[str, str] = {
     "CAP": "Comprehensive Assistance Package (Ukraine)",
     "NGC": "NATO-Georgia Commission",
     "ANP": "Annual National Programme",
+    "EOP": "Enhanced Opportunities Partner (Partnership Interoperability Initiative)",
+    "NRFA": "NATO-Russia Founding Act",
+    "PJC": "NATO-Russia Permanent Joint Council",
+    "NRC": "NATO-Russia Council",
+    "ACC": "NATO accession process (application, invitation, protocol, accession)",
+    "NSATU": "NATO Security Assistance and Training for Ukraine",
+    "LTSA": "Pledge of Long-Term Security Assistance for Ukraine",
 }
 """``programme_code`` -> what it stands for."""
 
 ISO3 = re.compile(r"^[A-Z]{3}$")
 CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
-ROW_ID = re.compile(r"^[A-Z][A-Z0-9_]*-[A-Z]{3,4}(-(\d{4}|undated))?$")
+ROW_ID = re.compile(r"^[A-Z][A-Z0-9_]*-[A-Z]{3,4}(-(\d{4}(-\d{2}){0,2}|undated))?(-[a-z]{1,2})?$")
+SHAPES: tuple[str, ...] = ("spell", "milestone")
+"""A programme row is a ``spell`` (in force from start to end) or a dated ``milestone``."""
+AMOUNT = re.compile(r"^\d+(\.\d+)?$")
 
 Row = Mapping[str, str]
 RowCheck = Callable[[Row, "Fault"], None]
@@ -149,6 +162,23 @@ def _check_programme(row: Row, fault: Fault) -> None:
             f"'{code}' is not a known programme code",
             f"Use one of: {', '.join(PROGRAMME_CODES)}, or add it to PROGRAMME_CODES.",
         )
+    if row["shape"] not in SHAPES:
+        raise fault(
+            "shape", f"'{row['shape']}' is not a row shape", f"Use one of: {', '.join(SHAPES)}."
+        )
+    amount, unit = row["amount"], row["amount_unit"]
+    if amount and not AMOUNT.match(amount):
+        raise fault(
+            "amount",
+            f"'{amount}' is not a number",
+            "Write a bare number (digits, optionally a decimal point; no separators).",
+        )
+    if bool(amount) != bool(unit):
+        raise fault(
+            "amount_unit" if amount else "amount",
+            "amount and amount_unit go together",
+            "Fill both (e.g. 700 and 'personnel') or leave both blank.",
+        )
 
 
 def _check_operation(row: Row, fault: Fault) -> None:
@@ -219,13 +249,24 @@ SCHEMAS: dict[str, TableSchema] = {
             "programme_code",
             "milestone",
             "kind",
+            "shape",
             "start_date",
             "end_date",
             "notes",
             "confidence",
             "source",
+            "amount",
+            "amount_unit",
         ),
-        required=("id", "country_iso3", "country", "programme", "programme_code", "kind"),
+        required=(
+            "id",
+            "country_iso3",
+            "country",
+            "programme",
+            "programme_code",
+            "kind",
+            "shape",
+        ),
         iso3={"country_iso3": False},
         dates={"start_date": True, "end_date": True},
         spans=(("start_date", "end_date"),),
@@ -337,6 +378,14 @@ def validate_row(schema: TableSchema, row: Row, fault: Fault) -> None:
             "source",
             f"a '{row['confidence']}' row has no source",
             "Cite the page address(es), separated by ' | ', or mark the row 'unverified'.",
+        )
+    refused = never_sources(row["source"])
+    if refused:
+        raise fault(
+            "source",
+            f"'{refused[0]}' comes from a domain the source policy never accepts",
+            "Cite the original page (e.g. on nato.int or a government site) instead; the tiers "
+            "are in stabilis/registry/data/source_policy.json (docs/registry.md).",
         )
     for check in schema.checks:
         check(row, fault)

@@ -12,7 +12,10 @@ is). The date rules are those of :mod:`stabilis.registry.dates`. How each table'
   2014-05-01 nor during 2015; Belarus (2021-11) and Afghanistan (2021) are partners during 2021,
   not after. A ``not_joined`` row (Oman, Saudi Arabia) has no start and is never active.
   Otherwise a blank end means ongoing.
-* **programmes** end at ``end_date``. A blank end for a country that later joined NATO ends at
+* **programmes** whose ``shape`` is ``milestone`` (a request, an invitation, a signature, a
+  suspension) are points: they start and end on their ``start_date`` (``end_basis``
+  ``milestone``), so they are "active" during their own year only, whatever ``end_date`` says.
+  Spells end at ``end_date``. A blank end for a country that later joined NATO ends at
   its accession date (``end_basis`` ``accession (derived)``), the rule the seed data itself uses
   for MAP, PARP and DEEP: partner programmes stop when a country becomes an Ally. Otherwise a
   blank end means ongoing, with ``end_known`` true only when ``notes`` say "ongoing".
@@ -94,11 +97,21 @@ def programme_spells(programmes: pd.DataFrame, accession: Mapping[str, date]) ->
     ends: list[pd.Timestamp | None] = []
     bases: list[str] = []
     known: list[bool] = []
-    for iso3, start, end, notes in zip(
-        frame["iso3"], frame["start_first"], frame["end_date"], frame["notes"], strict=True
+    for iso3, start, end, notes, shape, start_text in zip(
+        frame["iso3"],
+        frame["start_first"],
+        frame["end_date"],
+        frame["notes"],
+        frame["shape"],
+        frame["start_date"],
+        strict=True,
     ):
         joined = accession.get(iso3)
-        if end:
+        if shape == "milestone":
+            ends.append(_last(start_text))
+            bases.append("milestone")
+            known.append(True)
+        elif end:
             ends.append(_last(end))
             bases.append("end_date")
             known.append(True)

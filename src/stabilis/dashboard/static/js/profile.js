@@ -118,31 +118,58 @@
       "Timeline of " + spans.length + " registry spells from " + start + ".");
     spans.forEach(function (s, i) {
       var yPos = m.t + i * row;
+      var full = s.label + (s.code ? " (" + s.code + ")" : "");
+      var short = full.length > 36 ? String(s.label).slice(0, 36 - (s.code ? s.code.length + 4 : 1)).trim() + "…" + (s.code ? " (" + s.code + ")" : "") : full;
       svg.append("text").attr("class", "tl-label").attr("x", m.l - 6).attr("y", yPos + 14)
-        .attr("text-anchor", "end").text(s.label + (s.code ? " (" + s.code + ")" : ""));
+        .attr("text-anchor", "end").text(short).append("title").text(full);
       if (!s.start) {
         svg.append("text").attr("class", "tl-open").attr("x", m.l + 4).attr("y", yPos + 15)
           .text("start date not recorded");
         return;
       }
       var a = +String(s.start).slice(0, 4), b = s.end ? +String(s.end).slice(0, 4) : thisYear + 1;
-      svg.append("rect").attr("class", "tl " + s.kind).attr("x", x(a)).attr("y", yPos + 4)
+      var flag = s.unverified ? " unverified" : "";
+      var tip = s.kind + ": " + s.label + (s.detail ? " (" + s.detail + ")" : "") + ", " +
+        (s.shape === "milestone" ? s.start : s.start + " to " + (s.end || "ongoing")) +
+        (s.unverified ? " [UNVERIFIED]" : "") + (s.provenance && s.provenance.indexOf("E-") >= 0 ? " · " + s.provenance : "");
+      if (s.shape === "milestone") {
+        var cx = x(a + 0.5), cy = yPos + row / 2, r = 6;
+        svg.append("path").attr("class", "tl-milestone " + s.kind + flag)
+          .attr("d", "M" + cx + "," + (cy - r) + "L" + (cx + r) + "," + cy + "L" + cx + "," + (cy + r) + "L" + (cx - r) + "," + cy + "Z")
+          .append("title").text(tip);
+        var nearEnd = cx > W - m.r - 320;
+        svg.append("text").attr("class", "tl-open").attr("x", nearEnd ? cx - r - 4 : cx + r + 4)
+          .attr("y", yPos + 15).attr("text-anchor", nearEnd ? "end" : "start")
+          .text(function () {
+            var when = String(s.date || s.start).slice(0, 10) + (s.unverified ? " · unverified" : "");
+            var what = s.detail ? (s.detail.length > 44 ? s.detail.slice(0, 43) + "…" : s.detail) : "";
+            if (!what) return when;
+            return nearEnd ? what + " · " + when : when + " · " + what;
+          });
+        return;
+      }
+      svg.append("rect").attr("class", "tl " + s.kind + flag).attr("x", x(a)).attr("y", yPos + 4)
         .attr("width", Math.max(3, x(b) - x(a))).attr("height", row - 8)
-        .append("title").text(s.kind + ": " + s.label + ", " + s.start + " to " + (s.end || "ongoing"));
+        .append("title").text(tip);
       if (!s.end || !s.end_known) {
         svg.append("text").attr("class", "tl-open").attr("x", x(b) + 2).attr("y", yPos + 15).text("→");
+      }
+      if (s.unverified) {
+        svg.append("text").attr("class", "tl-open").attr("x", x(a) + 4).attr("y", yPos + 15).text("unverified");
       }
     });
     svg.append("g").attr("class", "axis").attr("transform", "translate(0," + (H - m.b) + ")")
       .call(d3.axisBottom(x).ticks(10).tickFormat(d3.format("d")));
     caption.textContent = "Registry timeline: " + spans.map(function (s) {
-      return s.label + " " + (s.start ? String(s.start).slice(0, 4) : "(start unknown)") + "–" +
-        (s.end ? String(s.end).slice(0, 4) : "");
+      return s.label + " " + (s.start ? String(s.start).slice(0, 4) : "(start unknown)") +
+        (s.shape === "milestone" ? " (milestone)" : "–" + (s.end ? String(s.end).slice(0, 4) : "")) +
+        (s.unverified ? " (unverified)" : "");
     }).join("; ") + ".";
     S.fillTable(document.getElementById("timeline-table"), [
       { key: "kind", label: "Kind" }, { key: "label", label: "What" }, { key: "code", label: "Code" },
-      { key: "start", label: "Start" }, { key: "end", label: "End" }, { key: "detail", label: "Detail" },
-      { key: "confidence", label: "Confidence" }], spans);
+      { key: "shape", label: "Shape" }, { key: "date", label: "Start" }, { key: "end", label: "End (or derived end)" },
+      { key: "detail", label: "Detail" }, { key: "status", label: "Status now" },
+      { key: "evidence", label: "Evidence" }, { key: "provenance", label: "Provenance" }], spans);
   }
 
   var profileData = null;

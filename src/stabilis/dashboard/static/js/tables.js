@@ -45,9 +45,14 @@
   function loadSource(table) {
     S.getJSON(table.dataset.source).then(function (body) {
       var rows = body.data;
-      var keys = rows.length ? Object.keys(rows[0]) : [];
+      var hidden = { unverified: 1, second_tier_only: 1, as_of: 1 };
+      var keys = (rows.length ? Object.keys(rows[0]) : []).filter(function (k) { return !hidden[k]; });
       S.fillTable(table, keys.map(function (k) {
-        var col = { key: k, label: k.replace(/_/g, " ") };
+        var col = { key: k, label: k === "status_as_of" && rows.length ? "status in " + String(rows[0].as_of).slice(0, 4) : k.replace(/_/g, " ") };
+        if (k === "evidence") col.format = function (v) {
+          var cls = v === "UNVERIFIED" ? "unverified" : (v === "second-tier only" || v === "no source") ? "second" : "ok";
+          return '<span class="evidence ' + cls + '">' + S.escape(v) + "</span>";
+        };
         if (k === "iso3") col.format = function (v) { return '<a href="/countries/' + S.escape(v) + '">' + S.escape(v) + "</a>"; };
         if (k === "source") col.format = function (v) {
           return String(v || "").split(" | ").map(function (u) {
