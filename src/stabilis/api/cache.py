@@ -61,6 +61,26 @@ def warehouse_stamp(path: Path) -> Stamp:
     return (info.st_ino, info.st_mtime_ns, info.st_size)
 
 
+_CODE: list[str] = []
+
+
+def code_fingerprint() -> str:
+    """SHA-256 (16 hex digits) of the source and data files of the packages that compute the
+    materialised bodies (api, store, registry, countries), computed once per process."""
+    if not _CODE:
+        import stabilis
+
+        root = Path(stabilis.__file__).parent
+        digest = hashlib.sha256()
+        for package in ("api", "store", "registry", "countries"):
+            for path in sorted((root / package).rglob("*")):
+                if path.suffix in (".py", ".csv", ".json") and path.is_file():
+                    digest.update(path.name.encode())
+                    digest.update(path.read_bytes())
+        _CODE.append(digest.hexdigest()[:16])
+    return _CODE[0]
+
+
 class ReadCache:
     """Least-recently-used store of response bodies for one freshness key.
 
@@ -166,7 +186,9 @@ class ReadCache:
         if key[0] in self.warehouse_kinds:
             # Bodies that read only the warehouse (and the packaged registry): kept per build, so
             # what 'stabilis build' materialised survives a new forecast or event file.
-            prefix, stamp = "w", (warehouse_stamp(self.warehouse_path), time.gmtime().tm_year)
+            # The code that computes them is part of the key: an upgrade never serves old bodies.
+            year = time.gmtime().tm_year
+            prefix, stamp = "w", (warehouse_stamp(self.warehouse_path), year, code_fingerprint())
         elif key[0] in self.persist_kinds:
             prefix = "f"
         else:
