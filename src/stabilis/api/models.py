@@ -4,7 +4,7 @@ the country profile and the map's cross-section.
 Routes return encoded bytes (the cache keeps bodies, not objects), so these models describe the
 responses rather than produce them; :func:`document_responses` writes them into the OpenAPI
 document, so a client (or schemathesis with its response checks on) can validate every answer.
-Every route documents the error body for 404, 413, 422, 500 and 503, with the description of
+Every route documents the error body for every status a StabilisError maps to, with the description of
 what each status means here (422 is a parameter Stabilis refused, in the one error shape — not
 FastAPI's default validation body).
 """
@@ -84,11 +84,17 @@ class MapBody(BaseModel):
 
 
 _ERRORS = {
+    "400": "A setting or request the server cannot accept (the one error body).",
+    "401": "Sign-in needed: no user, or an unknown or expired token (the one error body).",
+    "403": "Signed in, but the user's role may not do this (the one error body).",
     "404": "Not found: an unknown country, indicator, group, case or address (the one error body).",
     "413": "The answer would be larger than one request may return; ask for a smaller page or "
     "fewer indicators (the error names the parameter).",
+    "409": "A conflict: the record changed meanwhile, or already exists (the one error body).",
     "422": "A parameter was refused: unknown, malformed or out of range (the error names it).",
+    "429": "Too many attempts (e.g. sign-in); wait and try again (the one error body).",
     "500": "An unexpected error inside Stabilis (the server log has the traceback).",
+    "502": "An upstream source could not be reached (the one error body).",
     "503": "No warehouse yet, or the request took too long.",
 }
 _DOWNLOADS = {
@@ -113,7 +119,8 @@ def document_responses(spec: dict[str, Any]) -> dict[str, Any]:
             continue
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
-            ok = responses.setdefault("200", {"description": "Successful Response"})
+            success = next((c for c in sorted(responses) if c.startswith("2")), "200")
+            ok = responses.setdefault(success, {"description": "Successful Response"})
             content = ok.setdefault("content", {})
             json_body = content.setdefault("application/json", {})
             if not json_body.get("schema"):
