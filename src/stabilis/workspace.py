@@ -21,6 +21,7 @@ from stabilis.errors import NotFoundError, QueryError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from stabilis.alliance import AllianceService
     from stabilis.forecast import ForecastService
     from stabilis.impact import ImpactService
     from stabilis.ingest.build import BuildReport, Progress
@@ -142,11 +143,18 @@ class Workspace:
 
     @property
     def threats(self) -> ThreatService:
-        """Hybrid-threat signals, alerts, the support audit and the resilience scorecard."""
+        """Hybrid-threat signals and alerts."""
         from stabilis.threats import ThreatService
 
         service: ThreatService = self._fresh_service("threats", lambda: ThreatService(self))
         return service
+
+    @cached_property
+    def alliance(self) -> AllianceService:
+        """The support audit, burden-sharing and the resilience scorecard (docs/alliance.md)."""
+        from stabilis.alliance import AllianceService
+
+        return AllianceService(self)
 
     # -- the pipeline -----------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Threats, alerts, the support audit and the resilience scorecard through the JSON API."""
+"""Threats and alerts through the JSON API."""
 
 from __future__ import annotations
 
@@ -16,18 +16,3 @@ def test_alerts_since_2020_carry_their_rule_and_evidence(client):
     assert body["meta"]["count"] == len(body["data"]) > 0
     first = body["data"][0]
     assert {"iso3", "z", "evidence"} <= set(first)
-
-
-def test_support_audit_and_resilience_scorecard(client):
-    audit = client.get("/api/v1/support-audits/2019")
-    assert audit.status_code == 200, audit.text
-    assert len(audit.json()["data"]) > 10
-    card = client.get("/api/v1/resilience", params={"group": "nato"})
-    assert card.status_code == 200, card.text
-    assert card.json()["data"]
-
-
-def test_unknown_group_is_a_4xx_in_the_error_shape(client):
-    response = client.get("/api/v1/resilience", params={"group": "martians"})
-    assert 400 <= response.status_code < 500
-    assert set(response.json()["error"]) == {"code", "message", "details"}

@@ -18,6 +18,7 @@ LAYERS = {
     "forecast": 2,
     "impact": 2,
     "threats": 2,
+    "alliance": 2,
     "report": 2,
     "edits": 2,  # registry proposals, reviews, notes, audit log (uses accounts for roles)
     "ingest": 3,

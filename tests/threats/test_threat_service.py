@@ -10,7 +10,7 @@ import typer
 from typer.testing import CliRunner
 
 from stabilis.cli.main import State
-from stabilis.cli.threats import resilience_app, support_app, threats_app
+from stabilis.cli.threats import threats_app
 from stabilis.errors import NotFoundError, QueryError
 from stabilis.threats import ThreatService
 
@@ -74,27 +74,6 @@ def test_event_files_are_aggregated_saved_and_profiled(service, sample_events):
     assert "hostile_events" in set(scores["signal"])
 
 
-def test_support_audit_ranks_the_registry_partners(service, built):
-    audit = service.support_audit(2019)
-    partners = set(built.registry.partners(2019))
-    ranked = set(audit.tidy()["iso3"]) | set(audit.excluded["iso3"])
-    assert ranked == partners
-    assert 0 <= audit.gini_relative <= 1
-    assert audit.tidy()["rank"].min() == 1
-    with pytest.raises(QueryError):
-        service.support_audit(1960)
-
-
-def test_scorecard_lists_members_and_says_what_is_not_measured(service, built):
-    card = service.resilience_scorecard("nato", 2023)
-    assert set(card.overall["iso3"]) == set(built.registry.members(2023))
-    rows = card.tidy()
-    assert (rows.loc[rows["key"] == "energy", "status"] == "not measured").all()
-    assert rows.loc[rows["key"] == "continuity_of_government", "score"].notna().all()
-    with pytest.raises(QueryError):
-        service.resilience_scorecard("g7")
-
-
 def test_unknown_country_is_refused(service):
     with pytest.raises(NotFoundError, match="ISO3"):
         service.profile("XYZ")
@@ -109,8 +88,6 @@ def cli(built):
         ctx.obj = State(built.settings.data_dir, None, None)
 
     app.add_typer(threats_app, name="threats")
-    app.add_typer(support_app, name="support")
-    app.add_typer(resilience_app, name="resilience")
     runner = CliRunner()
     return lambda *args: runner.invoke(app, list(args))
 
@@ -119,22 +96,16 @@ def test_cli_commands_of_the_issue_run(cli):
     for args in (
         ("threats", "profile", "EST"),
         ("threats", "alerts", "--since", "2020"),
-        ("support", "audit", "--year", "2019"),
-        ("resilience", "scorecard", "--group", "nato"),
     ):
         result = cli(*args)
         assert result.exit_code == 0, (args, result.output)
-    assert "not measured" in cli("resilience", "scorecard", "--group", "nato").output
 
 
 def test_cli_json_envelopes(cli, sample_events):
     data = json.loads(cli("threats", "profile", "EST", "--json").output)
     assert data["meta"]["iso3"] == "EST" and data["data"]["yearly"]
-    data = json.loads(cli("support", "audit", "--year", "2019", "--json").output)
-    assert data["meta"]["year"] == 2019 and data["data"]["lorenz"]
     data = json.loads(cli("threats", "alerts", "--since", "2020", "--json").output)
     assert data["meta"]["rules"]["monthly"]["threshold"] == 3.5
-    assert cli("support", "audit", "--year", "2019", "-w", "oops").exit_code != 0
     data = json.loads(cli("threats", "events", str(sample_events), "--no-save", "--json").output)
     assert data["meta"]["engine"] == "duckdb" and data["data"]["yearly"]
     assert "" in data["meta"]["top_unmatched_codes"]  # events with no target country

@@ -18,7 +18,17 @@ from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
 from stabilis import __version__
-from stabilis.api import catalogue, edits, maps, panel, profiles, registry, results, threats
+from stabilis.api import (
+    alliance,
+    catalogue,
+    edits,
+    maps,
+    panel,
+    profiles,
+    registry,
+    results,
+    threats,
+)
 from stabilis.api.cache import ReadCache, ResponseCacheMiddleware
 from stabilis.api.handlers import install_error_handlers
 from stabilis.dashboard.auth import install_sign_in_requirement
@@ -79,6 +89,7 @@ def create_app(
         registry.router(ws),
         results.router(ws, cache),
         threats.router(ws, cache),
+        alliance.router(ws, cache),
         edits.router(ws),
     ):
         app.include_router(router, prefix=API_PREFIX)

@@ -1,7 +1,6 @@
-"""Threat profiles, alerts, the support audit and the resilience scorecard.
+"""Threat profiles and alerts (the support audit and the scorecard are in ``api/alliance.py``).
 
-``GET /api/v1/threats/{iso3}``, ``/api/v1/alerts?since=``, ``/api/v1/support-audits/{year}`` and
-``/api/v1/resilience?group=``: each returns the result's ``tidy()`` rows as ``data`` and its
+``GET /api/v1/threats/{iso3}`` and ``/api/v1/alerts?since=``: each returns the result's ``tidy()`` rows as ``data`` and its
 ``summary()`` (definitions, provenance, caveats) as ``meta``. All read only the warehouse and
 the registry, so they are cached per warehouse build.
 """
@@ -59,25 +58,5 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
             return envelope(records(frame), since=year, count=len(frame))
 
         return json_response(cache.get_or_compute(("alerts", year), compute))
-
-    @api.get("/support-audits/{year}", summary="Support relative to need for every partner")
-    def support_audit(year: int = Path(description="The year audited, e.g. 2019.")) -> Response:
-        checked = check_year(year)
-        body = cache.get_or_compute(
-            ("support-audit", checked), lambda: _result(ws.threats.support_audit(checked))
-        )
-        return json_response(body)
-
-    @api.get("/resilience", summary="NATO's seven baseline requirements, where measurable")
-    def resilience(
-        group: str = Query("nato", description="nato, partners or all."),
-        year: int | None = Query(None, description="Scorecard year (default: latest)."),
-    ) -> Response:
-        checked = check_year(year) if year is not None else None
-        key = ("resilience", group.lower(), checked)
-        body = cache.get_or_compute(
-            key, lambda: _result(ws.threats.resilience_scorecard(group, checked))
-        )
-        return json_response(body)
 
     return api

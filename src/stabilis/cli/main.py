@@ -79,15 +79,26 @@ def emit_json(data: Any, **meta: Any) -> None:
 
 
 def _register_commands() -> None:
-    from stabilis.cli import audit, data, forecast, impact, notes, registry, serve, threats, users
+    from stabilis.cli import (
+        alliance,
+        audit,
+        data,
+        forecast,
+        impact,
+        notes,
+        registry,
+        serve,
+        threats,
+        users,
+    )
 
     data.register(app)
     app.add_typer(registry.app, name="registry")
     app.add_typer(forecast.app, name="forecast")
     app.add_typer(impact.app, name="impact")
     app.add_typer(threats.threats_app, name="threats")
-    app.add_typer(threats.support_app, name="support")
-    app.add_typer(threats.resilience_app, name="resilience")
+    app.add_typer(alliance.support_app, name="support")
+    app.add_typer(alliance.resilience_app, name="resilience")
     app.command(name="serve")(serve.serve)
     app.add_typer(users.app, name="users")
     app.add_typer(notes.app, name="notes")

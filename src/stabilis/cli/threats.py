@@ -1,8 +1,7 @@
-"""``stabilis threats|support|resilience ...``: hybrid threats, the support audit, resilience.
+"""``stabilis threats ...``: hybrid threats over :class:`stabilis.threats.ThreatService`.
 
-Three sub-apps over :class:`stabilis.threats.ThreatService`: ``threats_app`` (group
-``threats``), ``support_app`` (group ``support``) and ``resilience_app`` (group
-``resilience``). Definitions are in docs/threats.md.
+Definitions are in docs/threats.md; the support audit and the resilience scorecard moved to
+``stabilis.cli.alliance``.
 """
 
 from __future__ import annotations
@@ -13,18 +12,10 @@ from typing import Any
 import typer
 
 from stabilis.cli.data import JSON_OPT, _parse_years, _records, _show_frame
-from stabilis.errors import QueryError
 
 threats_app = typer.Typer(
     help="Hybrid threats: cyber operations, disinformation, event streams, profiles, alerts.",
     no_args_is_help=True,
-)
-support_app = typer.Typer(
-    help="The uneven-support audit: NATO support to partners against their need.",
-    no_args_is_help=True,
-)
-resilience_app = typer.Typer(
-    help="The resilience scorecard: NATO's seven baseline requirements.", no_args_is_help=True
 )
 
 
@@ -35,19 +26,6 @@ def _service(ctx: typer.Context) -> Any:
 def _show(frame: Any, title: str | None = None, limit: int | None = None) -> None:
     """Show a frame with missing values (NaN, pd.NA) as blanks."""
     _show_frame(frame.astype(object).where(frame.notna(), None), title=title, limit=limit)
-
-
-def _weights(items: list[str]) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        try:
-            out[key.strip()] = float(value)
-        except ValueError:
-            sep = ""
-        if not sep:
-            raise QueryError(f"'{item}' is not a weight; write NAME=NUMBER, e.g. conflict=2.")
-    return out
 
 
 @threats_app.command("profile")
@@ -194,81 +172,3 @@ def cyber(
         emit_json(_records(frame), rows=len(frame))
     else:
         _show(frame, limit=60)
-
-
-@support_app.command("audit")
-def audit(
-    ctx: typer.Context,
-    year: int = typer.Option(..., "--year", help="The year to audit, e.g. 2019."),
-    weight: list[str] = typer.Option(
-        [], "--weight", "-w", help="Override a weight, e.g. -w conflict=2 -w membership=1."
-    ),
-    as_json: bool = JSON_OPT,
-) -> None:
-    """Rank partners by support relative to need; Lorenz curve, Gini, weight sensitivity."""
-    from stabilis.cli.main import emit_json
-    from stabilis.threats.support import NEED_WEIGHTS
-
-    given = _weights(weight)
-    need = {k: v for k, v in given.items() if k in NEED_WEIGHTS}
-    support = {k: v for k, v in given.items() if k not in NEED_WEIGHTS}
-    result = _service(ctx).support_audit(year, support, need)
-    if as_json:
-        emit_json(
-            {
-                "partners": _records(result.tidy()),
-                "lorenz": _records(result.lorenz),
-                "sensitivity": _records(result.sensitivity),
-            },
-            **result.summary(),
-        )
-        return
-    s = result.summary()
-    columns = ["iso3", "rank", "support", "need", "support_per_need", "rank_best", "rank_worst",
-               "undated_programmes", "need_components"]  # fmt: skip
-    _show(result.tidy()[columns], title=f"Support relative to need, partners in {year}")
-    typer.echo(
-        f"Gini of support against need: {s['gini_support_vs_need']:.3f} "
-        f"(0 = support proportional to need); Gini of support alone: {s['gini_support']:.3f}."
-    )
-    typer.echo(
-        f"Sensitivity over {len(result.sensitivity)} weight settings: Spearman with the "
-        f"default ranking min {s['spearman_min']:.3f}, median {s['spearman_median']:.3f}."
-    )
-    if s["partners_excluded"]:
-        typer.echo(
-            f"Excluded (no need data): {', '.join(e['iso3'] for e in s['partners_excluded'])}"
-        )
-
-
-@resilience_app.command("scorecard")
-def scorecard(
-    ctx: typer.Context,
-    group: str = typer.Option("nato", "--group", "-g", help="nato, partners or all."),
-    year: int | None = typer.Option(None, "--year", help="Scorecard year (default: last year)."),
-    window: int = typer.Option(10, "--window", help="Years in the trend."),
-    as_json: bool = JSON_OPT,
-) -> None:
-    """Seven baseline requirements per country: latest score, trend, and what is not measured."""
-    from stabilis.cli.main import emit_json
-    from stabilis.threats.resilience import REQUIREMENTS
-
-    result = _service(ctx).resilience_scorecard(group, year, window)
-    if as_json:
-        emit_json(
-            {"rows": _records(result.rows), "overall": _records(result.overall)},
-            **result.summary(),
-        )
-        return
-    wide = result.wide().rename(columns={r.key: f"R{r.number}" for r in REQUIREMENTS})
-    _show(
-        wide.round(1).drop(columns=["role"]),
-        title=f"Resilience scorecard, {group} in {result.year} (0-100; blank = not measured)",
-    )
-    for req in REQUIREMENTS:
-        typer.echo(f"R{req.number} {req.title}: {req.proxy_note}")
-    declining = result.rows[result.rows["trend"] == "declining"]
-    typer.echo(
-        f"Declining over {window} years: "
-        + (", ".join(f"{r.iso3} {r.key}" for r in declining.itertuples()) or "none")
-    )

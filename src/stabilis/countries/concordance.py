@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Key kinds a rule or an explained entry may use (the same as ``stabilis.sources.base``).
-KINDS = ("iso3", "gwcode", "cowcode", "vdem_id", "wb", "iso3n", "name")
+KINDS = ("iso3", "gwcode", "cowcode", "vdem_id", "wb", "iso3n", "eurostat", "name")
 NUMERIC_KINDS = ("gwcode", "cowcode", "vdem_id", "iso3n")
 
 _COLUMNS = {

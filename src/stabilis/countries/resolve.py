@@ -373,6 +373,7 @@ def _code_lookup(
                 "vdem_id": "vdem",
                 "wb": "wb",
                 "iso3n": "iso3n",
+                "eurostat": "eurostat",
             },
             3,
         ),
@@ -380,6 +381,8 @@ def _code_lookup(
         del kind
         with_iso = frame[frame[iso_col].notna()]
         for code_kind, column in columns.items():
+            if column not in with_iso:  # a code list without that column (older or a test's)
+                continue
             present = with_iso[with_iso[column].notna()]
             parts.append(
                 pd.DataFrame(

@@ -32,6 +32,9 @@ NAV = (
     ("forecasts", "/forecasts", "Forecasts"),
     ("impact", "/impact", "Impact"),
     ("registry", "/registry", "Registry"),
+    ("support", "/support", "Support audit"),
+    ("burden", "/burden-sharing", "Burden sharing"),
+    ("resilience", "/resilience", "Resilience"),
     ("data", "/data", "Data sources"),
     ("api", "/api", "API"),
 )
@@ -194,6 +197,23 @@ def mount(
             years=list(range(this_year, 1948, -1)),
             user=user,
         )
+
+    @app.get("/support", include_in_schema=False)
+    def support(request: Request) -> Response:
+        years = list(range(1995, datetime.now(UTC).year))
+        return render(request, "support.html", "support", years=years, default_year=2019)
+
+    @app.get("/burden-sharing", include_in_schema=False)
+    def burden(request: Request) -> Response:
+        return render(
+            request, "burden.html", "burden", years=list(range(2014, 2025)), default_year=2024
+        )
+
+    @app.get("/resilience", include_in_schema=False)
+    def resilience(request: Request) -> Response:
+        last = datetime.now(UTC).year - 1
+        years = list(range(2010, last + 1))
+        return render(request, "resilience.html", "resilience", years=years, default_year=last)
 
     @app.get("/data", include_in_schema=False)
     def data(request: Request) -> Response:

@@ -32,6 +32,16 @@ SOURCE_MODULES: dict[str, str] = {
     "reign": "stabilis.sources.reign",
     "gdelt": "stabilis.sources.gdelt",
     "geo": "stabilis.sources.geo",
+    "sipri": "stabilis.sources.sipri",
+    "nato_defexp": "stabilis.sources.nato_defexp",
+    "troopdata": "stabilis.sources.troopdata",
+    "mme": "stabilis.sources.mme",
+    "un_pko": "stabilis.sources.un_pko",
+    "us_aid": "stabilis.sources.us_aid",
+    "eurostat_energy": "stabilis.sources.eurostat_energy",
+    "inform": "stabilis.sources.inform",
+    "ember": "stabilis.sources.ember",
+    "owid_archive": "stabilis.sources.owid_archive",
 }
 
 

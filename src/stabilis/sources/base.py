@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Kinds of country identifier a parsed table can carry, in the order they are most reliable.
-CountryKey = Literal["iso3", "gwcode", "cowcode", "vdem_id", "wb", "iso3n", "name"]
+CountryKey = Literal["iso3", "gwcode", "cowcode", "vdem_id", "wb", "iso3n", "eurostat", "name"]
 
 #: Column that carries the source row number (spreadsheet numbering: the header is row 1).
 ROW = "_row"

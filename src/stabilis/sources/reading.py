@@ -48,8 +48,13 @@ def read_csv(
     na_values: Iterable[str] = ("",),
     member: str | None = None,
     display_name: str | None = None,
+    final_newline: bool = True,
 ) -> pd.DataFrame:
     """Read a delimited text file (or a CSV inside a zip) with every value as text.
+
+    A file that does not end with a line break is refused as cut short, unless
+    ``final_newline`` is False (a producer whose files end without one: give its
+    ``SourceFile`` the producer's ``sha256`` instead, so a cut copy is still refused).
 
     ``required`` columns must be present; a missing one raises with the columns that were found
     and the closest match. ``names`` gives column names to a file without a header row.
@@ -70,7 +75,7 @@ def read_csv(
             file=label,
             hint="Pull the source again; the download may have failed.",
         )
-    check_text(raw, label)
+    check_text(raw, label, final_newline=final_newline)
     try:
         first_line = raw.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
     except UnicodeDecodeError as exc:
@@ -438,7 +443,7 @@ def check_size(size: int, label: str, limit: int | None = None) -> None:
         )
 
 
-def check_text(raw: bytes, label: str) -> None:
+def check_text(raw: bytes, label: str, *, final_newline: bool = True) -> None:
     """Refuse binary content and a text file cut short (one that does not end with a line break).
 
     Every producer's text file ends with a line break; a file that ends inside its last row was
@@ -451,7 +456,7 @@ def check_text(raw: bytes, label: str) -> None:
             file=label,
             hint="Another file stands in the source's place: " + _FIX_HINT,
         )
-    if not raw.endswith((b"\n", b"\r")):
+    if final_newline and not raw.endswith((b"\n", b"\r")):
         rows = raw.count(b"\n") + 1
         raise DataFileError(
             "the file does not end with a line break: it was cut inside its last row "
@@ -539,3 +544,33 @@ def _fmt(value: float | None, *, upper: bool = False) -> str:
     if value is None:
         return "inf" if upper else "-inf"
     return f"{value:g}"
+
+
+def check_allowed(
+    frame: pd.DataFrame,
+    column: str,
+    allowed: Iterable[str | None],
+    *,
+    file: str | Path,
+    hint: str = "The file may be a different release; check it against the producer's codebook.",
+) -> pd.Series:
+    """Raise on the first value of a text column outside ``allowed`` (None = empty cell)."""
+    import numpy as np
+
+    known = set(allowed)
+    text = frame[column]
+    bad = ~text.map(lambda v: (None if v is None or v != v else v) in known).astype(bool)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        shown = ", ".join(sorted(repr(v) for v in known if v is not None))
+        value = text.iloc[i]
+        raise DataFileError(
+            f"'{value}' is not one of the expected values ({shown})."
+            if value is not None and value == value
+            else f"the cell is empty; expected one of {shown}.",
+            file=file,
+            row=_row_of(frame, i),
+            column=column,
+            hint=hint,
+        )
+    return text

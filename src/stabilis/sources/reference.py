@@ -97,6 +97,7 @@ _CODELIST_TEXT = {
     "un.regionsub.name": "un_regionsub_name",
     "un.regionintermediate.name": "un_regionintermediate_name",
     "eu28": "eu28",
+    "eurostat": "eurostat",
 }
 _CODELIST_NUMBERS = {"iso3n": "iso3n", "cown": "cown", "gwn": "gwn", "vdem": "vdem", "p5n": "p5n"}
 

@@ -1,4 +1,4 @@
-"""Hybrid threats, the unevenness of support, and resilience.
+"""Hybrid threats (the support audit and the resilience scorecard are in :mod:`stabilis.alliance`).
 
 * :mod:`.cyber` — DCID state-on-state cyber operations per target country-year, with incidents;
 * :mod:`.disinfo` — EUvsDisinfo cases by targeted country, keyword and month;
@@ -6,7 +6,6 @@
   per country-month and -year), run on DuckDB (:mod:`stabilis.store.events`) or Spark
   (:mod:`.spark`) from the same SQL;
 * :mod:`.alerts` — the robust z-score rule; :mod:`.profile` — a country's threat profile;
-* :mod:`.support` — the uneven-support audit; :mod:`.resilience` — the resilience scorecard;
 * :mod:`.service` — :class:`ThreatService`, the entry point every interface uses.
 
 See docs/threats.md for definitions and caveats.

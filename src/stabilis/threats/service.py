@@ -22,8 +22,6 @@ from stabilis.threats import alerts as alert_rules
 from stabilis.threats import cyber as cyber_mod
 from stabilis.threats import disinfo as disinfo_mod
 from stabilis.threats import events as events_mod
-from stabilis.threats import resilience as resilience_mod
-from stabilis.threats import support as support_mod
 from stabilis.threats.profile import ThreatProfile, yearly_signals
 
 if TYPE_CHECKING:
@@ -456,75 +454,3 @@ class ThreatService:
             provenance=self.provenance(),
             notes=notes,
         )
-
-    # -- support audit -----------------------------------------------------------------------
-
-    def support_audit(
-        self,
-        year: int,
-        support_weights: dict[str, float] | None = None,
-        need_weights: dict[str, float] | None = None,
-    ) -> support_mod.SupportAudit:
-        """Support intensity against need for every partner in ``year``."""
-        import numpy as np
-        import pandas as pd
-
-        partners = self.ws.registry.partners(year)
-        if not partners:
-            raise QueryError(
-                f"The registry has no partners in {year}; NATO partnerships began in 1994."
-            )
-        intensity = support_mod.support_intensity(
-            self.ws.registry.table("programmes"),
-            self.ws.registry.table("operations"),
-            partners,
-            year,
-        )
-        panel = self.ws.panel(
-            list(support_mod.NEED_INDICATORS), countries=partners, years=(year, year)
-        )
-        for column in support_mod.NEED_INDICATORS:
-            if column not in panel:
-                panel[column] = np.nan
-        cyber_first, cyber_last = self._cyber_years()
-        d_first, d_last = self._disinfo_years()
-        exposure = pd.DataFrame({"iso3": partners})
-        if cyber_first <= year <= cyber_last:
-            counts = self.cyber(partners, (year, year)).set_index("iso3")["operations"]
-            exposure["cyber"] = exposure["iso3"].map(counts).fillna(0).astype(float)
-        else:
-            exposure["cyber"] = np.nan
-        if d_first <= year <= d_last:
-            months = self.disinfo(partners)
-            counts = months[months["year"] == year].groupby("iso3")["cases"].sum()
-            exposure["disinfo"] = exposure["iso3"].map(counts).fillna(0).astype(float)
-        else:
-            exposure["disinfo"] = np.nan
-        needs = support_mod.need_components(
-            panel, self.ws.table("conflicts"), exposure, partners, year
-        )
-        return support_mod.audit(intensity, needs, year, support_weights, need_weights)
-
-    # -- resilience scorecard ----------------------------------------------------------------
-
-    def resilience_scorecard(
-        self, group: str = "nato", year: int | None = None, window: int = 10
-    ) -> resilience_mod.Scorecard:
-        """Seven baseline requirements for ``group`` (nato, partners or all) in ``year``."""
-        key = group.lower()
-        if key not in ("nato", "partners", "all"):
-            raise QueryError(f"Unknown group '{group}'; use nato, partners or all.")
-        if window < 3:
-            raise QueryError("The trend window must be at least 3 years.")
-        when = year if year is not None else datetime.now(UTC).year - 1
-        registry = self.ws.registry
-        roles = dict.fromkeys(registry.partners(when), "partner")
-        roles.update(dict.fromkeys(registry.members(when), "member"))
-        if key != "all":
-            wanted = "member" if key == "nato" else "partner"
-            roles = {c: r for c, r in roles.items() if r == wanted}
-        countries = sorted(roles)
-        panel = self.ws.panel(
-            resilience_mod.indicators(), countries=countries, years=(when - window + 1, when)
-        )
-        return resilience_mod.scorecard(panel, countries, roles, when, window=window, group=key)

@@ -1,0 +1,116 @@
+"""Burden-sharing among members: NATO's own figures against the 2 % and 20 % guidelines.
+
+Per member and year, from NATO's *Defence Expenditure of NATO Countries (2014-2024)*:
+
+* ``defexp_share_gdp``: Table 3, defence expenditure as a share of real GDP (%, 2015 prices),
+  against the **2 % guideline** (Wales Summit, 2014);
+* ``equipment_share``: Table 8a, major equipment (incl. related R&D) as a share of defence
+  expenditure (%), against the **20 % guideline**;
+* ``estimate``: NATO marks 2023 and 2024 as estimates.
+
+SIPRI's share of GDP (``sipri_share_gdp``, %) is shown beside NATO's with its own flags
+(``sipri_estimate``: a SIPRI estimate, blue in the workbook; ``sipri_uncertain``: highly
+uncertain, red). The two differ by definition (NATO's is of real GDP at 2015 prices and follows
+NATO's definition of defence expenditure, which includes e.g. pensions and some paramilitary
+forces; SIPRI's is of current GDP with SIPRI's definition); ``differs`` marks a gap of more than
+``DIFFERENCE_PP`` percentage points. A member absent from NATO's tables (Iceland has no armed
+forces) is listed with ``status`` "not in NATO's tables".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from stabilis.errors import QueryError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+GDP_GUIDELINE = 2.0
+EQUIPMENT_GUIDELINE = 20.0
+DIFFERENCE_PP = 0.2
+
+
+@dataclass(frozen=True)
+class BurdenSharing:
+    year: int
+    rows: pd.DataFrame
+    first_year: int
+    last_year: int
+
+    def tidy(self) -> pd.DataFrame:
+        return self.rows
+
+    def summary(self) -> dict[str, Any]:
+        rows = self.rows
+        measured = rows[rows["defexp_share_gdp"].notna()]
+        return {
+            "year": self.year,
+            "members": len(rows),
+            "members_with_nato_figures": len(measured),
+            "meeting_2_percent": int(measured["meets_2_percent"].sum()),
+            "meeting_20_percent_equipment": int(
+                rows["meets_20_percent_equipment"].fillna(False).astype(bool).sum()
+            ),
+            "nato_figures_are_estimates": bool(measured["estimate"].any()),
+            "sipri_differs": list(rows.loc[rows["differs"].fillna(False).astype(bool), "iso3"]),
+            "guidelines": {
+                "defence expenditure, % of GDP": GDP_GUIDELINE,
+                "equipment, % of defence expenditure": EQUIPMENT_GUIDELINE,
+            },
+            "difference_threshold_pp": DIFFERENCE_PP,
+            "sources": "NATO, Defence Expenditure of NATO Countries (2014-2024), Tables 3 and 8a; SIPRI Military Expenditure Database 2025",
+            "nato_years": [self.first_year, self.last_year],
+        }
+
+
+def burden_sharing(
+    nato: pd.DataFrame, sipri: pd.DataFrame, members: list[str], year: int, names: dict[str, str]
+) -> BurdenSharing:
+    """One row per member in ``year``: NATO's share of GDP and equipment share, SIPRI beside."""
+    import numpy as np
+    import pandas as pd
+
+    years = pd.to_numeric(nato["year"], errors="coerce")
+    first, last = int(years.min()), int(years.max())
+    if not first <= year <= last:
+        raise QueryError(
+            f"NATO's tables cover {first}-{last}; pick a year in that range, not {year}."
+        )
+    here = nato[(years == year) & nato["iso3"].notna()]
+    share = here[(here["table"] == "TABLE3") & (here["section"] == "Share of real GDP (%)")]
+    equip = here[(here["table"] == "TABLE8a") & (here["section"] == "Equipment (a)")]
+    s_rows = sipri[(sipri["measure"] == "share_of_gdp") & (pd.to_numeric(sipri["year"]) == year)]
+    # Two SIPRI names can map to one country (a predecessor's "xxx" row beside its successor's):
+    # keep the row with a value.
+    s_rows = s_rows[s_rows["iso3"].notna()].assign(_has=lambda f: f["value"].notna())
+    s_rows = s_rows.sort_values("_has", ascending=False).drop_duplicates("iso3").set_index("iso3")
+    out = pd.DataFrame({"iso3": sorted(members)})
+    out["country"] = out["iso3"].map(names)
+    out["defexp_share_gdp"] = out["iso3"].map(share.set_index("iso3")["value"]).astype(float)
+    out["estimate"] = (
+        out["iso3"].map(share.set_index("iso3")["estimate"]).fillna(False).astype(bool)
+    )
+    out["meets_2_percent"] = out["defexp_share_gdp"] >= GDP_GUIDELINE
+    out["gap_to_2_percent_pp"] = (GDP_GUIDELINE - out["defexp_share_gdp"]).clip(lower=0)
+    out["equipment_share"] = out["iso3"].map(equip.set_index("iso3")["value"]).astype(float)
+    out["meets_20_percent_equipment"] = (out["equipment_share"] >= EQUIPMENT_GUIDELINE).where(
+        out["equipment_share"].notna()
+    )
+    out["sipri_share_gdp"] = out["iso3"].map(100.0 * pd.to_numeric(s_rows["value"])).astype(float)
+    out["sipri_estimate"] = out["iso3"].map(s_rows["estimate"]).astype("boolean")
+    out["sipri_uncertain"] = out["iso3"].map(s_rows["highly_uncertain"]).astype("boolean")
+    out["nato_minus_sipri_pp"] = out["defexp_share_gdp"] - out["sipri_share_gdp"]
+    out["differs"] = (out["nato_minus_sipri_pp"].abs() > DIFFERENCE_PP).where(
+        out["nato_minus_sipri_pp"].notna()
+    )
+    out["status"] = np.where(
+        out["defexp_share_gdp"].isna(),
+        "not in NATO's tables",
+        np.where(out["meets_2_percent"], "meets 2 %", "below 2 %"),
+    )
+    out = out.sort_values(["defexp_share_gdp", "iso3"], ascending=[False, True], na_position="last")
+    return BurdenSharing(
+        year=year, rows=out.reset_index(drop=True), first_year=first, last_year=last
+    )
