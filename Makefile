@@ -10,7 +10,7 @@ MIRROR ?= $(abspath ../shared/data)
 
 DASHBOARD := src/stabilis/dashboard
 
-.PHONY: demo test install install-demo lint typecheck bench clean chromium java constraints
+.PHONY: demo test install install-demo lint typecheck bench clean chromium java poppler constraints
 PIP := $(BIN)/python -m pip install --quiet -c constraints.txt
 
 $(BIN)/python:
@@ -42,7 +42,13 @@ chromium:
 java:
 	@command -v java >/dev/null || (echo "apt-get install openjdk-17-jre-headless: Apache Spark, the event pipeline's second engine, needs Java 17 (make test only)" && apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless)
 
-install: $(VENV)/.installed $(DASHBOARD)/node_modules/.installed chromium java
+# PDF briefs: WeasyPrint (pip) lays pages out with Pango (libpango-1.0-0, libpangoft2-1.0-0) and
+# DejaVu fonts; the brief tests turn pages into images with poppler-utils' pdftoppm.
+poppler:
+	@(command -v pdftoppm >/dev/null && ldconfig -p | grep -q libpangoft2-1.0) || \
+	  (apt-get update -qq && apt-get install -y -qq poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+
+install: $(VENV)/.installed $(DASHBOARD)/node_modules/.installed chromium java poppler
 
 # make demo installs nothing with apt.
 install-demo: $(VENV)/.installed-demo $(DASHBOARD)/node_modules/.installed
@@ -82,6 +88,7 @@ bench: install
 	$(BIN)/python benchmarks/events.py
 	$(BIN)/python benchmarks/impact.py
 	$(BIN)/python benchmarks/forecast_vs_demspaces.py
+	$(BIN)/python benchmarks/brief.py
 
 clean:
 	rm -rf $(VENV) $(DASHBOARD)/node_modules .pytest_cache .mypy_cache .ruff_cache .coverage test-output

@@ -158,3 +158,11 @@ class EditError(StabilisError):
     code = "invalid_edit"
     exit_code = 13
     http_status = 422
+
+
+class RendererError(StabilisError):
+    """A document renderer (WeasyPrint for PDF briefs) is missing or failed."""
+
+    code = "renderer_unavailable"
+    exit_code = 14
+    http_status = 503

@@ -45,7 +45,24 @@ PAGES = {
     "registry": "/registry?table=partnerships",
     "data": "/data",
     "api": "/api",
+    # the profiles an adviser on the eastern flank reads first, and the brief itself
+    "country-georgia": "/countries/GEO",
+    "country-moldova": "/countries/MDA",
+    "country-hungary": "/countries/HUN",
+    "country-turkiye": "/countries/TUR",
+    "country-afghanistan": "/countries/AFG",
+    "brief-ukraine": "/api/v1/countries/UKR/brief?format=html",
+    "search-results": "/search?q=land",
+    "map-threat-signal": "/?indicator=threat:cyber_operations&year=2015&group=all",
 }
+#: Pages whose sections load from the API after the page: wait for them before the screenshot.
+SECTIONS = (
+    "#forecasts-section",
+    "#threats-section",
+    "#support-section",
+    "#resilience-section",
+    "#impact-section",
+)
 
 
 def _free_port() -> int:
@@ -110,8 +127,13 @@ def _wait_for_map(page) -> None:
 def test_every_page_loads_without_console_errors(page, name):
     page.goto(PAGES[name])
     page.wait_for_load_state("networkidle")
-    if name == "overview":
+    if name in ("overview", "map-threat-signal"):
         _wait_for_map(page)
+    if name.startswith("country-"):
+        for box in SECTIONS:
+            page.wait_for_function(
+                f"!document.querySelector('{box}').textContent.includes('Loading')", timeout=60_000
+            )
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     assert page.problems == []
@@ -193,7 +215,7 @@ def test_a_country_profile_draws_its_charts(page):
     caption = page.locator("figure.chart figcaption").first.inner_text()
     assert "Ukraine" in caption and "higher is better" in caption
     # Without an archived forecast the section says how to issue one; with one it shows a table.
-    section = page.locator("#forecast-section")
+    section = page.locator("#forecasts-section")
     assert "stabilis forecast run" in section.inner_text() or section.locator("table").count()
 
 
@@ -288,10 +310,10 @@ def test_forecast_sections_appear_when_forecasts_exist(browser, forecast_server)
     tab.goto("/forecasts")
     tab.wait_for_selector("#forecast-list table tbody tr")
     first = tab.locator("#forecast-list tbody tr").first.inner_text()
-    assert "UKR" in first and "0.420" in first  # highest risk of closing first
+    assert "Ukraine" in first and "0.420" in first  # highest risk of closing first, by name
     tab.select_option("#fc-direction", "up")
     tab.wait_for_function(
-        "document.querySelector('#forecast-list tbody tr').textContent.includes('MDA')"
+        "document.querySelector('#forecast-list tbody tr').textContent.includes('Moldova')"
     )
     tab.wait_for_selector("#forecast-calibration svg circle")
     # five non-empty bins drawn as points, the empty one left out; the table repeats them
@@ -302,8 +324,8 @@ def test_forecast_sections_appear_when_forecasts_exist(browser, forecast_server)
     SHOTS.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(SHOTS / "forecasts-with-results.png"), full_page=True)
     tab.goto("/countries/GEO")
-    tab.wait_for_selector("#forecast-section table tbody tr")
-    assert tab.locator("#forecast-section tbody tr").count() == 3
+    tab.wait_for_selector("#forecasts-section table tbody tr")
+    assert tab.locator("#forecasts-section tbody tr").count() == 3
     tab.goto("/")
     tab.wait_for_selector("optgroup[label^='Forecast risk'] option", state="attached")
     _wait_for_map(tab)
@@ -312,4 +334,109 @@ def test_forecast_sections_appear_when_forecasts_exist(browser, forecast_server)
     shown = tab.eval_on_selector_all("#ranked tbody tr", "rows => rows.map(r => r.dataset.iso3)")
     assert shown == ["MDA", "ARM", "GEO", "UKR"]  # lowest risk of closing ranks best
     assert problems == []
+    context.close()
+
+
+def test_the_country_search_suggests_names_and_opens_the_profile(page):
+    page.goto("/impact")
+    options = page.eval_on_selector_all("#country-suggestions option", "os => os.map(o => o.value)")
+    assert "Georgia (GEO)" in options and "Ukraine (UKR)" in options
+    assert options == sorted(options, key=str.casefold)
+    page.fill("#country-search", "Georgia (GEO)")
+    page.press("#country-search", "Enter")
+    page.wait_for_url("**/countries/GEO")
+    page.fill("#country-search", "mda")
+    page.press("#country-search", "Enter")
+    page.wait_for_url("**/countries/MDA")
+
+
+def test_an_unknown_country_in_the_search_is_refused_with_suggestions(browser, server):
+    context = browser.new_context(base_url=server)
+    tab = context.new_page()
+    response = tab.goto("/search?q=Ukrane")
+    assert response is not None and response.status == 404
+    text = tab.locator("main").inner_text()
+    assert "'Ukrane' is not a country code, country name" in text and "ukraine" in text.lower()
+    context.close()
+
+
+def test_clicking_a_country_on_the_map_opens_its_profile(page):
+    page.goto("/?indicator=vdem.v2x_polyarchy&year=2020&group=all")
+    _wait_for_map(page)
+    page.click('path.country[data-key="804"]')
+    page.wait_for_url("**/countries/UKR")
+    assert page.locator("h1").inner_text().startswith("Ukraine")
+
+
+def test_the_map_colours_by_a_threat_signal(page, built):
+    page.goto("/?indicator=threat:cyber_operations&year=2015&group=all")
+    _wait_for_map(page)
+    note = page.locator("#ranked-note").inner_text()
+    assert "cyber operations" in note and "highest first" in note
+    legend = page.locator("#legend").inner_text()
+    assert "other countries have no value (not zero)" in legend
+    first = page.eval_on_selector(
+        "#ranked tbody tr", "r => [r.dataset.iso3, r.cells[2].textContent]"
+    )
+    counts = built.threats.cyber(None, (2015, 2015)).sort_values(["operations", "iso3"],
+                                                               ascending=[False, True])  # fmt: skip
+    assert first == [counts["iso3"].iloc[0], str(int(counts["operations"].iloc[0]))]
+
+
+def test_the_indicator_finder_picks_a_layer_by_name(page, built):
+    page.goto("/?indicator=vdem.v2x_polyarchy&year=2020&group=all")
+    _wait_for_map(page)
+    label = built.indicators(search="fsi.total").iloc[0]["label"]
+    page.fill("#indicator-find", f"{label} (fsi.total)")
+    page.dispatch_event("#indicator-find", "change")
+    page.wait_for_function(
+        "document.querySelector('#ranked-note').textContent.includes('fsi.total')"
+    )
+    assert page.input_value("#indicator") == "fsi.total"
+
+
+def test_profile_axes_follow_the_indicators_scale(page):
+    page.goto("/countries/UKR?indicators=fsi.total,wgi.pv_est")
+    page.wait_for_selector("figure.chart svg.trend path.line", timeout=20_000)
+    fsi = page.locator("figure.chart").first
+    ticks = (
+        fsi.locator("g.axis")
+        .nth(1)
+        .evaluate("g => Array.from(g.querySelectorAll('text')).map(t => t.textContent)")
+    )
+    assert ticks[0] == "0" and ticks[-1] == "120"  # the Fragile States Index's 0-120 scale
+    assert fsi.locator("path.line[clip-path]").count() == 1
+
+
+def test_the_profile_reads_every_analysis_and_offers_the_brief(page):
+    page.goto("/countries/UKR")
+    page.wait_for_selector("#threats-section svg rect.threat-bar", state="attached", timeout=60_000)
+    assert page.locator("#threats-section rect.not-covered").count() >= 1
+    page.wait_for_selector("#resilience-section table tbody tr", timeout=60_000)
+    assert page.locator("#resilience-section tbody tr").count() == 7
+    page.wait_for_selector("#support-section table", timeout=60_000)
+    assert "by support relative to need" in page.locator("#support-section").inner_text()
+    href = page.get_attribute("a.brief-link", "href")
+    response = page.request.get(href)
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
+    csv_href = page.get_attribute("#download-csv", "href")
+    header = page.request.get(csv_href).text().splitlines()[0]
+    assert "vdem.v2x_polyarchy.lower" in header and "wgi.pv_est.upper" in header
+
+
+def test_the_forecast_download_is_a_cited_csv(browser, forecast_server):
+    context = browser.new_context(base_url=forecast_server)
+    tab = context.new_page()
+    tab.goto("/forecasts")
+    href = tab.get_attribute(".downloads a[href*='format=csv']", "href")
+    response = tab.request.get(href)
+    assert response.ok and response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text())))
+    assert len(rows) == 12 and {"iso3", "space", "p", "lower", "upper"} <= set(rows[0])
+    assert "demspaces" in response.headers["x-stabilis-sources"]
+    names = tab.eval_on_selector_all(
+        "#forecast-list tbody tr td:first-child", "c => c.map(x => x.textContent)"
+    )
+    assert "Ukraine" in names  # names, not ISO3 codes
     context.close()

@@ -90,3 +90,32 @@ def test_no_template_script_or_style_loads_from_another_host():
         text = path.read_text(encoding="utf-8")
         assert not remote.search(text), path
         assert not fetches.search(text), path
+
+
+def test_the_countries_page_lists_countries_by_name(client):
+    names = re.findall(
+        r'<td><a href="/countries/[A-Z]{3}">([^<]+)</a></td>', client.get("/countries").text
+    )
+    assert len(names) > 190
+    assert names == sorted(names, key=str.casefold)
+
+
+def test_every_page_has_the_country_search(client):
+    for path in ("/", "/countries/UKR", "/data"):
+        text = client.get(path).text
+        assert 'action="/search"' in text and '<option value="Ukraine (UKR)">' in text
+
+
+def test_the_search_opens_a_profile_lists_matches_and_refuses_nonsense(client):
+    for query, target in (("Ukraine (UKR)", "/countries/UKR"), ("geo", "/countries/GEO"),
+                          ("moldova", "/countries/MDA")):  # fmt: skip
+        response = client.get("/search", params={"q": query}, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == target
+    exact = client.get("/search", params={"q": "guinea"}, follow_redirects=False)
+    assert exact.headers["location"] == "/countries/GIN"  # an exact name wins over a part
+    listed = client.get("/search", params={"q": "land"}, follow_redirects=False)
+    assert listed.status_code == 200 and "<h1>Countries matching" in listed.text
+    assert '<a href="/countries/FIN">Finland</a>' in listed.text
+    assert '<a href="/countries/NZL">New Zealand</a>' in listed.text
+    refused = client.get("/search", params={"q": "Narnia"})
+    assert refused.status_code == 404 and "is not a country code, country name" in refused.text

@@ -20,6 +20,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from stabilis import __version__
 from stabilis.api import (
     alliance,
+    briefs,
     catalogue,
     edits,
     maps,
@@ -90,6 +91,7 @@ def create_app(
         results.router(ws, cache),
         threats.router(ws, cache),
         alliance.router(ws, cache),
+        briefs.router(ws, cache),
         edits.router(ws),
     ):
         app.include_router(router, prefix=API_PREFIX)

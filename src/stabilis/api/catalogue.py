@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from stabilis.api.cache import ReadCache
     from stabilis.workspace import Workspace
 
-FORMAT_QUERY = Query("json", description="json (paginated), csv or parquet (whole table).")
+FORMAT_QUERY = Query(
+    "json", description="json (paginated), csv, parquet or datapackage (whole table, cited)."
+)
 
 
 def router(ws: Workspace, cache: ReadCache) -> APIRouter:
@@ -56,9 +58,19 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
         format: str = FORMAT_QUERY,
         page: Page = PAGE,
     ) -> Response:
+        from stabilis.report import provenance
+
         table = ws.countries(group=group, year=year)
+        names = ["reference", "registry"] if group not in (None, "all") else ["reference"]
+        cited = provenance.for_sources(ws, names, {"group": group, "year": year})
         return table_response(
-            table, parse_format(format), "countries", page, group=group, year=year
+            table,
+            parse_format(format),
+            "countries",
+            page,
+            provenance=cited,
+            group=group,
+            year=year,
         )
 
     @api.get("/countries/{iso3}", summary="One country: codes, region, neighbours, groups now")
@@ -80,8 +92,11 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
         format: str = FORMAT_QUERY,
         page: Page = PAGE,
     ) -> Response:
+        from stabilis.report import provenance
+
         table = ws.indicators(source=source, search=search)
-        return table_response(table, parse_format(format), "indicators", page)
+        cited = provenance.for_indicators(ws, list(table["indicator"]), {"source": source})
+        return table_response(table, parse_format(format), "indicators", page, provenance=cited)
 
     @api.get("/indicators/{code}", summary="One indicator: metadata, coverage and provenance")
     def indicator(code: str) -> Response:
@@ -109,10 +124,18 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
 
     @api.get("/sources", summary="Every source: producer, release, licence, citation, files")
     def sources(format: str = FORMAT_QUERY, page: Page = PAGE) -> Response:
-        return table_response(ws.sources(), parse_format(format), "sources", page)
+        from stabilis.report import provenance
+
+        cited = provenance.for_sources(ws)
+        return table_response(ws.sources(), parse_format(format), "sources", page, provenance=cited)
 
     @api.get("/snapshots", summary="The snapshots the warehouse was built from, with checksums")
     def snapshots(format: str = FORMAT_QUERY, page: Page = PAGE) -> Response:
-        return table_response(ws.snapshots(), parse_format(format), "snapshots", page)
+        from stabilis.report import provenance
+
+        cited = provenance.for_sources(ws)
+        return table_response(
+            ws.snapshots(), parse_format(format), "snapshots", page, provenance=cited
+        )
 
     return api

@@ -72,9 +72,23 @@ def values_key(code: str, year: int | None, group: str, page: Page) -> tuple[Any
     return ("values", code, year, group, page.limit)
 
 
+def cited(ws: Workspace, code: str, group: str, info: dict[str, Any]) -> Any:
+    """The provenance of a cross-section (the indicator's sources, the registry for a group)."""
+    from stabilis.report import provenance
+
+    query = {"indicator": code, "year": info["year"], "group": group}
+    also = ["registry"] if group != "all" else []
+    return provenance.for_indicators(ws, [code], query, also=also)
+
+
 def values_body(ws: Workspace, code: str, year: int | None, group: str, page: Page) -> bytes:
     table, info = indicator_values(ws, code, year, group)
-    return envelope(records(page.slice(table)), **info, **page.meta(len(table)))
+    return envelope(
+        records(page.slice(table)),
+        **info,
+        **page.meta(len(table)),
+        provenance=cited(ws, code, group, info).as_dict(),
+    )
 
 
 def materialise(
@@ -106,7 +120,9 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
         code: str = Path(description="Indicator code, e.g. vdem.v2x_polyarchy"),
         year: int | None = Query(None, description="Default: the latest year with values."),
         group: str = Query("all", description="all, nato, partners, pfp, eapc, md, ici, global"),
-        format: str = Query("json", description="json (paginated), csv or parquet (whole)."),
+        format: str = Query(
+            "json", description="json (paginated), csv, parquet or datapackage (whole, cited)."
+        ),
         page: Page = PAGE,
     ) -> Response:
         fmt = parse_format(format)
@@ -119,6 +135,6 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
             return json_response(cache.get_or_compute(values_key(code, year, key, page), compute))
         table, info = indicator_values(ws, code, year, key)
         name = f"{code}-{info['year']}-{key}"
-        return table_response(table, fmt, name, page, **info)
+        return table_response(table, fmt, name, page, provenance=cited(ws, code, key, info), **info)
 
     return api

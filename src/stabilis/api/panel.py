@@ -32,7 +32,15 @@ def router(ws: Workspace) -> APIRouter:
             "separated by commas. Default: all.",
         ),
         years: str | None = Query(None, description="1990-2024 or 2020. Default: every year."),
-        format: str = Query("json", description="json (paginated), csv or parquet (whole)."),
+        format: str = Query(
+            "json",
+            description="json (paginated), csv, parquet or datapackage (a zip: CSV + "
+            "datapackage.json with the citations); whole downloads carry their sources.",
+        ),
+        bounds: bool = Query(
+            False,
+            description="Add <code>.lower and <code>.upper where the producer ships an interval.",
+        ),
         page: Page = PAGE,
     ) -> Response:
         codes = parse_list(indicators, "indicators")
@@ -44,12 +52,20 @@ def router(ws: Workspace) -> APIRouter:
             )
         span = parse_years(years)
         fmt = parse_format(format)
-        frame = ws.panel(codes, countries=countries or None, years=span)
+        from stabilis.report import provenance
+        from stabilis.report.exports import panel_with_bounds
+
+        if bounds:
+            frame = panel_with_bounds(ws, codes, countries=countries or None, years=span)
+        else:
+            frame = ws.panel(codes, countries=countries or None, years=span)
+        query = {"indicators": codes, "countries": countries or "all", "years": span}
         return table_response(
             frame,
             fmt,
             "stabilis-panel",
             page,
+            provenance=provenance.for_indicators(ws, codes, query),
             indicators=codes,
             countries=countries or "all",
             years=list(span) if span else None,

@@ -11,8 +11,9 @@ from typing import Literal, cast
 
 from stabilis.errors import QueryError
 
-Format = Literal["json", "csv", "parquet"]
-FORMATS: tuple[str, ...] = ("json", "csv", "parquet")
+Format = Literal["json", "csv", "parquet", "datapackage"]
+#: ``datapackage`` is the CSV zipped with its Frictionless ``datapackage.json`` (the citation).
+FORMATS: tuple[str, ...] = ("json", "csv", "parquet", "datapackage")
 #: The most indicators one request may ask for (the panel is wide: one column per indicator).
 MAX_INDICATORS = 50
 #: Years the API accepts; data before 1789 do not exist in any source.
@@ -22,7 +23,7 @@ _YEARS = re.compile(r"^\s*(\d{4})\s*(?:(?:-|\.\.|:)\s*(\d{4})\s*)?$")
 
 
 def parse_format(value: str) -> Format:
-    """``json``, ``csv`` or ``parquet``."""
+    """``json``, ``csv``, ``parquet`` or ``datapackage`` (a zip: CSV + datapackage.json)."""
     fmt = value.lower().strip()
     if fmt not in FORMATS:
         raise QueryError(

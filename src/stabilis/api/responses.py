@@ -1,13 +1,13 @@
 """The success shape ``{"data": ..., "meta": ...}``, pagination, and table downloads.
 
 Every JSON body the API returns on success goes through :func:`envelope`. Tables (the panel, the
-registry, the snapshots, a map's values) can also be downloaded as CSV or Parquet with
-``format=csv|parquet``; downloads are not paginated but are capped at :data:`MAX_EXPORT_ROWS`.
+registry, the snapshots, a map's values) can also be downloaded as CSV, Parquet or a zipped
+Frictionless data package with ``format=csv|parquet|datapackage``, each carrying its citation
+(:func:`table_response`); downloads are not paginated but are capped at :data:`MAX_EXPORT_ROWS`.
 """
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from stabilis.api.params import Format
+    from stabilis.report.provenance import Provenance
 
 #: Rows per JSON page unless ``limit`` says otherwise, and the most ``limit`` may ask for.
 DEFAULT_LIMIT, MAX_LIMIT = 1000, 10_000
@@ -84,23 +85,51 @@ PAGE = Depends(page_params)
 
 
 def table_response(
-    frame: pd.DataFrame, fmt: Format, name: str, page: Page, **meta: Any
+    frame: pd.DataFrame,
+    fmt: Format,
+    name: str,
+    page: Page | None = None,
+    *,
+    provenance: Provenance | None = None,
+    **meta: Any,
 ) -> Response:
-    """A table as a JSON page (with pagination metadata), or a whole CSV/Parquet download."""
+    """A table as JSON (a page when ``page`` is given), or a whole CSV, Parquet or data package.
+
+    The one helper for every route that returns a table, so ``format=csv`` means the same
+    everywhere. ``provenance`` (see :mod:`stabilis.report.provenance`) travels with the data:
+    ``meta.provenance`` in JSON, key-value metadata in Parquet, ``datapackage.json`` inside the
+    ``datapackage`` zip, and a ``Link`` header naming that package on a plain CSV.
+    """
     if fmt == "json":
-        shown = page.slice(frame)
-        return json_response(envelope(records(shown), **meta, **page.meta(len(frame))))
+        shown = page.slice(frame) if page is not None else frame
+        extra: dict[str, Any] = page.meta(len(frame)) if page else {"total": len(frame)}
+        if provenance is not None:
+            extra["provenance"] = provenance.as_dict()
+        return json_response(envelope(records(shown), **meta, **extra))
     if len(frame) > MAX_EXPORT_ROWS:
         raise QueryError(
             f"The download would hold {len(frame):,} rows; the limit is {MAX_EXPORT_ROWS:,}. "
             "Ask for fewer indicators, countries or years, or use 'stabilis panel --out FILE'.",
             details={"rows": len(frame), "limit": MAX_EXPORT_ROWS},
         )
-    headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
+    from stabilis.report import provenance as bundle
+
+    suffix = "zip" if fmt == "datapackage" else fmt
+    headers = {"Content-Disposition": f'attachment; filename="{name}.{suffix}"'}
     if fmt == "csv":
+        if provenance is not None:
+            headers["Link"] = '<?format=datapackage>; rel="describedby"; type="application/zip"'
+            headers["X-Stabilis-Sources"] = ", ".join(provenance.names())
         return Response(
             frame.to_csv(index=False), media_type="text/csv; charset=utf-8", headers=headers
         )
-    buffer = io.BytesIO()
-    frame.to_parquet(buffer, index=False)
-    return Response(buffer.getvalue(), media_type="application/vnd.apache.parquet", headers=headers)
+    prov = provenance or bundle.Provenance((), {"note": "no source recorded for this table"})
+    if fmt == "datapackage":
+        return Response(
+            bundle.csv_package(frame, name, prov), media_type="application/zip", headers=headers
+        )
+    return Response(
+        bundle.parquet_bytes(frame, prov),
+        media_type="application/vnd.apache.parquet",
+        headers=headers,
+    )

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from stabilis.api.params import parse_iso3
-from stabilis.api.responses import encode, envelope, json_response, records
+from stabilis.api.params import parse_format, parse_iso3
+from stabilis.api.responses import encode, envelope, json_response, records, table_response
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -340,9 +340,31 @@ def router(ws: Any, cache: ReadCache) -> APIRouter:
             return json_response(miss.body)
 
     @api.get("/forecasts", summary="The latest forecasts with intervals and drivers (watch list)")
-    def forecast_list(iso3: str | None = iso3_query) -> Response:
+    def forecast_list(
+        iso3: str | None = iso3_query,
+        format: str = Query("json", description="json, csv, parquet or datapackage (cited)."),
+    ) -> Response:
+        fmt = parse_format(format)
         found = forecasts(ws)
-        return _respond(for_country(found, parse_iso3(iso3)) if iso3 else found)
+        if iso3:
+            from stabilis.report.country import check_country
+
+            code = check_country(ws, parse_iso3(iso3))["iso3"]  # an unknown country is a 404
+            found = for_country(found, code)
+        if fmt == "json":
+            return _respond(found)
+        if not found.available:
+            from stabilis.errors import NotFoundError
+
+            raise NotFoundError(f"No forecasts to download: {found.message}")
+        import pandas as pd
+
+        from stabilis.report import provenance
+
+        name = f"stabilis-forecasts-{found.extra.get('origin', '')}{'-' + iso3 if iso3 else ''}"
+        cited = provenance.for_sources(ws, ["demspaces", "vdem"], {"iso3": iso3})
+        frame = pd.DataFrame(found.rows)
+        return table_response(frame, fmt, name, provenance=cited, **found.as_meta())
 
     @api.get("/forecasts/scores", summary="Past forecasts against what happened")
     def forecast_score_list() -> Response:

@@ -53,11 +53,21 @@ def _show_frame(frame: Any, title: str | None = None, limit: int | None = None) 
         table.add_column(str(column))
     for row in shown.itertuples(index=False):
         table.add_row(
-            *["" if _isna(v) else (f"{v:.4g}" if isinstance(v, float) else str(v)) for v in row]
+            *["" if _isna(v) else (_number(v) if isinstance(v, float) else str(v)) for v in row]
         )
     Console().print(table)
     if limit and len(frame) > limit:
         typer.echo(f"... {len(frame) - limit} more rows (use --format csv to get them all)")
+
+
+def _number(value: float) -> str:
+    """A readable number: 17,180 (never 1.718e+04), 0.8412, 12.35."""
+    if value.is_integer():
+        return f"{value:,.0f}"
+    if abs(value) >= 1000:
+        return f"{value:,.1f}"
+    text = f"{value:.4g}"
+    return f"{value:.6f}".rstrip("0") if "e" in text else text
 
 
 def _isna(value: Any) -> bool:
@@ -207,30 +217,63 @@ def register(app: typer.Typer) -> None:
         years: str | None = typer.Option(
             None, "--years", "-y", help="Year range FIRST-LAST, e.g. 1990-2024."
         ),
-        fmt: str = typer.Option("table", "--format", "-f", help="table, csv, parquet or json."),
+        fmt: str = typer.Option(
+            "table",
+            "--format",
+            "-f",
+            help="table, csv, parquet, json or datapackage (a zip: CSV + datapackage.json).",
+        ),
         out: Path | None = typer.Option(
             None, "--out", "-o", help="Write to this file instead of stdout."
         ),
+        bounds: bool = typer.Option(
+            False, "--bounds", help="Add <code>.lower/<code>.upper where the producer has them."
+        ),
     ) -> None:
-        """Print or save a country-year panel of indicators."""
+        """Print or save a country-year panel of indicators, with its citations.
+
+        Files carry their sources: Parquet in its key-value metadata, a CSV file a companion
+        NAME.datapackage.json beside it, a datapackage zip its datapackage.json, JSON its meta.
+        """
+        from stabilis.report import provenance
+        from stabilis.report.exports import panel_with_bounds
+
         year_range = _parse_years(years)
         codes = [c.strip() for c in indicators.split(",") if c.strip()]
-        frame = ctx.obj.workspace().panel(codes, countries=countries, years=year_range)
+        ws = ctx.obj.workspace()
+        if bounds:
+            frame = panel_with_bounds(ws, codes, countries=countries, years=year_range)
+        else:
+            frame = ws.panel(codes, countries=countries, years=year_range)
+        query = {"indicators": codes, "countries": countries or "all", "years": year_range}
+        cited = provenance.for_indicators(ws, codes, query)
         if fmt == "table":
             _show_frame(frame, limit=None if out else 60)
         elif fmt == "csv":
             if out:
-                frame.to_csv(out, index=False)
+                companion = provenance.write_csv(frame, out, cited)
+                typer.echo(f"Citations: {companion}", err=True)
             else:
                 frame.to_csv(sys.stdout, index=False)
-        elif fmt == "parquet":
+                typer.echo(
+                    "Sources: " + "; ".join(cited.names()) + ". For the citations, write a "
+                    "file (--out FILE.csv adds FILE.datapackage.json) or use --format "
+                    "datapackage.",
+                    err=True,
+                )
+        elif fmt in ("parquet", "datapackage"):
             if out is None:
-                raise QueryError("Parquet is binary: give a file with --out FILE.parquet.")
-            frame.to_parquet(out, index=False)
+                raise QueryError(f"{fmt} is binary: give a file with --out FILE.")
+            writer = provenance.write_parquet if fmt == "parquet" else provenance.write_package
+            writer(frame, out, cited)
         elif fmt == "json":
-            emit_json(_records(frame), rows=len(frame), indicators=codes)
+            emit_json(
+                _records(frame), rows=len(frame), indicators=codes, provenance=cited.as_dict()
+            )
         else:
-            raise QueryError(f"Unknown format '{fmt}'; use table, csv, parquet or json.")
+            raise QueryError(
+                f"Unknown format '{fmt}'; use table, csv, parquet, json or datapackage."
+            )
         if out:
             typer.echo(f"Wrote {len(frame)} rows to {out}", err=True)
 

@@ -82,6 +82,7 @@ def _register_commands() -> None:
     from stabilis.cli import (
         alliance,
         audit,
+        brief,
         data,
         forecast,
         impact,
@@ -100,6 +101,7 @@ def _register_commands() -> None:
     app.add_typer(alliance.support_app, name="support")
     app.add_typer(alliance.resilience_app, name="resilience")
     app.command(name="serve")(serve.serve)
+    app.command(name="brief")(brief.brief)
     app.add_typer(users.app, name="users")
     app.add_typer(notes.app, name="notes")
     app.add_typer(audit.app, name="audit")

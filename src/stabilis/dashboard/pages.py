@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 
 from stabilis.dashboard import assets
 from stabilis.errors import NotFoundError, StabilisError
+from stabilis.report.signals import SIGNALS as THREAT_SIGNALS
 
 if TYPE_CHECKING:
     from stabilis.workspace import Workspace
@@ -76,10 +77,32 @@ def mount(
         except StabilisError:
             return "not built"
 
+    def search_countries() -> list[dict[str, str]]:
+        """Present-day countries by name, for the search box on every page."""
+        import json
+
+        def compute() -> bytes:
+            table = ws.countries()
+            table = table[~table["historical"].fillna(False).astype(bool)]
+            rows = sorted(
+                (
+                    {"iso3": str(i), "name": str(n)}
+                    for i, n in zip(table["iso3"], table["name"], strict=True)
+                ),
+                key=lambda r: r["name"].casefold(),
+            )
+            return json.dumps(rows).encode()
+
+        try:
+            return list(json.loads(cache.get_or_compute(("search-countries",), compute)))
+        except StabilisError:
+            return []
+
     def render(
         request: Request, name: str, active: str, status: int = 200, **context: Any
     ) -> Response:
         context.update(
+            search_countries=search_countries(),
             nav=NAV,
             active=active,
             built_at=built_at(),
@@ -113,6 +136,7 @@ def mount(
                 "overview.html",
                 "overview",
                 choices=indicator_choices(),
+                threat_signals=[(k, v["label"]) for k, v in THREAT_SIGNALS.items()],
                 groups=MAP_GROUPS,
                 default_indicator=DEFAULT_INDICATOR,
             )
@@ -132,9 +156,36 @@ def mount(
             for row in table[["iso3", "name", "region", "subregion"]].to_dict(orient="records"):
                 row["groups"] = [g for g, members in membership.items() if row["iso3"] in members]
                 rows.append(row)
+            rows.sort(key=lambda r: str(r["name"]).casefold())
             return render(request, "countries.html", "countries", rows=rows, year=year)
 
         return cached_page(request, ("countries",), build)
+
+    @app.get("/search", include_in_schema=False)
+    def search(request: Request, q: str = "") -> Response:
+        """The search box: a code, a name or "Name (ISO)" opens the profile; a part of a name
+        lists the matches; anything else is refused with the closest names."""
+        import re
+
+        from fastapi.responses import RedirectResponse
+
+        text = q.strip()
+        if not text:
+            raise NotFoundError("Type a country name or ISO3 code in the search box.")
+        choices = search_countries()
+        tagged = re.search(r"\(([A-Za-z]{3})\)\s*$", text)
+        codes = {c["iso3"] for c in choices}
+        if tagged and tagged.group(1).upper() in codes:
+            return RedirectResponse(f"/countries/{tagged.group(1).upper()}", status_code=303)
+        needle = text.casefold()
+        exact = [c for c in choices if needle in (c["iso3"].casefold(), c["name"].casefold())]
+        hits = exact or [c for c in choices if needle in c["name"].casefold()]
+        if len(hits) == 1:
+            return RedirectResponse(f"/countries/{hits[0]['iso3']}", status_code=303)
+        if not hits:
+            ws.resolve_countries([text])  # raises NotFoundError with the closest names
+            raise NotFoundError(f"No country matches '{text}'.")
+        return render(request, "search.html", "countries", query=text, hits=hits)
 
     @app.get("/countries/{iso3}", include_in_schema=False)
     def country(request: Request, iso3: str) -> Response:
@@ -158,6 +209,11 @@ def mount(
             country=info,
             neighbours=neighbours,
             start_years=PROFILE_START_YEARS,
+            indicator_codes=[
+                (row["indicator"], row["label"])
+                for group in indicator_choices()
+                for row in group[1]
+            ],
         )
 
     @app.get("/forecasts", include_in_schema=False)

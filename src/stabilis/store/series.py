@@ -89,3 +89,25 @@ def country_records(db: WarehouseReader, table: str, iso3: str) -> pd.DataFrame:
     if not table.replace("_", "").isalnum():
         raise NotFoundError(f"'{table}' is not a table name.")
     return db.query(f'SELECT * FROM "{table}" WHERE iso3 = ?', [iso3])
+
+
+def panel_bounds(
+    db: WarehouseReader,
+    indicators: Sequence[str],
+    iso3: Sequence[str] | None,
+    years: tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """The producers' bounds for a panel: ``iso3, year, indicator, lower, upper``.
+
+    Only rows that have a bound (V-Dem's and WGI's intervals); other sources ship none.
+    """
+    where = ["indicator IN (SELECT unnest($codes))", "(lower IS NOT NULL OR upper IS NOT NULL)"]
+    params: dict[str, object] = {"codes": list(indicators)}
+    if iso3 is not None:
+        where.append("iso3 IN (SELECT unnest($iso3))")
+        params["iso3"] = list(iso3)
+    if years is not None:
+        where.append("year BETWEEN $y0 AND $y1")
+        params["y0"], params["y1"] = years
+    sql = "SELECT iso3, year, indicator, lower, upper FROM indicators WHERE " + " AND ".join(where)
+    return db.con.execute(sql + " ORDER BY iso3, year", params).df()

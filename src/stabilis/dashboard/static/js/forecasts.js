@@ -10,7 +10,10 @@
   var group = document.getElementById("fc-group");
   var space = document.getElementById("fc-space");
   var calibration = document.getElementById("forecast-calibration");
-  var data = null, members = {};
+  var data = null, members = {}, names = {};
+  var namesReady = S.getJSON("/api/v1/countries?limit=1000").then(function (body) {
+    body.data.forEach(function (c) { names[c.iso3] = c.name; });
+  }).catch(function () { /* codes stay readable as links when names cannot load */ });
   var DIRECTIONS = { down: "Closing", up: "Opening", event: "Stability events" };
 
   function render() {
@@ -26,7 +29,7 @@
       '<table class="data sortable"></table>';
     var table = list.querySelector("table");
     S.fillTable(table, [
-      { key: "iso3", label: "Country", format: function (v) { return '<a href="/countries/' + S.escape(v) + '">' + S.escape(v) + "</a>"; } },
+      { key: "iso3", label: "Country", format: function (v) { return '<a href="/countries/' + S.escape(v) + '">' + S.escape(names[v] || v) + "</a>"; } },
       { key: "space", label: "Space or event" }, { key: "from_year", label: "Data up to" },
       { key: "p", label: "Probability", num: true, format: function (v, r) {
         return S.fmt(v) + (S.isNumber(r.lower) && S.isNumber(r.upper) ? " (" + S.fmt(r.lower) + "–" + S.fmt(r.upper) + ")" : ""); } },
@@ -41,7 +44,8 @@
     Array.from(new Set(data.map(function (r) { return r.space; }))).sort().forEach(function (o) {
       var opt = document.createElement("option"); opt.value = o; opt.textContent = o; space.appendChild(opt);
     });
-    return S.getJSON("/api/v1/groups?year=" + body.meta.origin).then(function (g) {
+    return Promise.all([S.getJSON("/api/v1/groups?year=" + body.meta.origin), namesReady]).then(function (both) {
+      var g = both[0];
       g.data.forEach(function (x) { members[x.group] = x.members; });
       render();
       [direction, group, space].forEach(function (el) { el.addEventListener("change", render); });
@@ -52,7 +56,12 @@
     if (!body.meta.available) { S.message(scores, body.meta.message); return; }
     scores.innerHTML = '<table class="data sortable"></table>';
     var keys = Object.keys(body.data[0]);
-    S.fillTable(scores.querySelector("table"), keys.map(function (k) { return { key: k, label: k.replace(/_/g, " ") }; }), body.data);
+    var LABELS = { archive_id: "archive entry", as_of: "data up to", n: "forecasts", roc_auc: "ROC AUC", pr_auc: "PR AUC", ece: "calibration error (ECE)" };
+    S.fillTable(scores.querySelector("table"), keys.map(function (k) {
+      var col = { key: k, label: LABELS[k] || k.replace(/_/g, " ") };
+      if (k === "direction") col.format = function (v) { return S.escape(DIRECTIONS[v] || v || ""); };
+      return col;
+    }), body.data);
     if (S.makeSortable) S.makeSortable(scores.querySelector("table"));
   }).catch(function (err) { S.message(scores, "Could not load past forecasts: " + err.message, "error"); });
   /* A reliability diagram: one line per direction, point area by count, the diagonal as the

@@ -35,6 +35,10 @@
       .attr("class", "country")
       .attr("data-key", featureKey)
       .on("mousemove", function (event, f) { hover(f, event.pageX, event.pageY); })
+      .on("click", function (event, f) {  // a click opens the country's profile
+        var iso3 = iso3ByKey[featureKey(f)];
+        if (iso3) window.location.href = "/countries/" + iso3;
+      })
       .on("mouseleave", function () { S.tooltip.hide(); highlight(null); });
   }
 
@@ -107,7 +111,7 @@
     document.getElementById("ranked-note").textContent = current.meta.label + ", " + current.year +
       " (" + current.meta.indicator + "). " + (current.meta.scale || "") + ". " +
       "Direction: " + S.directionText(current.meta) + "; " +
-      (current.meta.higher_is_better === null ? "highest first." : "best first.");
+      (current.meta.ranked ? current.meta.ranked + "." : current.meta.higher_is_better === null ? "highest first." : "best first.");
     tbody.querySelectorAll("tr").forEach(function (tr) {
       var show = function () {
         highlight(tr.dataset.key);
@@ -126,8 +130,9 @@
   }
 
   function setDownloads(url) {
-    ["csv", "parquet"].forEach(function (fmt) {
+    ["csv", "parquet", "datapackage"].forEach(function (fmt) {
       var a = document.getElementById("download-" + fmt);
+      if (!a) return;
       if (url) { a.href = url + "&format=" + fmt; a.removeAttribute("aria-disabled"); }
       else { a.removeAttribute("href"); a.setAttribute("aria-disabled", "true"); }
     });
@@ -166,7 +171,9 @@
     var code = select.value, group = groupSelect.value, mine = ++request;
     if (code.indexOf("forecast:") === 0) return loadForecast(code, group, mine);
     var year = wantedYear;
-    var url = "/api/v1/indicators/" + encodeURIComponent(code) + "/values?group=" + group;
+    var signal = code.indexOf("threat:") === 0 ? code.slice("threat:".length) : null;
+    var url = signal ? "/api/v1/signals/" + encodeURIComponent(signal) + "/values?group=" + group
+                     : "/api/v1/indicators/" + encodeURIComponent(code) + "/values?group=" + group;
     status.textContent = "Loading…";
     S.getJSON(url + (year ? "&year=" + year : "")).catch(function (err) {
       if (year) { wantedYear = null; return S.getJSON(url); }  // that year has no data: latest
@@ -179,10 +186,19 @@
       yearLabel.textContent = m.year;
       if (m.years.indexOf(m.year) < 0) wantedYear = null;
       return groupMembers(group, m.year).then(function (members) {
-        current = { meta: m.indicator, year: m.year, rows: body.data, byKey: index(body.data),
-                    outside: outsideKeys(members), missing: m.members_without_value };
+        var rows = body.data;
+        if (signal && members) {  // threat signals are not filtered by the server: rank within the group
+          var keep = new Set(members);
+          rows = rows.filter(function (r) { return keep.has(r.iso3); });
+          rows.forEach(function (r, i) { r.rank = i + 1; });
+        }
+        current = { meta: m.indicator, year: m.year, rows: rows, byKey: index(rows),
+                    outside: outsideKeys(members), missing: m.members_without_value,
+                    legendExtra: signal ? " Coverage: " + m.coverage + "; other countries have no value (not zero)." +
+                      (m.note ? " " + m.note : "") : "" };
         paint();
-        setDownloads("/api/v1/indicators/" + encodeURIComponent(code) + "/values?year=" + m.year + "&group=" + group);
+        setDownloads(signal ? "/api/v1/signals/" + encodeURIComponent(signal) + "/values?year=" + m.year
+                            : "/api/v1/indicators/" + encodeURIComponent(code) + "/values?year=" + m.year + "&group=" + group);
         history.replaceState(null, "", "?indicator=" + encodeURIComponent(code) + "&year=" + m.year + "&group=" + group);
       });
     }).catch(function (err) { status.textContent = "Could not load the map data: " + err.message; });
@@ -218,7 +234,7 @@
     });
   }
 
-  var isoNumeric = {}, countryNames = {};
+  var isoNumeric = {}, countryNames = {}, iso3ByKey = { XKX: "XKX" };
   function addForecastChoices() {
     return S.getJSON("/api/v1/forecasts").then(function (body) {
       if (!body.meta.available) return;
@@ -246,6 +262,16 @@
     debounce = setTimeout(loadIndicator, 60);
   });
   select.addEventListener("change", loadIndicator);
+  var finder = document.getElementById("indicator-find");
+  if (finder) {  // type part of a name or code; picking a suggestion selects that layer
+    finder.addEventListener("change", function () {
+      var wanted = finder.value.trim().toLowerCase();
+      var match = Array.from(select.options).find(function (o) {
+        return o.textContent.toLowerCase() === wanted || o.value.toLowerCase() === wanted;
+      }) || Array.from(select.options).find(function (o) { return o.textContent.toLowerCase().indexOf(wanted) >= 0; });
+      if (match) { select.value = match.value; finder.value = ""; loadIndicator(); }
+    });
+  }
   groupSelect.addEventListener("change", loadIndicator);
 
   Promise.all([
@@ -258,6 +284,7 @@
       if (c.iso3n !== null && c.iso3n !== undefined) {
         var n = String(c.iso3n).padStart(3, "0");
         byIso3[c.iso3] = n; isoNumeric[c.iso3] = n;
+        if (!c.historical) iso3ByKey[n] = c.iso3;
       }
     });
     byIso3.XKX = "XKX"; isoNumeric.XKX = "XKX";

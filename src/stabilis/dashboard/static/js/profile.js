@@ -32,12 +32,15 @@
     var x = d3.scaleLinear().domain(profile.years).range([m.l, W - m.r]);
     var lows = pts.map(function (p) { return S.isNumber(p.lower) ? p.lower : p.value; });
     var highs = pts.map(function (p) { return S.isNumber(p.upper) ? p.upper : p.value; });
-    var lo = d3.min(lows), hi = d3.max(highs);
-    if (S.isNumber(ind.minimum) && S.isNumber(ind.maximum) && (hi - lo) > 0.4 * (ind.maximum - ind.minimum)) {
-      lo = Math.min(lo, ind.minimum); hi = Math.max(hi, ind.maximum);
+    var lo = d3.min(lows), hi = d3.max(highs), zoomed = true;
+    // The axis spans the indicator's own scale when its metadata give one, so a small change is
+    // not drawn as a cliff; otherwise it spans the data and the chart says so.
+    if (S.isNumber(ind.minimum) && S.isNumber(ind.maximum) && ind.maximum > ind.minimum) {
+      lo = Math.min(lo, ind.minimum); hi = Math.max(hi, ind.maximum); zoomed = false;
     }
     if (!(hi > lo)) { lo -= 1; hi += 1; }
-    var y = d3.scaleLinear().domain([lo, hi]).nice().range([H - m.b, m.t]);
+    var y = d3.scaleLinear().domain([lo, hi]).range([H - m.b, m.t]);
+    if (zoomed) y.nice();
     var first = pts[0], last = pts[pts.length - 1];
     var worst = ind.higher_is_better === false ? d3.greatest(pts, function (p) { return p.value; })
                                                : d3.least(pts, function (p) { return p.value; });
@@ -45,8 +48,12 @@
       ": " + S.fmt(first.value) + " in " + first.year + ", " + S.fmt(last.value) + " in " + last.year +
       " (" + S.directionText(ind) + "); " + (ind.higher_is_better === null ? "lowest " : "worst ") +
       S.fmt(worst.value) + " in " + worst.year + ".";
+    if (zoomed) summary += " The vertical axis is zoomed to the data (the indicator has no fixed scale).";
     var svg = fig.append("svg").attr("viewBox", "0 0 " + W + " " + H).attr("class", "trend")
       .attr("role", "img").attr("aria-label", summary);
+    var clipId = "clip-" + ind.indicator.replace(/[^a-z0-9]/gi, "-");
+    svg.append("defs").append("clipPath").attr("id", clipId).append("rect")
+      .attr("x", m.l).attr("y", m.t).attr("width", W - m.l - m.r).attr("height", H - m.t - m.b);
     // regime episodes behind everything
     profile.episodes.forEach(function (e) {
       var a = Math.max(e.start_year, profile.years[0]), b = Math.min(e.end_year, profile.years[1]);
@@ -62,14 +69,18 @@
       .call(d3.axisLeft(y).ticks(5));
     svg.append("text").attr("class", "direction").attr("x", m.l + 4).attr("y", m.t + 8)
       .text("↑ " + S.directionText(ind));
+    if (zoomed) {
+      svg.append("text").attr("class", "zoomed").attr("x", W - m.r - 2).attr("y", m.t + 8)
+        .attr("text-anchor", "end").text("axis zoomed to the data");
+    }
     var banded = pts.filter(function (p) { return S.isNumber(p.lower) && S.isNumber(p.upper); });
     if (banded.length) {
-      svg.append("path").datum(banded).attr("class", "band")
+      svg.append("path").datum(banded).attr("class", "band").attr("clip-path", "url(#" + clipId + ")")
         .attr("d", d3.area().defined(function (p) { return S.isNumber(p.lower); })
           .x(function (p) { return x(p.year); }).y0(function (p) { return y(p.lower); })
           .y1(function (p) { return y(p.upper); }));
     }
-    svg.append("path").datum(pts).attr("class", "line")
+    svg.append("path").datum(pts).attr("class", "line").attr("clip-path", "url(#" + clipId + ")")
       .attr("d", d3.line().x(function (p) { return x(p.year); }).y(function (p) { return y(p.value); }));
     profile.coups.forEach(function (c) {
       svg.append("text").attr("class", "coup" + (c.successful ? " successful" : ""))
@@ -211,9 +222,10 @@
 
   function setDownloads(p) {
     var codesShown = p.indicators.map(function (i) { return i.indicator; }).join(",");
-    ["csv", "parquet"].forEach(function (fmt) {
+    ["csv", "parquet", "datapackage"].forEach(function (fmt) {
       document.getElementById("download-" + fmt).href = "/api/v1/panel?indicators=" +
-        encodeURIComponent(codesShown) + "&countries=" + iso3 + "&years=" + p.years.join("-") + "&format=" + fmt;
+        encodeURIComponent(codesShown) + "&countries=" + iso3 + "&years=" + p.years.join("-") +
+        "&bounds=true&format=" + fmt;
     });
   }
 
@@ -235,23 +247,129 @@
     events(p);
   }).catch(function (err) { status.textContent = "Could not load the profile: " + err.message; });
 
-  results("/api/v1/forecasts?iso3=" + iso3, document.getElementById("forecast-section"), function (body) {
-    var container = document.getElementById("forecast-section");
-    container.innerHTML = '<table class="data"></table><p class="note">' + S.escape(body.meta.message) + "</p>";
-    var words = { down: "closing", up: "opening", event: "event" };
-    var cols = [{ key: "space", label: "Space or event" },
-      { key: "direction", label: "Direction", format: function (v) { return words[v] || S.escape(v); } },
-      { key: "from_year", label: "Data up to" },
-      { key: "p", label: "Probability", num: true, format: function (v, r) {
-        return S.fmt(v) + (S.isNumber(r.lower) && S.isNumber(r.upper) ? " (" + S.fmt(r.lower) + "–" + S.fmt(r.upper) + ")" : ""); } },
-      { key: "drivers", label: "Top drivers", format: drivers }];
-    S.fillTable(container.querySelector("table"), cols, body.data);
+  /* The analysis sections (forecasts, threats, support, resilience) come from the report package,
+     the same functions the printable brief uses: GET /api/v1/countries/{iso3}/sections/{name}. */
+  function section(name, render) {
+    var box = document.getElementById(name + "-section");
+    if (!box) return;
+    S.getJSON("/api/v1/countries/" + iso3 + "/sections/" + name).then(function (body) {
+      var m = body.meta;
+      var head = '<p class="' + (m.available ? "note" : "notice") + '">' + S.escape(m.message) + "</p>";
+      box.innerHTML = head + (m.available ? '<div class="downloads">Download: ' +
+        ["csv", "datapackage"].map(function (f) {
+          return '<a href="/api/v1/countries/' + iso3 + "/sections/" + name + "?format=" + f + '" download>' +
+            (f === "csv" ? "CSV" : "CSV + citation (zip)") + "</a>";
+        }).join(" ") + "</div>" : "");
+      if (m.available) render(box, body);
+    }).catch(function (err) { S.message(box, "Could not load: " + err.message, "error"); });
+  }
+  function table(box, cols, rows) {
+    var t = document.createElement("table");
+    t.className = "data";
+    box.appendChild(t);
+    S.fillTable(t, cols, rows);
+  }
+  function prob(v, r) {
+    return S.fmt(v) + (S.isNumber(r.lower) && S.isNumber(r.upper) ? " (" + S.fmt(r.lower) + "–" + S.fmt(r.upper) + ")" : "");
+  }
+  section("forecasts", function (box, body) {
+    table(box, [{ key: "what", label: "Space or event" }, { key: "from_year", label: "Data up to" },
+      { key: "p", label: "Probability (interval)", num: true, format: prob },
+      { key: "drivers", label: "Largest drivers (log-odds contribution)", format: drivers }], body.data);
   });
+  section("threats", function (box, body) {
+    var m = body.meta, sum = m.summary || {};
+    var years = body.data.filter(function (r) { return r.cyber_operations !== null || r.disinfo_cases !== null; });
+    var row = document.createElement("div");
+    row.className = "section-grid";
+    box.appendChild(row);
+    bars(row, body.data, "cyber_operations", "State cyber operations against " + profile_name() + " (DCID)");
+    bars(row, body.data, "disinfo_cases", "Disinformation cases naming " + profile_name() + " (EUvsDisinfo)");
+    var details = document.createElement("details");
+    details.innerHTML = "<summary>Yearly counts as a table</summary>";
+    box.appendChild(details);
+    table(details, [{ key: "year", label: "Year" },
+      { key: "cyber_operations", label: "Cyber operations (DCID)", num: true, format: covered },
+      { key: "disinfo_cases", label: "Disinformation cases (EUvsDisinfo)", num: true, format: covered }], years);
+    if (m.alerts && m.alerts.length) {
+      var h = document.createElement("h3"); h.textContent = "Latest alerts"; box.appendChild(h);
+      table(box, [{ key: "signal", label: "Signal", format: function (v) { return S.escape(String(v).replace(/_/g, " ")); } },
+        { key: "period", label: "Period" },
+        { key: "value", label: "Value", num: true }, { key: "baseline_median", label: "Usual (median)", num: true },
+        { key: "z", label: "Robust z", num: true }], m.alerts);
+    }
+    (m.notes || []).forEach(function (n) { var p = document.createElement("p"); p.className = "note"; p.textContent = n; box.appendChild(p); });
+    if (sum.top_keywords && sum.top_keywords.length) {
+      var k = document.createElement("p"); k.className = "note";
+      k.textContent = "Most frequent disinformation keywords: " + sum.top_keywords.join(", ") + ".";
+      box.appendChild(k);
+    }
+  });
+  section("support", function (box, body) {
+    var m = body.meta;
+    if (m.components && m.components.length) {
+      table(box, [{ key: "label", label: "Support component" },
+        { key: "value", label: "Value in " + m.year, num: true, format: function (v) { return S.isNumber(v) ? S.escape(S.fmt(v)) : '<span class="note">not covered</span>'; } },
+        { key: "unit", label: "Unit" }, { key: "source", label: "Source" }], m.components);
+      return;
+    }
+    table(box, [{ key: "rank", label: "Rank", num: true }, { key: "rank_best", label: "Best rank (other weights)", num: true },
+      { key: "rank_worst", label: "Worst rank", num: true }], body.data);
+  });
+  section("resilience", function (box, body) {
+    table(box, [{ key: "requirement", label: "#" },
+      { key: "title", label: "Requirement", format: function (v, r) { return S.escape(v) + (r.status && r.status.indexOf("partly") === 0 ? ' <span class="note">(' + S.escape(r.status) + ")</span>" : ""); } },
+      { key: "measured_by", label: "Measured by", format: function (v, r) { return S.isNumber(r.score) ? S.escape(v) : "<em>not measured</em>: " + S.escape(r.why_not || ""); } },
+      { key: "score", label: "Score (0–100)", num: true }, { key: "years", label: "Data years" }, { key: "trend", label: "Trend" }], body.data);
+  });
+  /* Counts per year; a year the source does not cover is hatched and labelled, never a zero bar. */
+  function bars(container, rows, key, label) {
+    if (!S.d3Ready() || !rows.length) return;
+    var fig = d3.select(container).append("figure").attr("class", "chart");
+    fig.append("h3").text(label);
+    var W = 460, H = 150, m = { l: 44, r: 10, t: 10, b: 24 };
+    var first = d3.min(rows, function (r) { return r.year; }), last = d3.max(rows, function (r) { return r.year; });
+    var x = d3.scaleBand().domain(d3.range(first, last + 1)).range([m.l, W - m.r]).padding(0.12);
+    var top = d3.max(rows, function (r) { return S.isNumber(r[key]) ? r[key] : 0; }) || 1;
+    var y = d3.scaleLinear().domain([0, top]).nice().range([H - m.b, m.t]);
+    var known = rows.filter(function (r) { return S.isNumber(r[key]); });
+    var text = label + ": " + (known.length ? d3.sum(known, function (r) { return r[key]; }).toLocaleString("en") +
+      " in " + known[0].year + "–" + known[known.length - 1].year + "; other years not covered by the source." : "not covered.");
+    var svg = fig.append("svg").attr("viewBox", "0 0 " + W + " " + H).attr("class", "trend")
+      .attr("role", "img").attr("aria-label", text);
+    var pid = "hatch-" + key;
+    svg.append("defs").append("pattern").attr("id", pid).attr("width", 5).attr("height", 5)
+      .attr("patternUnits", "userSpaceOnUse").attr("patternTransform", "rotate(45)")
+      .append("line").attr("x1", 0).attr("y1", 0).attr("x2", 0).attr("y2", 5).attr("stroke", "#bbb").attr("stroke-width", 1.5);
+    rows.forEach(function (r) {
+      if (S.isNumber(r[key])) {
+        svg.append("rect").attr("class", "threat-bar").attr("x", x(r.year)).attr("width", x.bandwidth())
+          .attr("y", Math.min(y(r[key]), y(0) - 1)).attr("height", Math.max(1, y(0) - y(r[key]))).attr("fill", "#8c2d04")
+          .append("title").text(r.year + ": " + S.fmt(r[key]));
+      } else {
+        svg.append("rect").attr("class", "not-covered").attr("x", x(r.year)).attr("width", x.bandwidth())
+          .attr("y", m.t).attr("height", H - m.b - m.t).attr("fill", "url(#" + pid + ")")
+          .append("title").text(r.year + ": not covered by the source");
+      }
+    });
+    svg.append("g").attr("class", "axis").attr("transform", "translate(0," + (H - m.b) + ")")
+      .call(d3.axisBottom(x).tickValues(x.domain().filter(function (yr) { return yr % 5 === 0; })).tickFormat(d3.format("d")));
+    svg.append("g").attr("class", "axis").attr("transform", "translate(" + m.l + ",0)").call(d3.axisLeft(y).ticks(Math.min(4, top)).tickFormat(d3.format(",d")));
+    fig.append("figcaption").text(text + " Hatched: not covered.");
+  }
+  function covered(v) { return v === null || v === undefined ? '<span class="note">not covered</span>' : S.escape(S.fmt(v)); }
 
-  results("/api/v1/impact/cases?iso3=" + iso3, document.getElementById("impact-section"), function (body) {
-    document.getElementById("impact-section").innerHTML = "<ul>" + body.data.map(function (c) {
-      return '<li><a href="/impact/' + encodeURIComponent(c["case"]) + '">' + S.escape(c.title || c["case"]) + "</a></li>";
-    }).join("") + "</ul>";
+  section("impact", function (box, body) {
+    table(box, [
+      { key: "title", label: "Case", format: function (v, r) { return '<a href="/impact/' + encodeURIComponent(r["case"]) + '">' + S.escape(v || r["case"]) + "</a>"; } },
+      { key: "outcome", label: "Outcome" },
+      { key: "verdict", label: "Verdict", format: function (v, r) {
+        if (v === "estimate") return "estimate";
+        if (v) return "no credible estimate" + (r.reasons && r.reasons.length ? ": " + S.escape(r.reasons.join("; ")) : "");
+        return '<span class="note">' + S.escape(r.note || "") + "</span>"; } },
+      { key: "estimate", label: "Estimate", num: true, format: function (v) { return S.isNumber(v) ? (v > 0 ? "+" : "") + S.fmt(v) : "–"; } },
+      { key: "interval", label: "Interval", num: true, format: function (v) { return Array.isArray(v) ? S.fmt(v[0]) + " to " + S.fmt(v[1]) : "–"; } },
+      { key: "p_value", label: "p", num: true }], body.data);
   });
 
   function drivers(v) { return S.escape(Array.isArray(v) ? v.join(", ") : v || ""); }
