@@ -13,6 +13,10 @@ setting            environment variable        meaning
 ``timeout``        ``STABILIS_TIMEOUT``        seconds to wait for a download
 ``spark_master``   ``STABILIS_SPARK_MASTER``   Spark master for ``--engine spark``: ``local[N]``
                                                or a cluster URL
+``unknown_countries`` ``STABILIS_UNKNOWN_COUNTRIES`` ``stop`` (default): a source row that
+                                               matches no country and is not explained stops
+                                               the build; ``report``: build and list it in the
+                                               quality report
 ``require_sign_in``  ``STABILIS_REQUIRE_SIGN_IN``  ``true``: every page and API read needs a
                                                signed-in user or token (writes always do)
 =================  ==========================  ==============================================
@@ -47,6 +51,7 @@ class Settings:
     config_file: Path | None = None
     timeout: float = 60.0
     spark_master: str = "local[2]"
+    unknown_countries: str = "stop"
     require_sign_in: bool = False
 
     @property
@@ -99,6 +104,11 @@ class Settings:
         mirror = values.get("mirror")
         mirror = str(mirror) if mirror not in (None, "") else None
         config_file = values.get("config_file")
+        unknown_countries = str(values.get("unknown_countries") or "stop").strip().lower()
+        if unknown_countries not in ("stop", "report"):
+            raise ConfigError(
+                f"unknown_countries must be 'stop' or 'report', not {unknown_countries!r}."
+            )
         require = values.get("require_sign_in", False)
         if isinstance(require, str):
             text = require.strip().lower()
@@ -111,6 +121,7 @@ class Settings:
             config_file=Path(config_file) if config_file else None,
             timeout=timeout,
             spark_master=str(values.get("spark_master") or "local[2]"),
+            unknown_countries=unknown_countries,
             require_sign_in=bool(require),
         )
         return replace(settings)

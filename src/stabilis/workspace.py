@@ -9,9 +9,10 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import UTC, datetime
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stabilis.config import Settings
@@ -70,26 +71,83 @@ class Workspace:
         self.__dict__["_registry_cache"] = (stamp, registry)
         return registry
 
+    # -- freshness: one key over the warehouse and every artefact ---------------------------
+
     @cached_property
+    def _freshness(self) -> Any:
+        from stabilis.store.freshness import Freshness, file_stamp, folder_stamp
+
+        data = Path(self.settings.data_dir)
+        parts = Freshness()
+        parts.add("warehouse", lambda: file_stamp(self.settings.warehouse_path))
+        parts.add("forecast_archive", lambda: folder_stamp(data / "forecasts"))
+        parts.add("event_signals", lambda: folder_stamp(data / "threats" / "events"))
+        parts.add("impact_results", lambda: folder_stamp(data / "impact"))
+        parts.add("analyst_edits", self._edits_stamp)
+        return parts
+
+    def _edits_stamp(self) -> tuple[object, object]:
+        """The edits store (SQLite, write-ahead log): its file and its log change on a write."""
+        path = Path(self.edits_store.path)
+        from stabilis.store.freshness import file_stamp
+
+        return (file_stamp(path), file_stamp(path.with_name(path.name + "-wal")))
+
+    def freshness(self) -> str:
+        """A key that changes whenever the warehouse or any artefact read beside it changes.
+
+        It covers the warehouse file, the forecast archive, the saved event signals, impact
+        results and whatever :meth:`add_freshness_source` adds (the analyst-edits store). Every
+        API cache and every service memo is kept under it.
+        """
+        return str(self._freshness.key())
+
+    def freshness_parts(self) -> dict[str, Any]:
+        """The stamp of each part of :meth:`freshness` (for diagnostics and tests)."""
+        return dict(self._freshness.parts())
+
+    def add_freshness_source(self, name: str, stamp: Callable[[], Hashable]) -> None:
+        """Make :meth:`freshness` follow another artefact (e.g. the analyst-edits store).
+
+        ``stamp()`` returns a hashable value that changes whenever the artefact does; use
+        ``stabilis.store.freshness.file_stamp`` or ``folder_stamp`` for a file or a folder.
+        """
+        self._freshness.add(name, stamp)
+
+    def _fresh_service(self, name: str, factory: Callable[[], Any]) -> Any:
+        """The service ``name``, made again when :meth:`freshness` changed since it was made
+        (services memoise warehouse frames; a rebuild must not leave them stale)."""
+        held: dict[str, tuple[str, Any]] = self.__dict__.setdefault("_services", {})
+        key = self.freshness()
+        entry = held.get(name)
+        if entry is None or entry[0] != key:
+            entry = (key, factory())
+            held[name] = entry
+        return entry[1]
+
+    @property
     def forecasts(self) -> ForecastService:
         """Early-warning forecasts, their walk-forward backtest, archive and scores."""
         from stabilis.forecast import ForecastService
 
-        return ForecastService(self)
+        service: ForecastService = self._fresh_service("forecasts", lambda: ForecastService(self))
+        return service
 
-    @cached_property
+    @property
     def impact(self) -> ImpactService:
         """Synthetic control and staggered DiD case studies of partnerships and operations."""
         from stabilis.impact import ImpactService
 
-        return ImpactService(self)
+        service: ImpactService = self._fresh_service("impact", lambda: ImpactService(self))
+        return service
 
-    @cached_property
+    @property
     def threats(self) -> ThreatService:
         """Hybrid-threat signals and alerts."""
         from stabilis.threats import ThreatService
 
-        return ThreatService(self)
+        service: ThreatService = self._fresh_service("threats", lambda: ThreatService(self))
+        return service
 
     @cached_property
     def alliance(self) -> AllianceService:
@@ -108,11 +166,21 @@ class Workspace:
 
         return pull(self.settings, sources, progress)
 
-    def build(self, *, full: bool = False, progress: Progress | None = None) -> BuildReport:
-        """Build or update the warehouse from the current snapshots."""
+    def build(
+        self,
+        *,
+        full: bool = False,
+        progress: Progress | None = None,
+        accept_shrink: Sequence[str] = (),
+    ) -> BuildReport:
+        """Build or update the warehouse from the current snapshots.
+
+        ``accept_shrink`` names sources allowed to hold fewer rows, countries or years than the
+        warehouse does (a genuine change by the producer); each is recorded in the build log.
+        """
         from stabilis.ingest.build import build
 
-        return build(self.settings, full=full, progress=progress)
+        return build(self.settings, full=full, progress=progress, accept_shrink=accept_shrink)
 
     # -- what is there ------------------------------------------------------------------------
 

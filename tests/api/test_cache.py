@@ -42,7 +42,10 @@ def test_size_zero_turns_caching_off(tmp_path):
 
 
 def test_the_profile_endpoint_is_served_from_the_cache_the_second_time(client):
-    cache = client.app.state.cache
+    from stabilis.api.app import response_cache
+
+    cache = response_cache(client.app)
+    assert cache is not None
     client.get("/api/v1/countries/EST/profile")
     hits = cache.hits
     client.get("/api/v1/countries/EST/profile")

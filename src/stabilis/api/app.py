@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
@@ -31,13 +32,11 @@ from stabilis.api import (
     results,
     threats,
 )
-from stabilis.api.cache import ReadCache
+from stabilis.api.cache import ReadCache, ResponseCacheMiddleware
 from stabilis.api.handlers import install_error_handlers
 from stabilis.dashboard.auth import install_sign_in_requirement
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from stabilis.workspace import Workspace
 
 API_PREFIX = "/api/v1"
@@ -68,7 +67,11 @@ def create_app(
     """
     from stabilis.dashboard import mount
 
-    cache = ReadCache(ws.warehouse.path, maxsize=cache_size)
+    keep_open = getattr(ws.warehouse, "keep_open", None)
+    if callable(keep_open):
+        keep_open()  # one read connection per worker, re-opened when a build replaces the file
+    freshness = _freshness(ws)
+    cache = read_cache(ws, cache_size, freshness)
     lifespan = _warming(ws, cache) if warm and cache_size > 0 else None
     app = FastAPI(
         title="Stabilis API",
@@ -98,10 +101,66 @@ def create_app(
         app.include_router(router, prefix=API_PREFIX)
     html_error = mount(app, ws, cache, assets_dir=assets_dir)
     install_error_handlers(app, html_error)
+    _document(app)
     if ws.settings.require_sign_in:
         install_sign_in_requirement(app, ws)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # Outermost: whole responses cached per address and freshness (compressed ones too).
+    app.add_middleware(ResponseCacheMiddleware, freshness=freshness, enabled=cache_size > 0)
     return app
+
+
+def response_cache(app: FastAPI) -> ResponseCacheMiddleware | None:
+    """The response cache in front of the routes (built with the middleware stack)."""
+    stack: Any = app.middleware_stack or app.build_middleware_stack()
+    app.middleware_stack = stack
+    while stack is not None and not isinstance(stack, ResponseCacheMiddleware):
+        stack = getattr(stack, "app", None)
+    return stack
+
+
+def read_cache(
+    ws: Workspace, maxsize: int = 512, freshness: Callable[[], str] | None = None
+) -> ReadCache:
+    """The routes' cache: in memory per freshness; impact case studies kept as files per
+    freshness; default country profiles and map cross-sections kept as files per build (what
+    ``stabilis build`` materialises, see :func:`stabilis.api.profiles.materialise`)."""
+    return ReadCache(
+        ws.warehouse.path,
+        maxsize=maxsize,
+        freshness=freshness or _freshness(ws),
+        persist_dir=Path(ws.settings.data_dir) / "cache" / "api",
+        persist_kinds=("impact",),
+        warehouse_kinds=("profile", "values"),
+    )
+
+
+def _document(app: FastAPI) -> None:
+    """Every route's OpenAPI entry carries its response bodies and the one error body."""
+    from stabilis.api.models import document_responses
+
+    def openapi() -> dict[str, Any]:
+        if not app.openapi_schema:
+            app.openapi_schema = document_responses(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _freshness(ws: Workspace) -> Callable[[], str]:
+    """``ws.freshness()``, plus the archive of a forecast service configured with its own
+    folder (a workspace given ready-made services, as tests and embedders do)."""
+    from stabilis.store.freshness import folder_stamp
+
+    def key() -> str:
+        own = ws.freshness()
+        service = vars(ws).get("forecasts")
+        root = getattr(getattr(service, "archive", None), "root", None)
+        if root is None:
+            return own
+        return f"{own}-{hash(folder_stamp(root)) & 0xFFFFFFFF:08x}"
+
+    return key
 
 
 def _warming(ws: Workspace, cache: ReadCache) -> Any:
@@ -119,5 +178,8 @@ def _warming(ws: Workspace, cache: ReadCache) -> Any:
             yield
         finally:
             stop.set()
+            # Wait for the warmer (at most one profile): a thread killed inside DuckDB at
+            # interpreter exit aborts the process ("FATAL: exception not rethrown").
+            worker.join(timeout=30)
 
     return lifespan

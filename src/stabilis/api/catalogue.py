@@ -30,7 +30,8 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
             info = ws.summary()
             return envelope(
                 {"built_at": info["built_at"], "totals": info["totals"]},
-                warehouse=info["warehouse"],
+                warehouse=ws.warehouse.path.name,  # never the server's absolute path
+                freshness=ws.freshness(),
             )
 
         return json_response(cache.get_or_compute(("status",), compute))

@@ -8,11 +8,13 @@ year. The scale's direction (is higher better?) travels with the data so every l
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
+from stabilis.api.models import MapBody
 from stabilis.api.params import check_year, parse_format
 from stabilis.api.responses import PAGE, Page, envelope, json_response, records, table_response
 from stabilis.errors import NotFoundError
@@ -65,12 +67,54 @@ def indicator_values(
     return table, info
 
 
+def values_key(code: str, year: int | None, group: str, page: Page) -> tuple[Any, ...]:
+    """The cache key of a whole cross-section (JSON, first page of at least 1,000 rows)."""
+    return ("values", code, year, group, page.limit)
+
+
+def cited(ws: Workspace, code: str, group: str, info: dict[str, Any]) -> Any:
+    """The provenance of a cross-section (the indicator's sources, the registry for a group)."""
+    from stabilis.report import provenance
+
+    query = {"indicator": code, "year": info["year"], "group": group}
+    also = ["registry"] if group != "all" else []
+    return provenance.for_indicators(ws, [code], query, also=also)
+
+
+def values_body(ws: Workspace, code: str, year: int | None, group: str, page: Page) -> bytes:
+    table, info = indicator_values(ws, code, year, group)
+    return envelope(
+        records(page.slice(table)),
+        **info,
+        **page.meta(len(table)),
+        provenance=cited(ws, code, group, info).as_dict(),
+    )
+
+
+def materialise(
+    ws: Workspace, cache: ReadCache, code: str = "vdem.v2x_polyarchy", first_year: int = 1990
+) -> int:
+    """Keep the map's cross-sections of ``code`` (every year from ``first_year``, all countries)
+    as files for the current build; returns how many there are."""
+    from stabilis.store.series import indicator_years
+
+    with ws.warehouse.reader() as db:
+        years = [int(y) for y in indicator_years(db, code)["year"] if int(y) >= first_year]
+    page = Page()
+    for year in [None, *years]:
+        cache.persist(
+            values_key(code, year, "all", page), partial(values_body, ws, code, year, "all", page)
+        )
+    return len(years) + 1
+
+
 def router(ws: Workspace, cache: ReadCache) -> APIRouter:
     api = APIRouter(tags=["map"])
 
     @api.get(
         "/indicators/{code}/values",
         summary="One indicator across countries in one year, ranked (the overview map)",
+        responses={200: {"model": MapBody, "description": "The ranked cross-section."}},
     )
     def values(
         code: str = Path(description="Indicator code, e.g. vdem.v2x_polyarchy"),
@@ -83,27 +127,14 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
     ) -> Response:
         fmt = parse_format(format)
         key = group.lower()
-        from stabilis.report import provenance
-
-        def cited(info: dict[str, Any]) -> Any:
-            query = {"indicator": code, "year": info["year"], "group": key}
-            also = ["registry"] if key != "all" else []
-            return provenance.for_indicators(ws, [code], query, also=also)
-
         if fmt == "json" and page.offset == 0 and page.limit >= 1000:
             # The map asks for whole cross-sections: cache them by (code, year, group).
             def compute() -> bytes:
-                table, info = indicator_values(ws, code, year, key)
-                return envelope(
-                    records(page.slice(table)),
-                    **info,
-                    **page.meta(len(table)),
-                    provenance=cited(info).as_dict(),
-                )
+                return values_body(ws, code, year, key, page)
 
-            return json_response(cache.get_or_compute(("values", code, year, key), compute))
+            return json_response(cache.get_or_compute(values_key(code, year, key, page), compute))
         table, info = indicator_values(ws, code, year, key)
         name = f"{code}-{info['year']}-{key}"
-        return table_response(table, fmt, name, page, provenance=cited(info), **info)
+        return table_response(table, fmt, name, page, provenance=cited(ws, code, key, info), **info)
 
     return api

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
+from stabilis.api.models import ProfileBody
 from stabilis.api.params import parse_iso3, parse_list, parse_years
 from stabilis.api.responses import envelope, json_response, records
 from stabilis.errors import NotFoundError, StabilisError
@@ -148,7 +149,7 @@ def country_profile(
     groups = [
         g
         for g in ("nato", "pfp", "eapc", "md", "ici", "global")
-        if iso3 in set(ws.registry.group_members(g, min(last, this_year)))
+        if iso3 in _members(ws.registry, g, min(last, this_year))
     ]
     return {
         "country": records(country)[0],
@@ -160,6 +161,22 @@ def country_profile(
         "conflicts": records(conflicts),
         "timeline": _timeline(ws, iso3),
     }
+
+
+_MEMBERS: dict[tuple[int, str, int], frozenset[str]] = {}
+_MEMBERS_LOCK = threading.Lock()
+
+
+def _members(registry: Any, group: str, year: int) -> frozenset[str]:
+    """A group's members in a year, worked out once per registry (package data: it changes only
+    with the installed package, never while a server runs)."""
+    key = (id(registry), group, year)
+    found = _MEMBERS.get(key)
+    if found is None:
+        found = frozenset(registry.group_members(group, year))
+        with _MEMBERS_LOCK:
+            _MEMBERS[key] = found
+    return found
 
 
 def profile_key(iso3: str, codes: list[str] | None, span: tuple[int, int] | None) -> Hashable:
@@ -177,11 +194,9 @@ def warm_profiles(
     present-day country, so analysts rarely wait for a cold query. Requests are served as usual
     meanwhile; a profile a request has already cached is not recomputed.
     """
-    from stabilis.api.cache import warehouse_stamp
-
     warmed: object = None
     while not stop.is_set():
-        stamp = warehouse_stamp(cache.warehouse_path)
+        stamp = cache.stamp() if ws.warehouse.exists() else None
         if stamp is not None and stamp != warmed:
             with ws.warehouse.reader() as db:
                 codes = list(db.query("SELECT iso3 FROM countries WHERE NOT historical")["iso3"])
@@ -198,6 +213,22 @@ def warm_profiles(
         stop.wait(interval)
 
 
+def materialise(ws: Workspace, cache: ReadCache) -> int:
+    """Keep every present-day country's default profile as a file for the current build (what
+    ``stabilis build`` does after building), so a server's first request for it is a file read.
+    Returns how many profiles are kept."""
+    with ws.warehouse.reader() as db:
+        codes = list(db.query("SELECT iso3 FROM countries WHERE NOT historical")["iso3"])
+    kept = 0
+    for code in codes:
+        try:
+            cache.persist(profile_key(code, None, None), functools.partial(_default_body, ws, code))
+            kept += 1
+        except StabilisError:
+            continue  # a country without data: its page explains that on request
+    return kept
+
+
 def _default_body(ws: Workspace, iso3: str) -> bytes:
     return envelope(country_profile(ws, iso3, None, None), iso3=iso3)
 
@@ -208,6 +239,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
     @api.get(
         "/countries/{iso3}/profile",
         summary="A country's trends with bounds, episodes, coups, conflicts, registry timeline",
+        responses={200: {"model": ProfileBody, "description": "The country's profile."}},
     )
     def profile(
         iso3: str = Path(description="ISO3 code, e.g. UKR"),

@@ -83,6 +83,28 @@ def _records(frame: Any) -> list[dict[str, Any]]:
     return list(json.loads(frame.to_json(orient="records", date_format="iso")))
 
 
+def _materialise(ws: Any, progress: Any) -> None:
+    """Keep the default country profiles and the map's cross-sections of this build as files
+    (``<data_dir>/cache/api/``), so a server's first request for each is a file read."""
+    from stabilis.api.app import read_cache
+    from stabilis.api.maps import materialise as materialise_maps
+    from stabilis.api.profiles import materialise as materialise_profiles
+
+    cache = read_cache(ws)
+    ws.warehouse.keep_open()
+    try:
+        if progress:
+            progress("country profiles", 0, 2)
+        materialise_profiles(ws, cache)
+        if progress:
+            progress("map cross-sections", 1, 2)
+        materialise_maps(ws, cache)
+        if progress:
+            progress("done", 2, 2)
+    finally:
+        ws.warehouse.keep_open(False)
+
+
 def register(app: typer.Typer) -> None:
     from stabilis.cli.main import emit_json
 
@@ -114,13 +136,22 @@ def register(app: typer.Typer) -> None:
     def build(
         ctx: typer.Context,
         full: bool = typer.Option(False, "--full", help="Rebuild every step from scratch."),
+        accept_shrink: list[str] = typer.Option(
+            [],
+            "--accept-shrink",
+            metavar="SOURCE",
+            help="Accept that this source now holds fewer rows, countries or years than the "
+            "warehouse (a genuine change by the producer); recorded in the build log. Repeatable.",
+        ),
         quiet: bool = QUIET_OPT,
         as_json: bool = JSON_OPT,
     ) -> None:
         """Build the DuckDB warehouse from the pulled snapshots (incremental and atomic)."""
         ws = ctx.obj.workspace()
         with _progress(not quiet and not as_json and sys.stderr.isatty(), "build") as bar:
-            report = ws.build(full=full, progress=bar)
+            report = ws.build(full=full, progress=bar, accept_shrink=accept_shrink)
+        with _progress(not quiet and not as_json and sys.stderr.isatty(), "materialise") as bar:
+            _materialise(ws, bar)
         if as_json:
             emit_json(report.as_dict())
             return
@@ -134,6 +165,13 @@ def register(app: typer.Typer) -> None:
             f"Built {len(built)} of {len(report.steps)} steps in {report.seconds:.1f} s "
             f"-> {report.warehouse}"
         )
+        for step in report.steps:
+            for what in step.accepted_shrink:
+                typer.secho(
+                    f"Accepted a shrink of '{step.step}' (--accept-shrink): {what}; recorded "
+                    "in the build log.",
+                    fg=typer.colors.YELLOW,
+                )
         unexplained = sum(s.unexplained for s in report.steps)
         if unexplained:
             typer.secho(

@@ -7,13 +7,24 @@ import typer
 
 def serve(
     ctx: typer.Context,
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="Address to listen on (loopback by default)."
+    ),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        max=64,
+        help="Server processes sharing the port (each with its own cache).",
+    ),
 ) -> None:
-    """Serve the dashboard and the JSON API (read-only) until interrupted."""
-    import uvicorn
+    """Serve the dashboard and the JSON API (read-only) until Ctrl-C or SIGTERM.
 
-    from stabilis.api import create_app
+    A taken port is refused before anything starts; an address other than loopback is served
+    with a warning.
+    """
+    from stabilis.api.server import run
 
     ws = ctx.obj.workspace()
     if not ws.warehouse.exists():
@@ -23,5 +34,12 @@ def serve(
             f"There is no warehouse at {ws.warehouse.path}. Run 'stabilis pull' and "
             "'stabilis build' first (or 'make demo')."
         )
-    typer.echo(f"Stabilis dashboard on http://{host}:{port}/ (API: /api/v1, stop with Ctrl+C)")
-    uvicorn.run(create_app(ws, warm=True), host=host, port=port, log_level="warning")
+    run(
+        ws,
+        host=host,
+        port=port,
+        workers=workers,
+        warm=True,
+        echo=typer.echo,
+        warn=lambda text: typer.secho(text, err=True, fg=typer.colors.YELLOW),
+    )

@@ -138,6 +138,24 @@ class ForecastArchive:
             )
         return found
 
+    def find_same(
+        self, kind: str, *, snapshots: pd.DataFrame, config: ForecastConfig
+    ) -> ArchiveEntry | None:
+        """The newest entry of ``kind`` made by this code, with these settings, from these
+        snapshots (so rerunning it would give the same forecasts), or None."""
+        wanted_code = code_hash()
+        wanted_config = json.loads(json.dumps(config.as_dict(), default=str))
+        wanted = sorted(str(s) for s in snapshots.get("sha256", []))
+        for entry in reversed(self.entries()):
+            if entry.kind != kind:
+                continue
+            manifest = entry.manifest()
+            used = sorted(str(s.get("sha256")) for s in manifest.get("snapshots", []))
+            same = manifest.get("code_hash") == wanted_code and used == wanted
+            if same and manifest.get("config") == wanted_config:
+                return entry
+        return None
+
     def load(self, entry_id: str) -> pd.DataFrame:
         """The forecasts of one archived set."""
         import pandas as pd

@@ -14,7 +14,7 @@ import hashlib
 import inspect
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +25,7 @@ import pandas as pd
 
 import stabilis
 from stabilis.config import Settings
-from stabilis.errors import SnapshotError, WarehouseError
+from stabilis.errors import DataFileError, SnapshotError, WarehouseError
 from stabilis.ingest import harmonise as harmonise_module
 from stabilis.ingest.harmonise import QUALITY_COLUMNS, harmonise, text_columns
 from stabilis.ingest.snapshots import Snapshot, current_snapshots
@@ -37,6 +37,11 @@ from stabilis.store.warehouse import WarehouseWriter
 
 Progress = Callable[[str, int, int], None]
 
+#: How much a source may shrink, as a share of what the warehouse held, before the build stops:
+#: rows of each table, distinct countries and distinct years. A cut-off file loses far more
+#: (Polity5 cut at a row boundary lost 40 % of its values); a new release rarely loses any.
+SHRINK_TOLERANCE = 0.02
+
 
 @dataclass
 class StepResult:
@@ -47,6 +52,7 @@ class StepResult:
     unmatched: int = 0
     unexplained: int = 0
     seconds: float = 0.0
+    accepted_shrink: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -66,17 +72,42 @@ class BuildReport:
 
 
 def build(
-    settings: Settings, *, full: bool = False, progress: Progress | None = None
+    settings: Settings,
+    *,
+    full: bool = False,
+    progress: Progress | None = None,
+    accept_shrink: Iterable[str] = (),
 ) -> BuildReport:
-    """Build or update the warehouse from the current snapshots (one build at a time)."""
+    """Build or update the warehouse from the current snapshots (one build at a time).
+
+    A source whose new snapshot holds fewer rows, countries or years than the warehouse holds
+    (beyond :data:`SHRINK_TOLERANCE`) stops the build, unless it is named in ``accept_shrink``;
+    an accepted shrink is recorded in the ``build_log`` table.
+    """
+    accepted = set(accept_shrink)
+    unknown = sorted(accepted - set(SOURCE_MODULES))
+    if unknown:
+        from stabilis.errors import NotFoundError
+
+        raise NotFoundError(
+            f"--accept-shrink names an unknown source: {', '.join(unknown)}. Sources: "
+            f"{', '.join(SOURCE_MODULES)}."
+        )
     warehouse = Warehouse(settings.warehouse_path)
     with warehouse.lock():
         warehouse.discard_stale_build()
-        return _build_locked(settings, warehouse, full=full, progress=progress)
+        return _build_locked(
+            settings, warehouse, full=full, progress=progress, accept_shrink=accepted
+        )
 
 
 def _build_locked(
-    settings: Settings, warehouse: Warehouse, *, full: bool, progress: Progress | None
+    settings: Settings,
+    warehouse: Warehouse,
+    *,
+    full: bool,
+    progress: Progress | None,
+    accept_shrink: set[str] | None = None,
 ) -> BuildReport:
     started = time.perf_counter()
     snapshots = current_snapshots(settings.snapshot_dir)
@@ -90,7 +121,7 @@ def _build_locked(
         by_source.setdefault(source, []).append(snap)
     for snaps in by_source.values():
         for snap in snaps:
-            snap.verify()
+            _verify_or_quarantine(snap, settings.snapshot_dir)
 
     country_code = _countries_fingerprint(by_source.get("reference", []))
     checksums: dict[str, str] = {"countries": country_code}
@@ -100,11 +131,14 @@ def _build_locked(
     checksums["registry"] = _registry_fingerprint(settings)
 
     previous: dict[str, str] = {}
-    if warehouse.exists() and not full:
+    sizes: dict[tuple[str, str], tuple[int, int, int]] = {}
+    if warehouse.exists():
         try:
             with warehouse.reader() as reader:
                 if reader.meta().get("schema_version") == SCHEMA_VERSION:
-                    previous = reader.step_checksums()
+                    if not full:
+                        previous = reader.step_checksums()
+                    sizes = reader.source_sizes()
                 else:  # built by another schema version: rebuild everything from scratch
                     full = True
         except WarehouseError:
@@ -133,9 +167,19 @@ def _build_locked(
             elif step == "registry":
                 result = _build_registry(writer, settings)
             else:
-                result = _build_source(writer, step, by_source[step], resolver)
+                result = _build_source(
+                    writer,
+                    step,
+                    by_source[step],
+                    resolver,
+                    previous_sizes=sizes,
+                    accept_shrink=step in (accept_shrink or set()),
+                    unknown_countries=settings.unknown_countries,
+                )
             result.seconds = time.perf_counter() - t0
             writer.record_step(step, checksum, _now(), result.rows, ",".join(result.tables))
+            for what in result.accepted_shrink:
+                writer.log_build_event(_now(), step, "accepted_shrink", what)
             results.append(result)
         if progress:
             progress("checks", total, total)
@@ -143,15 +187,51 @@ def _build_locked(
         writer.create_panel_view()
         writer.set_meta("built_at", _now())
         writer.set_meta("stabilis_version", stabilis.__version__)
-        _write_snapshot_table(writer, snapshots)
+        _write_snapshot_table(writer, snapshots, settings.data_dir)
     return BuildReport(results, warehouse.path, True, time.perf_counter() - started)
+
+
+def _verify_or_quarantine(snap: Snapshot, snapshot_dir: Path) -> None:
+    """Stop on a snapshot that no longer matches its sidecar (moving it to the quarantine, so the
+    next pull fetches it again) or that does not match the producer's published checksum."""
+    from stabilis.ingest.snapshots import quarantine
+
+    try:
+        snap.verify()
+    except SnapshotError as exc:
+        if not snap.path.parent.exists():
+            raise
+        moved = quarantine(snap, snapshot_dir)
+        raise SnapshotError(
+            f"The snapshot {snap.id} ({snap.provenance.filename}) no longer matches its "
+            f"provenance sidecar: {exc.message} It was moved to "
+            f"{moved.relative_to(snapshot_dir.parent)}; run 'stabilis pull' to fetch it again, "
+            "then build. The warehouse is unchanged.",
+            details={"snapshot": snap.id, "quarantined": str(moved.relative_to(snapshot_dir))},
+        ) from exc
+    known = {f.key: f.sha256 for f in get_source(snap.provenance.source).SPEC.files}
+    expected = known.get(snap.provenance.file_key)
+    if expected and expected.lower() != snap.provenance.sha256:
+        raise SnapshotError(
+            f"The snapshot {snap.path} does not match the producer's published checksum "
+            f"(sha256 {snap.provenance.sha256[:12]} != {expected[:12]}): it is cut short, "
+            "damaged or another release. Pull it again from the producer or a trusted mirror.",
+            details={"snapshot": snap.id},
+        )
 
 
 # -- steps ---------------------------------------------------------------------------------------
 
 
 def _build_source(
-    writer: WarehouseWriter, name: str, snaps: list[Snapshot], resolver: Any
+    writer: WarehouseWriter,
+    name: str,
+    snaps: list[Snapshot],
+    resolver: Any,
+    *,
+    previous_sizes: dict[tuple[str, str], tuple[int, int, int]] | None = None,
+    accept_shrink: bool = False,
+    unknown_countries: str = "stop",
 ) -> StepResult:
     module = get_source(name)
     spec = module.SPEC
@@ -168,6 +248,8 @@ def _build_source(
         label = f"{name}/{snap.provenance.filename}"
         for parsed in parsed_tables:
             out = harmonise(parsed, resolver, source=name, file_label=label, snapshot=snap.id)
+            if unknown_countries == "stop":
+                _stop_on_unknown_country(out.quality, parsed, snap, label)
             quality.append(out.quality)
             if out.table == "indicators":
                 indicator_frames.append(out.frame)
@@ -192,6 +274,13 @@ def _build_source(
     indicators = (
         pd.concat(indicator_frames, ignore_index=True) if indicator_frames else _empty_indicators()
     )
+    new_sizes = {"indicators": _size_of(indicators)} if len(indicators) else {}
+    for table, frames in records.items():
+        new_sizes[table] = _size_of(pd.concat(frames, ignore_index=True))
+    accepted = _check_shrink(name, snaps, previous_sizes or {}, new_sizes, accept=accept_shrink)
+    # Stored in country, indicator, year order: DuckDB then skips the row groups a country's
+    # profile cannot match (a profile reads a few thousand rows, not every value).
+    indicators = indicators.sort_values(["iso3", "indicator", "year"], kind="stable")
     writer.replace_rows("indicators", "source", name, indicators)
     meta = pd.DataFrame(meta_rows, columns=_META_COLUMNS).drop_duplicates("indicator", keep="last")
     writer.replace_rows("indicator_meta", "source", name, meta)
@@ -221,6 +310,77 @@ def _build_source(
         tables=tables,
         unmatched=len(unmatched),
         unexplained=int((~unmatched["explained"].astype(bool)).sum()) if len(unmatched) else 0,
+        accepted_shrink=accepted,
+    )
+
+
+def _size_of(frame: pd.DataFrame) -> tuple[int, int, int]:
+    """(rows, distinct countries, distinct years) of a frame about to be stored."""
+    countries = int(frame["iso3"].nunique()) if "iso3" in frame else 0
+    years = int(frame["year"].nunique()) if "year" in frame else 0
+    return len(frame), countries, years
+
+
+def _check_shrink(
+    name: str,
+    snaps: list[Snapshot],
+    before: dict[tuple[str, str], tuple[int, int, int]],
+    after: dict[str, tuple[int, int, int]],
+    *,
+    accept: bool,
+) -> list[str]:
+    """Stop when a table of ``name`` lost more than :data:`SHRINK_TOLERANCE` of its rows,
+    countries or years; with ``accept`` return what shrank instead (for the build log)."""
+    shrunk: list[str] = []
+    for (source, table), old in sorted(before.items()):
+        if source != name:
+            continue
+        new = after.get(table, (0, 0, 0))
+        for label, o, n in zip(("rows", "countries", "years"), old, new, strict=True):
+            if o > 0 and n < o * (1 - SHRINK_TOLERANCE):
+                shrunk.append(f"{table}: {label} {o:,} -> {n:,} ({(o - n) / o:.0%} fewer)")
+    if shrunk and not accept:
+        files = ", ".join(str(s.path) for s in sorted(snaps, key=lambda s: s.provenance.file_key))
+        raise SnapshotError(
+            f"The new snapshot of '{name}' holds much less than the warehouse: "
+            f"{'; '.join(shrunk)} (tolerance {SHRINK_TOLERANCE:.0%}). The file may have been cut "
+            f"short: {files}. Pull it again; if the producer really published less, build with "
+            f"'stabilis build --accept-shrink {name}'. The previous warehouse is unchanged.",
+            details={"source": name, "shrunk": shrunk, "files": files},
+        )
+    return shrunk
+
+
+def _stop_on_unknown_country(issues: pd.DataFrame, parsed: Any, snap: Snapshot, label: str) -> None:
+    """Raise on the first source row that matched no country and that nobody explained."""
+    if not len(issues):
+        return
+    bad = issues[(issues["issue"] == "unmatched_country") & ~issues["explained"].astype(bool)]
+    if not len(bad):
+        return
+    first = bad.iloc[0]
+    table = str(first["table"])
+    role = table.split(".", 1)[1] if "." in table else None
+    keys = parsed.other_countries.get(role, {}) if role else parsed.country_keys
+    named = [c for c, k in keys.items() if k == "name"]
+    has_name = first["name"] not in (None, "") and not pd.isna(first["name"])
+    column = named[0] if named and has_name else next(iter(keys), None)
+    kind = keys.get(column, "name") if column else "name"
+    value = first["name"] if kind == "name" and has_name else first["code"]
+    year = "" if pd.isna(first["year"]) else f" in {int(first['year'])}"
+    raise DataFileError(
+        f"'{value}'{year} is not a country Stabilis knows ({first['reason']}; "
+        f"{len(bad):,} such rows in this file).",
+        file=str(snap.path),
+        row=int(first["row"]),
+        column=column,
+        hint=(
+            "Explain it in the concordance: add the line "
+            f"'{kind},{value},<why it has no ISO3>' to src/stabilis/countries/data/"
+            "unmatched_explained.csv, map it with a line in name_aliases.csv or code_rules.csv, "
+            'or set unknown_countries = "report" (STABILIS_UNKNOWN_COUNTRIES=report) to '
+            f"build anyway and list such rows in 'stabilis quality --unexplained'. ({label})"
+        ),
     )
 
 
@@ -233,6 +393,7 @@ _RESERVED_TABLES = {
     "meta",
     "quality_issues",
     "panel",
+    "build_log",
 }
 
 
@@ -334,8 +495,10 @@ def _check_unique_indicators(writer: WarehouseWriter) -> None:
 
 
 def _write_snapshot_table(
-    writer: WarehouseWriter, snapshots: dict[tuple[str, str], Snapshot]
+    writer: WarehouseWriter, snapshots: dict[tuple[str, str], Snapshot], data_dir: Path
 ) -> None:
+    """The provenance of every snapshot; ``path`` is relative to the data folder, so no
+    absolute path of this machine reaches an API response or an export."""
     rows = []
     for snap in snapshots.values():
         p = snap.provenance
@@ -353,7 +516,7 @@ def _write_snapshot_table(
                 "retrieved_at": p.retrieved_at,
                 "sha256": p.sha256,
                 "size": p.size,
-                "path": str(snap.path),
+                "path": _relative(snap.path, data_dir),
             }
         )
     writer.replace_table("snapshots", pd.DataFrame(rows))
@@ -478,6 +641,13 @@ def _empty_indicators() -> pd.DataFrame:
             "snapshot": pd.Series(dtype=object),
         }
     )
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return path.name
 
 
 def _now() -> str:

@@ -8,6 +8,11 @@ Layout under the data directory::
 A snapshot is never modified. Pulling a changed file adds a new snapshot beside the old one; the
 newest one (by ``retrieved_at``) is *current*. Nothing downstream reads a file without its
 sidecar, and the build checks each file's sha256 against it.
+
+A snapshot folder appears whole or not at all: the file and its sidecar are written into a
+private ``.tmp-*`` folder, flushed to disk and the folder is renamed into place. A snapshot whose
+file no longer matches its sidecar is moved to ``snapshots/.quarantine/`` (never deleted), so
+the next ``stabilis pull`` fetches the file again.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +28,7 @@ from typing import Any
 from stabilis.errors import SnapshotError
 
 SIDECAR_SUFFIX = ".provenance.json"
+QUARANTINE = ".quarantine"
 _CHUNK = 1 << 20
 
 
@@ -69,13 +76,29 @@ class Snapshot:
                 f"The snapshot file {self.path} is missing although its sidecar exists. "
                 "Run 'stabilis pull' to fetch it again."
             )
-        digest, size = file_digest(self.path)
+        try:
+            digest, size = file_digest(self.path)
+        except OSError as exc:
+            raise SnapshotError(
+                f"The snapshot {self.path} cannot be read ({exc.strerror or exc}). Check its "
+                "permissions, or run 'stabilis pull' to fetch it again.",
+                details={"snapshot": self.id, "file": str(self.path)},
+            ) from exc
         if digest != self.provenance.sha256 or size != self.provenance.size:
             raise SnapshotError(
                 f"The snapshot {self.path} was changed after it was pulled (sha256 {digest[:12]} "
                 f"!= {self.provenance.sha256[:12]} in its sidecar). Snapshots are immutable: "
-                "delete the folder and run 'stabilis pull' again."
+                "run 'stabilis pull' to fetch it again.",
+                details={"snapshot": self.id, "file": str(self.path)},
             )
+
+    def is_intact(self) -> bool:
+        """True when the file exists and matches its sidecar."""
+        try:
+            self.verify()
+        except SnapshotError:
+            return False
+        return True
 
 
 def file_digest(path: Path) -> tuple[str, int]:
@@ -107,8 +130,8 @@ def list_snapshots(snapshot_dir: Path, source: str | None = None) -> list[Snapsh
     if not root.exists():
         return found
     for sidecar in root.rglob("*" + SIDECAR_SUFFIX):
-        if ".incoming" in sidecar.parts:
-            continue
+        if any(part.startswith(".") for part in sidecar.relative_to(snapshot_dir).parts):
+            continue  # .incoming, .quarantine and unfinished .tmp-* folders
         provenance = read_sidecar(sidecar)
         data_path = sidecar.with_name(sidecar.name[: -len(SIDECAR_SUFFIX)])
         found.append(Snapshot(provenance, data_path))
@@ -127,15 +150,76 @@ def current_snapshots(snapshot_dir: Path) -> dict[tuple[str, str], Snapshot]:
 
 
 def store_snapshot(incoming: Path, provenance: Provenance, snapshot_dir: Path) -> Snapshot:
-    """Move a fetched file into its own snapshot folder and write its sidecar (atomically)."""
+    """Move a fetched file into its own snapshot folder with its sidecar, atomically.
+
+    The file and the sidecar go into a private ``.tmp-*`` folder beside the final one, are
+    flushed to disk, and the folder is renamed into place: a reader (or a killed pull) never sees
+    a file without its sidecar. The stored file's checksum is verified before the rename.
+    """
     stamp = provenance.retrieved_at.replace(":", "").replace("-", "")
-    folder = (
-        snapshot_dir / provenance.source / provenance.file_key / f"{stamp}-{provenance.sha256[:12]}"
-    )
-    folder.mkdir(parents=True, exist_ok=False)
-    target = folder / provenance.filename
-    os.replace(incoming, target)
-    sidecar_tmp = folder / (provenance.filename + SIDECAR_SUFFIX + ".tmp")
-    sidecar_tmp.write_text(provenance.to_json(), encoding="utf-8")
-    os.replace(sidecar_tmp, folder / (provenance.filename + SIDECAR_SUFFIX))
-    return Snapshot(provenance, target)
+    parent = snapshot_dir / provenance.source / provenance.file_key
+    name = f"{stamp}-{provenance.sha256[:12]}"
+    folder = parent / name
+    staging = parent / f".tmp-{name}-{os.getpid()}"
+    parent.mkdir(parents=True, exist_ok=True)
+    try:
+        staging.mkdir()
+        target = staging / provenance.filename
+        os.replace(incoming, target)
+        digest, size = file_digest(target)
+        if digest != provenance.sha256 or size != provenance.size:
+            raise SnapshotError(
+                f"The file fetched for {provenance.source}/{provenance.file_key} changed while it "
+                f"was stored (sha256 {digest[:12]} != {provenance.sha256[:12]}); nothing was "
+                "stored. Run 'stabilis pull' again.",
+                details={"source": provenance.source, "file": provenance.file_key},
+            )
+        sidecar = staging / (provenance.filename + SIDECAR_SUFFIX)
+        with sidecar.open("w", encoding="utf-8") as handle:
+            handle.write(provenance.to_json())
+            handle.flush()
+            os.fsync(handle.fileno())
+        with target.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.rename(staging, folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _fsync_dir(parent)
+    return Snapshot(provenance, folder / provenance.filename)
+
+
+def quarantine(snapshot: Snapshot, snapshot_dir: Path) -> Path:
+    """Move a damaged snapshot's folder under ``snapshots/.quarantine/`` and return where to."""
+    folder = snapshot.path.parent
+    p = snapshot.provenance
+    target = snapshot_dir / QUARANTINE / p.source / p.file_key / folder.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(folder, target)
+    return target
+
+
+def remove_leftovers(snapshot_dir: Path) -> None:
+    """Delete what a killed pull left: unfinished ``.tmp-*`` snapshot folders (hold the pull lock)."""
+    if not snapshot_dir.exists():
+        return
+    for source in snapshot_dir.iterdir():
+        if not source.is_dir() or source.name.startswith("."):
+            continue
+        for staging in source.glob("*/.tmp-*"):
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -42,6 +42,9 @@ class SourceFile:
     """Official address the producer (or its canonical redistributor) serves the file from."""
     description: str
     media_type: str = "text/csv"
+    sha256: str | None = None
+    """The producer's published SHA-256 of the file, where it publishes one: a pulled file that
+    does not match is refused, and the build stops on a snapshot that does not match."""
 
 
 @dataclass(frozen=True)

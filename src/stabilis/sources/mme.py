@@ -43,6 +43,9 @@ SPEC = SourceSpec(
             mirror_path="military/mme_v7_multinational_exercises_1980_2010.csv",
             url="https://raw.githubusercontent.com/meflynn/troopdata/788b3749aa60be58959de15a30e342137160c965/data-raw/mme_v7.csv",
             description="One row per exercise, participants as names in 39 wide columns.",
+            # The file at that commit (it ends without a line break, so a cut copy is refused
+            # by its checksum rather than by the reader's final-line-break check).
+            sha256="e6356ed4b8569133841723ad4bc6fe436b49b28570dd721940d61edb771d8719",
         ),
     ),
     caveats=(
@@ -79,7 +82,7 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
         "MMEID", "Ex_Name", "Series_Name", "Location", "s.year", "s.month", "e.year",
         *TYPES, *PARTICIPANT_COLUMNS,
     )  # fmt: skip
-    raw = read_csv(path, required=required)
+    raw = read_csv(path, required=required, final_newline=False)
     check_allowed(
         raw.assign(_id=raw["MMEID"].str.fullmatch(r"mme\d+").map({True: "ok"})),
         "_id",

@@ -30,6 +30,13 @@ if TYPE_CHECKING:
 _DELIMITERS = (",", ";", "\t", "|")
 _FIX_HINT = "Fetch the file again (stabilis pull) or restore the producer's original."
 
+#: The largest source file a parser reads (bytes). The biggest file of the staged mirror is about
+#: 15 MB (V-Dem lite); a file far beyond this is not a release Stabilis knows.
+MAX_FILE_BYTES = 1 << 30
+#: The longest single value (bytes) a text file may hold. The longest in the staged mirror is a
+#: few kilobytes (EUvsDisinfo summaries); a 20 MB field would be stored and served to every client.
+MAX_FIELD_BYTES = 1 << 20
+
 
 def read_csv(
     path: Path,
@@ -41,8 +48,13 @@ def read_csv(
     na_values: Iterable[str] = ("",),
     member: str | None = None,
     display_name: str | None = None,
+    final_newline: bool = True,
 ) -> pd.DataFrame:
     """Read a delimited text file (or a CSV inside a zip) with every value as text.
+
+    A file that does not end with a line break is refused as cut short, unless
+    ``final_newline`` is False (a producer whose files end without one: give its
+    ``SourceFile`` the producer's ``sha256`` instead, so a cut copy is still refused).
 
     ``required`` columns must be present; a missing one raises with the columns that were found
     and the closest match. ``names`` gives column names to a file without a header row.
@@ -63,6 +75,7 @@ def read_csv(
             file=label,
             hint="Pull the source again; the download may have failed.",
         )
+    check_text(raw, label, final_newline=final_newline)
     try:
         first_line = raw.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
     except UnicodeDecodeError as exc:
@@ -151,6 +164,7 @@ def read_csv(
             hint="Pull the source again; the download may have been cut short.",
         )
     first = 2 if header else 1
+    _check_field_sizes(table, label, first)
     # Spreadsheet numbering: the header is row 1, the first data row is row 2. Rows whose
     # values hold newlines shift later numbers; the count stays right for ordinary files.
     frame = pd.DataFrame(
@@ -179,9 +193,15 @@ def read_xlsx(
     try:
         import openpyxl
 
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        check_size(Path(path).stat().st_size, label)
+        # A handle, not the name: openpyxl refuses a workbook whose name does not end in .xlsx.
+        book = openpyxl.load_workbook(
+            io.BytesIO(Path(path).read_bytes()), read_only=True, data_only=True
+        )
     except FileNotFoundError as exc:
         raise DataFileError("the file does not exist.", file=label) from exc
+    except DataFileError:
+        raise
     except Exception as exc:  # openpyxl raises several unrelated types for a bad workbook
         raise DataFileError(
             f"the file is not a readable .xlsx workbook ({exc}).", file=label, hint=_FIX_HINT
@@ -215,6 +235,17 @@ def read_xlsx(
         for row in rows[1:]
     ]
     numbers = list(range(header_row + 1, header_row + 1 + len(body)))
+    for r, row_values in enumerate(body):
+        for c, value in enumerate(row_values):
+            if value is not None and len(value) > MAX_FIELD_BYTES:
+                raise DataFileError(
+                    f"a cell holds {len(value):,} characters; the most a field may hold is "
+                    f"{MAX_FIELD_BYTES:,}.",
+                    file=label,
+                    row=numbers[r],
+                    column=columns[c],
+                    hint=_FIX_HINT,
+                )
     keep = [i for i, r in enumerate(body) if any(v is not None for v in r)]
     if not keep:
         raise DataFileError("the worksheet has a header but no data rows.", file=label)
@@ -377,7 +408,9 @@ def _read_bytes(path: Path, *, member: str | None, label: str) -> bytes:
                         f"but holds: {', '.join(names) or 'nothing'}.",
                         file=label,
                     )
+                check_size(archive.getinfo(candidates[0]).file_size, label)
                 return archive.read(candidates[0])
+        check_size(Path(path).stat().st_size, label)
         return Path(path).read_bytes()
     except FileNotFoundError as exc:
         raise DataFileError(
@@ -385,6 +418,73 @@ def _read_bytes(path: Path, *, member: str | None, label: str) -> bytes:
         ) from exc
     except zipfile.BadZipFile as exc:
         raise DataFileError("the zip archive is damaged.", file=label, hint=_FIX_HINT) from exc
+    except IsADirectoryError as exc:
+        raise DataFileError("a folder stands where the file should be.", file=label) from exc
+    except PermissionError as exc:
+        raise DataFileError(
+            "the file cannot be read (permission denied).",
+            file=label,
+            hint="Give the user running Stabilis read access to it.",
+        ) from exc
+    except OSError as exc:
+        raise DataFileError(
+            f"the file cannot be read ({exc.strerror or exc}).", file=label, hint=_FIX_HINT
+        ) from exc
+
+
+def check_size(size: int, label: str, limit: int | None = None) -> None:
+    """Refuse a file larger than :data:`MAX_FILE_BYTES` before reading it."""
+    limit = MAX_FILE_BYTES if limit is None else limit
+    if size > limit:
+        raise DataFileError(
+            f"the file is {size:,} bytes; the most Stabilis reads is {limit:,} bytes.",
+            file=label,
+            hint="Check that this is the producer's file and not another download.",
+        )
+
+
+def check_text(raw: bytes, label: str, *, final_newline: bool = True) -> None:
+    """Refuse binary content and a text file cut short (one that does not end with a line break).
+
+    Every producer's text file ends with a line break; a file that ends inside its last row was
+    cut while it was copied or downloaded, and parsing it would publish fewer rows or a
+    truncated last value.
+    """
+    if b"\x00" in raw[: 1 << 16]:
+        raise DataFileError(
+            "the file is binary, not delimited text.",
+            file=label,
+            hint="Another file stands in the source's place: " + _FIX_HINT,
+        )
+    if final_newline and not raw.endswith((b"\n", b"\r")):
+        rows = raw.count(b"\n") + 1
+        raise DataFileError(
+            "the file does not end with a line break: it was cut inside its last row "
+            "(truncated download or copy).",
+            file=label,
+            row=rows,
+            hint=_FIX_HINT,
+        )
+
+
+def _check_field_sizes(table: Any, label: str, first_row: int) -> None:
+    """Refuse a value longer than :data:`MAX_FIELD_BYTES` (named by row and column)."""
+    import pyarrow.compute as pc
+
+    for name in table.column_names:
+        column = table.column(name)
+        lengths = pc.binary_length(column)
+        longest = pc.max(lengths).as_py()
+        if longest is not None and longest > MAX_FIELD_BYTES:
+            index = pc.index(pc.greater(lengths, MAX_FIELD_BYTES), True).as_py()
+            raise DataFileError(
+                f"a value is {longest:,} bytes long; the most a field may hold is "
+                f"{MAX_FIELD_BYTES:,} bytes.",
+                file=label,
+                row=first_row + int(index),
+                column=name,
+                hint="The file is damaged or not the producer's: " + _FIX_HINT,
+            )
 
 
 def _complain_about_delimiter(first_line: str, delimiter: str, label: str) -> None:

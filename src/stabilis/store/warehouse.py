@@ -17,6 +17,8 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 SCHEMA_VERSION = "1"
+#: Seconds a replaced warehouse's shared connection stays open for requests still reading it.
+_RETIRE_SECONDS = 300.0
 
 _CORE_DDL = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -49,6 +53,9 @@ CREATE TABLE IF NOT EXISTS indicator_meta (
     scale VARCHAR, higher_is_better BOOLEAN, minimum DOUBLE, maximum DOUBLE,
     description VARCHAR, has_interval BOOLEAN, snapshot VARCHAR
 );
+CREATE TABLE IF NOT EXISTS build_log (
+    logged_at VARCHAR, step VARCHAR, event VARCHAR, detail VARCHAR
+);
 CREATE TABLE IF NOT EXISTS quality_issues (
     source VARCHAR, file VARCHAR, "table" VARCHAR, "row" BIGINT, name VARCHAR, code VARCHAR,
     year INTEGER, issue VARCHAR, reason VARCHAR, explained BOOLEAN
@@ -61,6 +68,24 @@ class Warehouse:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self._shared: tuple[object, duckdb.DuckDBPyConnection] | None = None
+        self._keep_open = False
+        self._open_lock = threading.Lock()
+        self._retired: list[tuple[float, duckdb.DuckDBPyConnection]] = []
+        self._table_names: tuple[duckdb.DuckDBPyConnection, list[str]] | None = None
+
+    def keep_open(self, enabled: bool = True) -> None:
+        """Keep one read-only connection open for :meth:`reader` (a server's worker process).
+
+        Each ``reader()`` then takes a cursor of it instead of opening the file (which costs
+        tens of milliseconds of metadata reads). When a build replaces the file, the next
+        ``reader()`` sees another file identity and opens the new file; readers still running
+        finish on the old one, which POSIX keeps readable until they close.
+        """
+        self._keep_open = enabled
+        if not enabled:
+            with self._open_lock:
+                self._shared = None
 
     @property
     def building_path(self) -> Path:
@@ -79,6 +104,15 @@ class Warehouse:
                 f"There is no warehouse at {self.path}. Run 'stabilis pull' and 'stabilis build' "
                 "first (or 'make demo')."
             )
+        if self._keep_open:
+            shared = self._shared_connection()
+            cursor = shared.cursor()
+            try:
+                cursor.execute("USE warehouse")
+                yield WarehouseReader(cursor, known_tables=self._tables_of(shared))
+            finally:
+                cursor.close()
+            return
         try:
             con = duckdb.connect(str(self.path), read_only=True)
         except duckdb.Error as exc:
@@ -90,6 +124,54 @@ class Warehouse:
             yield WarehouseReader(con)
         finally:
             con.close()
+
+    def _tables_of(self, shared: duckdb.DuckDBPyConnection) -> list[str]:
+        """The table names of a shared (read-only, so unchanging) connection, listed once."""
+        held = self._table_names
+        if held is not None and held[0] is shared:
+            return held[1]
+        cursor = shared.cursor()
+        try:
+            cursor.execute("USE warehouse")
+            names = WarehouseReader(cursor).tables()
+        finally:
+            cursor.close()
+        self._table_names = (shared, names)
+        return names
+
+    def _shared_connection(self) -> duckdb.DuckDBPyConnection:
+        try:
+            info = os.stat(self.path)
+        except FileNotFoundError as exc:
+            raise WarehouseError(f"There is no warehouse at {self.path}.") from exc
+        stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+        with self._open_lock:
+            if self._shared is not None and self._shared[0] == stamp:
+                return self._shared[1]
+            try:
+                # Attached to a private in-memory database, not opened by name: DuckDB keeps one
+                # instance per file name in a process, which would hand back the replaced file.
+                con = duckdb.connect(":memory:")
+                quoted = str(self.path).replace("'", "''")
+                con.execute(f"ATTACH '{quoted}' AS warehouse (READ_ONLY)")
+                con.execute("USE warehouse")
+            except duckdb.Error as exc:
+                raise WarehouseError(
+                    f"The warehouse at {self.path} cannot be opened ({exc}). Rebuild it with "
+                    "'stabilis build --full'."
+                ) from exc
+            # The previous connection is not closed at once: cursors of it may still be reading.
+            # It is closed at a later rotation, once no request can still be using it.
+            now = time.monotonic()
+            if self._shared is not None:
+                self._retired.append((now, self._shared[1]))
+            for retired_at, old in list(self._retired):
+                if now - retired_at > _RETIRE_SECONDS:
+                    with contextlib.suppress(duckdb.Error):
+                        old.close()
+                    self._retired.remove((retired_at, old))
+            self._shared = (stamp, con)
+            return con
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -127,27 +209,41 @@ class Warehouse:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.building_path
         self.discard_stale_build()
-        if self.path.exists() and not full:
-            shutil.copyfile(self.path, tmp)
-        con = duckdb.connect(str(tmp))
+        try:
+            if self.path.exists() and not full:
+                shutil.copyfile(self.path, tmp)
+            con = duckdb.connect(str(tmp))
+        except (OSError, duckdb.Error) as exc:
+            self.discard_stale_build()
+            raise _write_failure(tmp, exc) from exc
         writer = WarehouseWriter(con)
         try:
             writer.ensure_schema()
             yield writer
             con.execute("CHECKPOINT")
-        except BaseException:
-            con.close()
-            tmp.unlink(missing_ok=True)
+        except BaseException as exc:
+            with contextlib.suppress(duckdb.Error):
+                con.close()
+            self.discard_stale_build()
+            if isinstance(exc, OSError | duckdb.Error):
+                raise _write_failure(tmp, exc) from exc
             raise
-        con.close()
-        os.replace(tmp, self.path)
+        try:
+            con.close()
+            os.replace(tmp, self.path)
+        except (OSError, duckdb.Error) as exc:
+            self.discard_stale_build()
+            raise _write_failure(tmp, exc) from exc
 
 
 class WarehouseReader:
     """Queries against an open connection (read-only)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, *, known_tables: list[str] | None = None
+    ) -> None:
         self.con = con
+        self._known_tables = known_tables
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
         return self.con.execute(sql, params or []).df()
@@ -157,6 +253,8 @@ class WarehouseReader:
         return row[0] if row else None
 
     def tables(self) -> list[str]:
+        if self._known_tables is not None:
+            return list(self._known_tables)
         rows = self.con.execute(
             "SELECT table_name FROM information_schema.tables ORDER BY table_name"
         ).fetchall()
@@ -173,6 +271,43 @@ class WarehouseReader:
 
     def meta(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT key, value FROM meta").fetchall())
+
+    def source_sizes(self) -> dict[tuple[str, str], tuple[int, int, int]]:
+        """(source, table) -> (rows, distinct countries, distinct years) of what each build step
+        stored: its indicator values and each records table it wrote."""
+        sizes: dict[tuple[str, str], tuple[int, int, int]] = {}
+        rows = self.con.execute(
+            "SELECT source, count(*), count(DISTINCT iso3), count(DISTINCT year) "
+            "FROM indicators GROUP BY source"
+        ).fetchall()
+        for source, n, countries, years in rows:
+            sizes[(source, "indicators")] = (int(n), int(countries), int(years))
+        present = set(self.tables())
+        for step, tables in self.step_tables().items():
+            for table in tables:
+                if table == "indicators" or table not in present or table.startswith("registry_"):
+                    continue
+                _check_identifier(table)
+                columns = {
+                    r[0]
+                    for r in self.con.execute(
+                        "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+                        [table],
+                    ).fetchall()
+                }
+                countries = 'count(DISTINCT "iso3")' if "iso3" in columns else "0"
+                years = 'count(DISTINCT "year")' if "year" in columns else "0"
+                n, c, y = self.con.execute(
+                    f'SELECT count(*), {countries}, {years} FROM "{table}"'
+                ).fetchone() or (0, 0, 0)
+                sizes[(step, table)] = (int(n), int(c), int(y))
+        return sizes
+
+    def build_log(self) -> pd.DataFrame:
+        """What builds recorded beyond their steps (accepted shrinkage, ...), oldest first."""
+        if "build_log" not in self.tables():
+            return self.query("SELECT NULL AS logged_at WHERE false")
+        return self.query("SELECT * FROM build_log ORDER BY logged_at")
 
     def panel(
         self,
@@ -241,6 +376,11 @@ class WarehouseWriter(WarehouseReader):
             [step, checksum, built_at, rows, tables],
         )
 
+    def log_build_event(self, logged_at: str, step: str, event: str, detail: str) -> None:
+        self.con.execute(
+            "INSERT INTO build_log VALUES (?, ?, ?, ?)", [logged_at, step, event, detail]
+        )
+
     def forget_step(self, step: str) -> None:
         self.con.execute("DELETE FROM build_steps WHERE step = ?", [step])
 
@@ -268,6 +408,31 @@ class WarehouseWriter(WarehouseReader):
             f"ON indicator IN ({quoted}) USING first(value) GROUP BY iso3, year ORDER BY iso3, year"
         )
         return len(codes)
+
+
+def _write_failure(tmp: Path, exc: BaseException) -> WarehouseError:
+    """The one error for a build that could not write its copy (a full disk, a file-size limit,
+    a read-only folder): what and where, and that the previous warehouse is intact."""
+    import errno
+
+    text = str(exc)
+    code = getattr(exc, "errno", None)
+    full = code in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) or any(
+        word in text.lower() for word in ("no space", "file too large", "disk full", "quota")
+    )
+    if full:
+        return WarehouseError(
+            f"The build could not write {tmp.name} in {tmp.parent}: the disk is full (or a "
+            "file-size limit was reached). Nothing was published; the previous warehouse is "
+            "unchanged. Free some space and build again.",
+            details={"file": tmp.name, "reason": "disk_full"},
+        )
+    return WarehouseError(
+        f"The build stopped on a warehouse error while writing {tmp.name} in {tmp.parent} "
+        f"({text}). Nothing was published; the previous warehouse is unchanged. Try "
+        "'stabilis build --full'; if it fails again, report it with this message.",
+        details={"file": tmp.name},
+    )
 
 
 def _check_identifier(name: str) -> None:

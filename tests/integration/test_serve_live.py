@@ -1,0 +1,58 @@
+"""``stabilis serve`` as a user runs it: Ctrl-C and SIGTERM stop it cleanly (exit 0), while the
+profile warmer is busy in DuckDB, four times out of four."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+SRC = str(Path(__file__).resolve().parents[2] / "src")
+CLI = "import sys; from stabilis.cli.main import run; sys.argv[0] = 'stabilis'; run()"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGINT, signal.SIGTERM])
+def test_serve_stops_cleanly_on_ctrl_c_and_sigterm(built, stop):
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CLI, "--data-dir", str(built.settings.data_dir), "serve",
+         "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": SRC},
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/status", timeout=5):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/countries/EST/profile"):
+            pass
+        proc.send_signal(stop)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err
+    assert "FATAL" not in err and "Traceback" not in err
+    assert f"http://127.0.0.1:{port}/" in out
