@@ -37,6 +37,8 @@ def vendor_files() -> list[str]:
 class BuildWithVendor(build_py):
     def run(self) -> None:
         super().run()
+        if getattr(self, "editable_mode", False):
+            return  # an editable install serves node_modules in place (make install runs npm ci)
         source = DASHBOARD / "node_modules"
         target = Path(self.build_lib) / "stabilis" / "dashboard" / "vendor"
         missing = [rel for rel in vendor_files() if not (source / rel).is_file()]
