@@ -201,3 +201,23 @@ def test_a_brief_as_of_an_earlier_year_does_not_print_later_forecasts():
     assert country.forecasts(ws, "UKR", 2024).available
     found = country.forecasts(ws, "UKR", 2020)
     assert not found.available and "stabilis forecast run --as-of 2020" in found.message
+
+
+@pytest.mark.integration
+def test_registry_section_shows_status_in_the_year_asked_and_flags_unverified_rows(built):
+    russia_2010 = {r["label"]: r for r in country.registry_record(built, "RUS", 2010).rows}
+    assert russia_2010["Partnership for Peace"]["status"] == "active in 2010"
+    moldova = country.registry_record(built, "MDA", 2024).rows
+    unverified = [r for r in moldova if r["unverified"]]
+    assert unverified, "the registry marks Building Integrity in Moldova as unverified"
+    assert all(r["provenance"] for r in moldova)
+
+
+@pytest.mark.integration
+def test_elections_section_lists_georgias_scored_elections(built):
+    s = country.section(built, "elections", "GEO", 2024)
+    assert s.available and "scored by the Electoral Integrity Project" in s.message
+    scored = [r for r in s.rows if r.get("pei_index") is not None]
+    assert scored and all(0 <= r["pei_index"] <= 100 for r in scored)
+    keys = [(r.get("date"), r.get("year"), r.get("office")) for r in s.rows]
+    assert len(keys) == len(set(keys))

@@ -231,36 +231,41 @@ def _day(value: Any) -> str | None:
 
 
 def registry_record(ws: Any, iso3: str, year: int) -> Section:
-    """Membership, partnership frameworks, programmes and operations, with status in ``year``."""
+    """Membership, partnership frameworks, programmes and operations, with the status in ``year``.
+
+    Read from ``ws.registry_records`` (the registry with analyst edits approved at the last
+    build): each row keeps its evidence label, whether it is unverified and its provenance (the
+    registry release, or the edit id ``E-n`` of an analyst's approved edit).
+    """
+    kinds = {"members": "membership", "partnerships": "framework",
+             "programmes": "programme", "operations": "operation"}  # fmt: skip
+    words = {"active": f"active in {year}", "ended": "ended", "reached": "reached",
+             "suspended": f"suspended in {year}", "undated": "dates not recorded"}  # fmt: skip
     spells = []
-    labels = {"members": "NATO membership", "partnerships": "framework",
-              "programmes": "programme", "operations": "operation"}  # fmt: skip
-    for table, column in labels.items():
-        frame = ws.registry.table(table)
-        for r in _records(frame[frame["iso3"] == iso3]):
-            start, end = _day(r.get("start_first")), _day(r.get("end_last"))
-            if start is not None and int(start[:4]) > year:
-                continue
-            if start is None:
-                status = "start not recorded"
-            elif end is not None and int(end[:4]) < year:
-                status = f"ended {end[:4]}"
-            elif end is None or not r.get("end_known", True):
-                status = f"active in {year} (no end recorded)"
-            else:
-                status = f"active in {year}"
-            spells.append(
-                {
-                    "kind": table.rstrip("s") if table != "members" else "membership",
-                    "label": "NATO membership" if table == "members" else r.get(column),
-                    "detail": r.get("milestone") or r.get("kind") or "",
-                    "start": start,
-                    "end": end,
-                    "status": status,
-                    "confidence": r.get("confidence"),
-                    "source": r.get("source"),
-                }
-            )
+    for r in _records(ws.registry_records(iso3, year)):
+        status = str(r.get("status_as_of") or "")
+        if status == "not_yet":
+            continue
+        start, end = _day(r.get("start_date")), _day(r.get("end_date"))
+        said = words.get(status, status.replace("_", " "))
+        if status == "ended" and end:
+            said = f"ended {end[:4]}"
+        spells.append(
+            {
+                "kind": kinds.get(str(r.get("table")), str(r.get("table"))),
+                "label": r.get("label"),
+                "detail": r.get("detail") or "",
+                "start": start,
+                "end": end,
+                "status": said,
+                "confidence": r.get("confidence"),
+                "evidence": r.get("evidence"),
+                "unverified": bool(r.get("unverified")),
+                "second_tier_only": bool(r.get("second_tier_only")),
+                "provenance": r.get("provenance"),
+                "source": r.get("source"),
+            }
+        )
     spells.sort(key=lambda s: str(s["start"]))
     accession = ws.registry.accession_year(iso3)
     if accession is not None and accession <= year:
@@ -530,6 +535,29 @@ def threats(ws: Any, iso3: str, year: int) -> Section:
     )  # fmt: skip
 
 
+def elections(ws: Any, iso3: str, year: int) -> Section:
+    """The latest elections with their integrity scores and the threats around them."""
+    brief = ws.threats.election_brief(iso3)
+    summary = brief.get("summary", {})
+    rows, seen = [], set()
+    for r in brief.get("latest", []):
+        key = (r.get("date"), r.get("year"), r.get("office"))
+        if key not in seen:
+            seen.add(key)
+            rows.append(r)
+    if not summary.get("elections"):
+        return _missing("elections", "Elections", "The staged data record no national election.")
+    expected = [e for e in summary.get("next_expected", []) if e.get("expected_year")]
+    message = (
+        f"{summary['elections']} national elections in the staged data, "
+        f"{summary.get('first_year')}–{summary.get('last_year')}; "
+        f"{summary.get('pei_elections', 0)} scored by the Electoral Integrity Project (PEI)."
+    )
+    return Section("elections", "Elections and interference", True, message, rows,
+                   {"expected": expected, "notes": summary.get("notes", [])},
+                   ("pei", "vdem", "vparty", "eurepoc", "disinfo"))  # fmt: skip
+
+
 def _resilience_card(ws: Any, iso3: str, year: int) -> tuple[Any, str]:
     """The scorecard holding ``iso3``: the alliance service's one-country card when it has one,
     else the group card (members or partners) of an older threat service; (card, why not)."""
@@ -696,6 +724,7 @@ SECTIONS: dict[str, Callable[[Any, str, int], Section]] = {
     "forecast_record": lambda ws, iso3, year: forecast_record(ws),
     "impact": lambda ws, iso3, year: impact(ws, iso3),
     "threats": threats,
+    "elections": elections,
     "resilience": resilience,
     "support": support,
 }
