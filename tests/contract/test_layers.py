@@ -30,6 +30,7 @@ LAYERS = {
     "registry": 5,
     "config": 6,
     "errors": 7,
+    "_version": 8,
 }
 # Interfaces that compose: `serve` starts the API app, and the API app mounts the dashboard.
 COMPOSES = {("cli", "api"), ("api", "dashboard")}
@@ -42,15 +43,51 @@ def _owner(path: Path) -> str:
     return rel.parts[0].removesuffix(".py")
 
 
-def _imports(path: Path) -> list[str]:
+def _module_name(path: Path) -> str:
+    parts = ["stabilis", *path.relative_to(SRC).with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _type_checking_only(tree: ast.Module) -> set[int]:
+    """Nodes under ``if TYPE_CHECKING:`` (annotations only: not run, so not a dependency)."""
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skip.update(id(child) for child in ast.walk(node))
+    return skip
+
+
+def _imports(path: Path, *, with_type_checking: bool = True) -> list[str]:
+    """Every ``stabilis`` module ``path`` imports, relative imports resolved to absolute names.
+
+    ``from package import name`` counts as an import of ``package.name`` when that is a module
+    (importing a sibling submodule through its package is not a dependency on the package).
+    """
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = set() if with_type_checking else _type_checking_only(tree)
+    here = _module_name(path)
+    package = here if path.name == "__init__.py" else here.rpartition(".")[0]
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.append(node.module)
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            subs = [f"{target}.{alias.name}" for alias in node.names]
+            modules = [m for m in subs if m in MODULES]
+            found.extend(modules)
+            if len(modules) < len(subs):
+                found.append(target)
         elif isinstance(node, ast.Import):
             found.extend(alias.name for alias in node.names)
     return [m for m in found if m == "stabilis" or m.startswith("stabilis.")]
+
+
+MODULES = {_module_name(p) for p in SRC.rglob("*.py")}
 
 
 def test_every_module_belongs_to_a_layer():
@@ -66,7 +103,10 @@ def test_imports_only_go_downward():
             continue
         for module in _imports(path):
             parts = module.split(".")
-            if len(parts) < 2 or parts[1] == "__version__":
+            if len(parts) < 2:
+                # The root package imports the Workspace; a subpackage importing it is a cycle
+                # (the version lives in stabilis._version for that reason).
+                violations.append(f"{path.relative_to(SRC)} imports the root package")
                 continue
             target = parts[1]
             if target == owner or target not in LAYERS or (owner, target) in COMPOSES:
@@ -78,6 +118,60 @@ def test_imports_only_go_downward():
             if upward or sideways:
                 violations.append(f"{path.relative_to(SRC)} imports {module}")
     assert not violations, "\n".join(violations)
+
+
+def test_the_import_graph_has_no_cycles():
+    """No module imports (at run time, anywhere in the file) a module that imports it back."""
+    graph = {
+        _module_name(p): {m for m in _imports(p, with_type_checking=False) if m in MODULES}
+        - {_module_name(p)}
+        for p in SRC.rglob("*.py")
+    }
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(node: str) -> None:  # Tarjan's strongly connected components
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in graph[node]:
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    assert not cycles, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in cycles)
+
+
+def test_the_cycle_check_sees_relative_and_function_level_imports(tmp_path):
+    """The checker itself: both sides of a cycle through a relative, function-level import."""
+    package = tmp_path / "stabilis" / "demo"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("def f():\n    from .b import g\n")
+    (package / "b.py").write_text("from stabilis.demo import a\n")
+    saved = globals()["SRC"], globals()["MODULES"]
+    globals()["SRC"] = tmp_path / "stabilis"
+    globals()["MODULES"] = {"stabilis.demo", "stabilis.demo.a", "stabilis.demo.b"}
+    try:
+        assert "stabilis.demo.b" in _imports(package / "a.py", with_type_checking=False)
+        assert "stabilis.demo.a" in _imports(package / "b.py", with_type_checking=False)
+    finally:
+        globals()["SRC"], globals()["MODULES"] = saved
 
 
 def test_duckdb_is_imported_only_in_store():

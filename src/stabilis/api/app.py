@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
-from stabilis import __version__
+from stabilis._version import __version__
 from stabilis.api import (
     alliance,
     briefs,

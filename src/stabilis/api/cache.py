@@ -68,9 +68,7 @@ def code_fingerprint() -> str:
     """SHA-256 (16 hex digits) of the source and data files of the packages that compute the
     materialised bodies (api, store, registry, countries), computed once per process."""
     if not _CODE:
-        import stabilis
-
-        root = Path(stabilis.__file__).parent
+        root = Path(__file__).resolve().parent.parent
         digest = hashlib.sha256()
         for package in ("api", "store", "registry", "countries"):
             for path in sorted((root / package).rglob("*")):

@@ -57,7 +57,7 @@ def audit(
 ) -> None:
     """Rank recipients by resources given relative to need; components, Lorenz/Gini, sensitivity."""
     from stabilis.alliance.support import COMPONENTS, NEED_WEIGHTS, sanity
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     given = _weights(weight)
     need = {k: v for k, v in given.items() if k in NEED_WEIGHTS}
@@ -147,7 +147,7 @@ def history(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Who received most and least relative to need over the years (median ratio, years in top/bottom 5)."""
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     panel, per = _service(ctx).support_over_time(first, last)
     if as_json:
@@ -168,7 +168,7 @@ def burden(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Members against the 2 % (defence expenditure/GDP) and 20 % (equipment) guidelines."""
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     result = _service(ctx).burden(year)
     s = result.summary()
@@ -197,7 +197,7 @@ def position(
     as_json: bool = JSON_OPT,
 ) -> None:
     """One country's support position: rank, every component, need."""
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     out = _service(ctx).support_position(country, year)
     if as_json:
@@ -221,7 +221,7 @@ def scorecard(
 ) -> None:
     """Seven baseline requirements per country: score, data years, trend, coverage."""
     from stabilis.alliance.resilience import OVERALL_MIN_REQUIREMENTS, REQUIREMENTS
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     result = _service(ctx).resilience_scorecard(group, year, window)
     _print_scorecard(result, as_json, emit_json, REQUIREMENTS, OVERALL_MIN_REQUIREMENTS)
@@ -235,7 +235,7 @@ def country(
     as_json: bool = JSON_OPT,
 ) -> None:
     """One country's seven requirements with the indicators and years behind each score."""
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     result = _service(ctx).resilience_of(iso3, year)
     if as_json:

@@ -25,7 +25,7 @@ def log(
     """Who did what, when, from where, with the values before and after."""
     import pandas as pd
 
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     entries = ctx.obj.workspace().edits.audit_entries(limit=limit)
     if as_json:

@@ -106,7 +106,7 @@ def _materialise(ws: Any, progress: Any) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     @app.command()
     def pull(

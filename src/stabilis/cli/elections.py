@@ -24,7 +24,7 @@ def elections(
     as_json: bool = JSON_OPT,
 ) -> None:
     """A country's elections: PEI scores, V-Dem items, V-Party, cyber incidents, disinformation."""
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
     from stabilis.threats.signals import status_text
 
     record = ctx.obj.workspace().threats.elections(country)

@@ -335,6 +335,6 @@ def targets(
 
 
 def emit_json(data: Any, **meta: Any) -> None:
-    from stabilis.cli.main import emit_json as emit
+    from stabilis.cli.context import emit_json as emit
 
     emit(data, **meta)

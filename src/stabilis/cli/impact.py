@@ -45,7 +45,7 @@ def list_cases(
     The headline is a case's first outcome. Results are computed once per warehouse state and
     kept (so the first listing takes a while, later ones are instant).
     """
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     table = _service(ctx).headlines(compute=not no_run)
     if not all_outcomes:
@@ -132,7 +132,7 @@ def register_case(
     """Pre-register a case file: store it with its sha256 and a timestamp before its first run."""
     from pathlib import Path
 
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     record = _service(ctx).register(Path(file))
     if as_json:
@@ -177,7 +177,7 @@ def run_case(
     or the reason there is none."""
     from pathlib import Path
 
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
     from stabilis.impact.registration import read_panel
 
     if method is not None and method not in ("abadie", "augmented"):
@@ -236,7 +236,7 @@ def did_command(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Staggered difference-in-differences (Callaway & Sant'Anna) for a registry programme."""
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     service = _service(ctx)
     span = _years(years) if years else None

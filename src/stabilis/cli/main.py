@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import typer
 
-from stabilis import __version__
+from stabilis._version import __version__
+from stabilis.cli.context import State, emit_json  # noqa: F401 (State and emit_json live on here for callers)
 from stabilis.errors import StabilisError
 
 app = typer.Typer(
@@ -24,27 +24,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-class State:
-    """Global options, turned into Settings on first use."""
-
-    def __init__(self, data_dir: Path | None, mirror: str | None, config: Path | None) -> None:
-        self.overrides: dict[str, Any] = {
-            "data_dir": data_dir,
-            "mirror": mirror,
-            "config_file": config,
-        }
-        self._workspace: Any = None
-
-    def workspace(self, **more: Any) -> Any:
-        from stabilis.config import Settings
-        from stabilis.workspace import Workspace
-
-        if self._workspace is None or more:
-            settings = Settings.load(**{**self.overrides, **more})
-            self._workspace = Workspace(settings)
-        return self._workspace
 
 
 def version_callback(value: bool) -> None:
@@ -72,10 +51,6 @@ def main(
     ),
 ) -> None:
     ctx.obj = State(data_dir, mirror, config)
-
-
-def emit_json(data: Any, **meta: Any) -> None:
-    typer.echo(json.dumps({"data": data, "meta": meta}, indent=2, default=str, ensure_ascii=False))
 
 
 def _register_commands() -> None:

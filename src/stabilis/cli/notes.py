@@ -51,7 +51,7 @@ def list_notes(
     """List notes (all, or one subject's)."""
     import pandas as pd
 
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     kind, subject = (None, None)
     if country or forecast or impact_case:

@@ -39,7 +39,7 @@ def frameworks(
     second-tier only, other, preferred) and its provenance (the registry release or the edit
     id that added or corrected it).
     """
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     ws = ctx.obj.workspace()
     code = ws.check_country(country)
@@ -89,7 +89,7 @@ def records_command(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Every registry row about a country (membership, frameworks, programmes, operations)."""
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     ws = ctx.obj.workspace()
     when = year if year is not None else _this_year()
@@ -128,7 +128,7 @@ def members(
     as_json: bool = JSON_OPT,
 ) -> None:
     """NATO members in a year."""
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     codes = _registry(ctx).members(year)
     if as_json:
@@ -147,7 +147,7 @@ def partners(
     as_json: bool = JSON_OPT,
 ) -> None:
     """NATO partners in a year (countries in a framework that are not members)."""
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     codes = _registry(ctx).partners(year, framework=framework)
     if as_json:
@@ -163,7 +163,7 @@ def operations(
     as_json: bool = JSON_OPT,
 ) -> None:
     """NATO-led operations (one row per host country), or the country-years under them."""
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     registry = _registry(ctx)
     if year is not None:
@@ -237,7 +237,7 @@ def propose(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Propose a new registry fact, or a correction of one row, for an editor to review."""
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
     from stabilis.cli.users import signed_in
 
     ws = ctx.obj.workspace()
@@ -263,7 +263,7 @@ def review(
     as_json: bool = JSON_OPT,
 ) -> None:
     """List edits waiting for review (or with another status)."""
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     edits = ctx.obj.workspace().edits.list_edits(None if status == "all" else status)
     if as_json:

@@ -36,7 +36,7 @@ def profile(
     as_json: bool = JSON_OPT,
 ) -> None:
     """A country's threat profile: cyber, disinformation and event signals, alerts, provenance."""
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     result = _service(ctx).profile(country, _parse_years(years))
     if as_json:
@@ -104,7 +104,7 @@ def alerts(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Signals that jumped well above their own history (robust z-score >= 3.5), with evidence."""
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
     from stabilis.threats.alerts import MONTHLY, YEARLY
 
     codes = [c.strip() for c in countries.split(",")] if countries else None
@@ -146,7 +146,7 @@ def events(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Aggregate GDELT event files into hostile events per country-month and -year."""
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     signal = _service(ctx).events(files, engine=engine, spark_master=spark_master, save=save)
     if as_json:
@@ -174,7 +174,7 @@ def cyber(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Cyber operations per target country-year (DCID), or the incidents behind them."""
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     codes = [c.strip().upper() for c in countries.split(",")] if countries else None
     service = _service(ctx)
@@ -195,7 +195,7 @@ def incidents(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Cyber incidents reconciled across DCID, EuRepoC and CFR, with the source(s) of each."""
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
     from stabilis.threats.incidents import CLOSE_DAYS, MATCH_DAYS
 
     service = _service(ctx)
@@ -229,7 +229,7 @@ def coverage(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Which source covers a country in which year: covered, partial or not covered."""
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     span = _parse_years(years) or (2000, 2023)
     frame = _service(ctx).coverage([country], span)
@@ -248,7 +248,7 @@ def backtest(
     as_json: bool = JSON_OPT,
 ) -> None:
     """The alert rule over the staged history: alerts per year and the known episodes flagged."""
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     result = _service(ctx).alert_backtest(first, last)
     if as_json:
@@ -268,7 +268,7 @@ def external_support(
     as_json: bool = JSON_OPT,
 ) -> None:
     """States backing armed non-state actors fighting in a member or partner (UCDP ESD, to 2017)."""
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     frame = _service(ctx).external_support(country)
     if as_json:

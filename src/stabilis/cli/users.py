@@ -62,7 +62,7 @@ def list_users(ctx: typer.Context, as_json: bool = JSON_OPT) -> None:
     """List users, their roles and whether they are disabled (never their passwords)."""
     import pandas as pd
 
-    from stabilis.cli.main import emit_json
+    from stabilis.cli.context import emit_json
 
     users = ctx.obj.workspace().accounts.users()
     if as_json:

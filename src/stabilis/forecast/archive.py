@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stabilis import __version__
+from stabilis._version import __version__
 from stabilis.errors import NotFoundError
 
 if TYPE_CHECKING:

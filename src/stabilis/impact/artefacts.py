@@ -29,7 +29,7 @@ from typing import Any
 @cache
 def code_version() -> str:
     """sha256 over the impact package's source files and the Stabilis version."""
-    from stabilis import __version__
+    from stabilis._version import __version__
 
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).parent

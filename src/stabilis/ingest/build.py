@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-import stabilis
+from stabilis._version import __version__
 from stabilis.config import Settings
 from stabilis.errors import DataFileError, SnapshotError, WarehouseError
 from stabilis.ingest import harmonise as harmonise_module
@@ -186,7 +186,7 @@ def _build_locked(
         _check_unique_indicators(writer)
         writer.create_panel_view()
         writer.set_meta("built_at", _now())
-        writer.set_meta("stabilis_version", stabilis.__version__)
+        writer.set_meta("stabilis_version", __version__)
         _write_snapshot_table(writer, snapshots, settings.data_dir)
     return BuildReport(results, warehouse.path, True, time.perf_counter() - started)
 

@@ -26,13 +26,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .dates import DateSpan, PartialDate
-from .flags import FLAG_DEFINITIONS, country_year_flags
+from .flags import FLAG_DEFINITIONS, build_flags
 from .load import DATA_DIR, TABLES, RegistryVersion, read_table, read_tables, read_version
 from .query import GROUPS, Registry, framework_code
 from .schema import CONFIDENCE, FRAMEWORKS, PROGRAMME_CODES, SCHEMAS, STATUSES
+
+if TYPE_CHECKING:
+    import pandas as pd
+from .spells import UnknownEnd
 
 __all__ = [
     "CONFIDENCE",
@@ -48,6 +52,7 @@ __all__ = [
     "PartialDate",
     "Registry",
     "RegistryVersion",
+    "build_flags",
     "country_year_flags",
     "framework_code",
     "load_registry",
@@ -70,3 +75,19 @@ def load_registry(
 @lru_cache(maxsize=1)
 def _package_registry() -> Registry:
     return Registry.load()
+
+
+def country_year_flags(
+    first_year: int,
+    last_year: int,
+    *,
+    registry: Registry | None = None,
+    unknown_end: UnknownEnd = "ongoing",
+) -> pd.DataFrame:
+    """One row per (iso3, year) with the registry's 0/1 flags (see the module docstring).
+
+    Uses the package's registry unless ``registry`` is given.
+    """
+    if registry is None:
+        registry = load_registry()
+    return build_flags(registry, first_year, last_year, unknown_end=unknown_end)

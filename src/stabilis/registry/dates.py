@@ -31,6 +31,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from stabilis.errors import QueryError
+
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -125,3 +127,19 @@ class DateSpan:
             return range(0)
         end_year = self.end.year if self.end else last_year
         return range(self.start.year, min(end_year, last_year) + 1)
+
+
+def check_year(year: int) -> int:
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise QueryError(f"The year must be a whole number, not {year!r}.")
+    return year
+
+
+def check_year_range(first_year: int, last_year: int) -> None:
+    """Raise :class:`QueryError` if the range is not two whole years in order."""
+    check_year(first_year)
+    check_year(last_year)
+    if first_year > last_year:
+        raise QueryError(
+            f"The year range {first_year}-{last_year} is reversed; give the earlier year first."
+        )

@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .query import check_year_range
+from .dates import check_year_range
 from .spells import UnknownEnd, resolve_unknown_end, spell_years
 
 if TYPE_CHECKING:
@@ -149,21 +149,3 @@ def build_flags(
     ]
     frame["nato.years_since_accession"] = pd.array(since, dtype="Int64")
     return frame
-
-
-def country_year_flags(
-    first_year: int,
-    last_year: int,
-    *,
-    registry: Registry | None = None,
-    unknown_end: UnknownEnd = "ongoing",
-) -> pd.DataFrame:
-    """One row per (iso3, year) with the registry's 0/1 flags (see the module docstring).
-
-    Uses the package's registry unless ``registry`` is given.
-    """
-    if registry is None:
-        from . import load_registry
-
-        registry = load_registry()
-    return build_flags(registry, first_year, last_year, unknown_end=unknown_end)

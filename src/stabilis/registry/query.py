@@ -31,6 +31,8 @@ import pandas as pd
 
 from stabilis.errors import NotFoundError, QueryError
 
+from .dates import check_year as _check_year
+from .dates import check_year_range
 from .load import RegistryVersion, read_tables, read_version
 from .policy import second_tier_only, support
 from .schema import FRAMEWORKS, ISO3
@@ -124,22 +126,6 @@ def _check_iso3(iso3: str) -> str:
     if not ISO3.match(iso3):
         raise QueryError(f"'{iso3}' is not an ISO3 code; write three upper-case letters.")
     return iso3
-
-
-def _check_year(year: int) -> int:
-    if isinstance(year, bool) or not isinstance(year, int):
-        raise QueryError(f"The year must be a whole number, not {year!r}.")
-    return year
-
-
-def check_year_range(first_year: int, last_year: int) -> None:
-    """Raise :class:`QueryError` if the range is not two whole years in order."""
-    _check_year(first_year)
-    _check_year(last_year)
-    if first_year > last_year:
-        raise QueryError(
-            f"The year range {first_year}-{last_year} is reversed; give the earlier year first."
-        )
 
 
 class Registry:
