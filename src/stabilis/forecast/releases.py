@@ -11,6 +11,7 @@ rather than because the model changed.
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,9 +29,12 @@ VDEM_RELEASES = ("v15", "v14")
 MIN_CHANGE = 0.01
 
 
-def v14_highlevel(snapshots: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
+def v14_highlevel(
+    snapshots: pd.DataFrame, countries: pd.DataFrame, data_dir: str | os.PathLike[str] = "."
+) -> pd.DataFrame:
     """V-Dem v14 values of the high-level indices (``iso3, year, vdem.<index>``), read from the
-    stored ``vdem/lite`` snapshot; countries matched by V-Dem's ``country_id``."""
+    stored ``vdem/lite`` snapshot; countries matched by V-Dem's ``country_id``. Snapshot paths
+    are recorded relative to the data folder ``data_dir``."""
     import pandas as pd
 
     lite = snapshots[(snapshots["source"] == "vdem") & (snapshots["file_key"] == "lite")]
@@ -38,7 +42,7 @@ def v14_highlevel(snapshots: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFr
         raise NotFoundError(
             "The warehouse holds no V-Dem lite snapshot (V-Dem v14); pull and build it first."
         )
-    path = str(lite["path"].iloc[-1])
+    path = os.path.join(data_dir, str(lite["path"].iloc[-1]))
     try:
         frame = pd.read_csv(path, usecols=["country_id", "year", *HIGHLEVEL])
     except (OSError, ValueError) as exc:

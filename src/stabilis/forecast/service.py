@@ -121,7 +121,9 @@ class ForecastService:
             if self.config.vdem_release == "v14":
                 from stabilis.forecast.releases import v14_highlevel, with_release
 
-                panel = with_release(panel, v14_highlevel(self.ws.snapshots(), countries))
+                panel = with_release(
+                    panel, v14_highlevel(self.ws.snapshots(), countries, self.ws.settings.data_dir)
+                )
             neighbours: dict[str, list[str]] = {
                 str(row.iso3): [n for n in str(row.neighbours).split(";") if n]
                 for row in countries.itertuples(index=False)
