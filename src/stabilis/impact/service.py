@@ -330,13 +330,16 @@ class ImpactService:
         return ResultStore(Path(root) / "impact" / "results") if root is not None else None
 
     def _identity(self, panel_id: str) -> str:
-        """The warehouse state the results depend on: ``ws.freshness()`` when the workspace has
-        it, else the warehouse file's inode, modification time and size."""
+        """The warehouse state the results depend on: the warehouse part of ``ws.freshness()``
+        when the workspace has it (not the whole key: it also follows the stored impact results
+        themselves, so storing one would make it stale, and the forecast archive and notes,
+        which no result reads; approved registry edits reach the results through a build),
+        else the warehouse file's inode, modification time and size."""
         if panel_id:
             return f"panel:{panel_id}"
-        fresh = getattr(self.ws, "freshness", None)
-        if callable(fresh):
-            return json.dumps(fresh(), sort_keys=True, default=str)
+        parts = getattr(self.ws, "freshness_parts", None)
+        if callable(parts):
+            return json.dumps(parts().get("warehouse"), sort_keys=True, default=str)
         path = getattr(getattr(self.ws, "settings", None), "warehouse_path", None)
         try:
             info = os.stat(path) if path is not None else None
