@@ -125,3 +125,18 @@ def test_the_disinformation_layer_defaults_to_the_last_full_year_and_flags_a_par
     assert partial["meta"]["note"] == "2021 is covered for 2 months only."
     assert partial["data"][0]["rank"] == 1
     assert client.get("/api/v1/signals/earthquakes/values").status_code == 404
+
+
+def test_registry_downloads_cite_the_registry_release(client):
+    for url in ("/api/v1/registry/programmes?iso3=MDA", "/api/v1/registry/countries/MDA"):
+        bundle = client.get(url).json()["meta"]["provenance"]
+        (entry,) = [s for s in bundle["sources"] if s["source"] == "registry"]
+        assert entry["release"].startswith("registry ") and entry["citation"]
+    parquet = client.get("/api/v1/registry/programmes?iso3=MDA&format=parquet")
+    cited = read_parquet_provenance(parquet.content)
+    assert [s["source"] for s in cited["sources"]] == ["registry"]
+    package = zipfile.ZipFile(
+        io.BytesIO(client.get("/api/v1/registry/members?format=datapackage").content)
+    )
+    descriptor = json.loads(package.read("datapackage.json"))
+    assert descriptor["stabilis"]["sources"][0]["source"] == "registry"

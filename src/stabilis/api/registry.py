@@ -102,12 +102,18 @@ def router(ws: Workspace) -> APIRouter:
         code = ws.check_country(parse_iso3(iso3)) if iso3 else None
         if year is not None:
             check_year(year)
+        from stabilis.report import provenance
+
         frame = registry_table(ws, table, code, year)
+        cited = provenance.for_sources(
+            ws, ["registry"], {"table": table, "iso3": code, "year": year}
+        )
         return table_response(
             frame,
             parse_format(format),
             f"registry-{table}",
             page,
+            provenance=cited,
             table=table,
             registry_version=ws.registry.version.version,
             year=year,
@@ -127,9 +133,13 @@ def router(ws: Workspace) -> APIRouter:
             check_year(year)
         frame = ws.registry_records(parse_iso3(iso3), year)
         frame = frame.drop(columns=["start_first", "end_last"], errors="ignore")
+        from stabilis.report import provenance
+
+        cited = provenance.for_sources(ws, ["registry"], {"iso3": iso3.upper(), "year": year})
         return json_response(
             envelope(
                 records(frame),
+                provenance=cited.as_dict(),
                 iso3=iso3.upper(),
                 year=year,
                 rows=len(frame),
