@@ -32,7 +32,11 @@ def service(built, tmp_path_factory):
 
 def test_backtest_reruns_to_identical_numbers_in_one_process_or_two(service):
     keys = ["electoral_down", "coup_attempt"]
-    a = service.backtest(2010, 2012, outcomes=keys, archive=False)
+    told: list[tuple[int, int, int]] = []
+    a = service.backtest(
+        2010, 2012, outcomes=keys, archive=False, progress=lambda *step: told.append(step)
+    )
+    assert told == [(1, 3, 2010), (2, 3, 2011), (3, 3, 2012)]  # each origin, as it finishes
     serial = dataclasses.replace(SMALL, n_jobs=1)
     b = ForecastService(service.ws, serial, archive_dir=service.archive.root).backtest(
         2010, 2012, outcomes=keys, archive=False
@@ -179,4 +183,5 @@ def test_cli_backtest_reports_scores_and_writes_the_csv(cli, tmp_path):
                "--no-archive", "--out", str(out))  # fmt: skip
     assert done.exit_code == 0, done.output
     assert "ROC-AUC" in done.output
+    assert "origin 2013 done (2 of 2)" in done.output  # progress, on stderr
     assert sorted(pd.read_csv(out)["from_year"].unique()) == [2012, 2013]

@@ -107,8 +107,15 @@ def backtest(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Honest walk-forward backtest: each origin learns only from targets observed by then."""
+
+    def told(done: int, total: int, origin: int) -> None:
+        if not as_json:
+            typer.echo(f"  origin {origin} done ({done} of {total})", err=True)
+
+    if not as_json:
+        typer.echo("Walk-forward backtest: each origin is fitted in a worker process.", err=True)
     result = _service(ctx, model=model).backtest(
-        first, last, outcomes=outcome or None, archive=archive
+        first, last, outcomes=outcome or None, archive=archive, progress=told
     )
     if out:
         _write(result.tidy(), out)

@@ -13,7 +13,7 @@ counts the realised events it rules out.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -308,8 +308,13 @@ def run_backtest(
     config: ForecastConfig,
     first: int = 2005,
     last: int | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
 ) -> ForecastFrame:
-    """Walk forward over origins ``first … last`` (default: the last origin with data)."""
+    """Walk forward over origins ``first … last`` (default: the last origin with data).
+
+    ``progress(done, total, origin)`` is called as each origin's forecasts come back (in origin
+    order), so a command can show how far the backtest has gone.
+    """
     import pandas as pd
 
     final = design.last_year if last is None else last
@@ -329,10 +334,17 @@ def run_backtest(
         # DuckDB or OpenMP threads, and scripts need no ``__main__`` guard). Not threads:
         # LightGBM crashed (SIGSEGV) when two Python threads built dataset subsets at once.
         # Results come back in origin order, so the frame is the same for any n_jobs.
-        run = Parallel(n_jobs=min(config.n_jobs, len(origins)), backend="loky")
-        parts = run(delayed(_origin_forecasts)(design, t, config, selected) for t in origins)
+        run = Parallel(
+            n_jobs=min(config.n_jobs, len(origins)), backend="loky", return_as="generator"
+        )
+        results = run(delayed(_origin_forecasts)(design, t, config, selected) for t in origins)
     else:
-        parts = [forecast_origin(design, t, config, selected)[0] for t in origins]
+        results = (forecast_origin(design, t, config, selected)[0] for t in origins)
+    parts = []
+    for done, (origin, part) in enumerate(zip(origins, results, strict=True), start=1):
+        parts.append(part)
+        if progress is not None:
+            progress(done, len(origins), origin)
     forecasts = calibrate_intervals(pd.concat(parts, ignore_index=True))
     seconds = time.perf_counter() - start
     return ForecastFrame(

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -201,10 +201,12 @@ class ForecastService:
         *,
         outcomes: Sequence[str] | None = None,
         archive: bool = True,
+        progress: Callable[[int, int, int], None] | None = None,
     ) -> ForecastFrame:
-        """The honest walk-forward backtest over origins ``first … last``."""
+        """The honest walk-forward backtest over origins ``first … last``; ``progress(done,
+        total, origin)`` is told as each origin finishes."""
         config = replace(self.config, outcomes=tuple(outcomes or self.config.outcomes))
-        result = run_backtest(self.design(), config, first, last)
+        result = run_backtest(self.design(), config, first, last, progress)
         if archive:
             entry = self.archive.save(result.forecasts, kind="backtest", as_of=None,
                                       snapshots=self.ws.snapshots(), config=config,
