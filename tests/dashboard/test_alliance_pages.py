@@ -1,26 +1,16 @@
 """The support audit, burden-sharing and resilience pages in a real browser (Chromium).
 
-Uses the server, browser and page fixtures of test_browser.py; screenshots land in
+Uses the server, browser and page fixtures of tests/dashboard/conftest.py; screenshots land in
 test-output/screenshots/.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location(
-    "dashboard_browser", Path(__file__).with_name("test_browser.py")
-)
-assert _spec and _spec.loader
-_browser = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_browser)
-server = _browser.server
-browser = _browser.browser
-page = _browser.page
-SHOTS = _browser.SHOTS
+SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -11,29 +11,19 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.dashboard.conftest import free_port
 
 from stabilis.api import create_app
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
-BROWSER_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PAGES = {
     "overview": "/",
     "countries": "/countries",
@@ -63,59 +53,6 @@ SECTIONS = (
     "#resilience-section",
     "#impact-section",
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def server(built) -> Iterator[str]:
-    import uvicorn
-
-    port = _free_port()
-    config = uvicorn.Config(create_app(built), host="127.0.0.1", port=port, log_level="warning")
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("The test server did not start within 20 s.")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"Chromium is not at {CHROMIUM}; install it with 'apt-get install -y chromium' "
-            "(the project's set-up does)."
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=server)
-    tab = context.new_page()
-    tab.problems = []  # console errors, uncaught exceptions, failed requests
-    tab.on("console", lambda m: m.type == "error" and tab.problems.append(m.text))
-    tab.on("pageerror", lambda e: tab.problems.append(str(e)))
-    tab.on("requestfailed", lambda r: tab.problems.append(f"failed: {r.url}"))
-    tab.on("response", lambda r: r.status >= 400 and tab.problems.append(f"{r.status}: {r.url}"))
-    yield tab
-    context.close()
 
 
 def _wait_for_map(page) -> None:
@@ -215,6 +152,10 @@ def test_a_country_profile_draws_its_charts(page):
     caption = page.locator("figure.chart figcaption").first.inner_text()
     assert "Ukraine" in caption and "higher is better" in caption
     # Without an archived forecast the section says how to issue one; with one it shows a table.
+    page.wait_for_function(
+        "!document.querySelector('#forecasts-section').textContent.includes('Loading')",
+        timeout=60_000,
+    )
     section = page.locator("#forecasts-section")
     assert "stabilis forecast run" in section.inner_text() or section.locator("table").count()
 
@@ -289,7 +230,7 @@ class _WithForecasts:
 def forecast_server(built) -> Iterator[str]:
     import uvicorn
 
-    port = _free_port()
+    port = free_port()
     app = create_app(_WithForecasts(built))  # type: ignore[arg-type]
     instance = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=instance.run, daemon=True)
