@@ -23,7 +23,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from stabilis.api.params import parse_iso3
-from stabilis.api.responses import encode, envelope, json_response, records
+from stabilis.api.responses import cached_result, envelope, json_response, records
 
 if TYPE_CHECKING:
     from stabilis.api.cache import ReadCache
@@ -188,29 +188,12 @@ def _stored_state(ws: Any) -> tuple[str, ...]:
         return ()
 
 
-class _NotCached(Exception):
-    """A 'not available' answer: returned, but not kept, so a later run shows up at once."""
-
-    def __init__(self, body: bytes) -> None:
-        super().__init__("not cached")
-        self.body = body
-
-
 def router(ws: Any, cache: ReadCache) -> APIRouter:
     """The impact routes; each answers 200 with ``meta.available`` false when there is nothing."""
     api = APIRouter(tags=["impact"])
 
     def cached(key: tuple[Any, ...], read: Any) -> Response:
-        def compute() -> bytes:
-            found = read()
-            if not found.available:
-                raise _NotCached(encode({"data": found.rows, "meta": found.as_meta()}))
-            return envelope(found.rows, **found.as_meta())
-
-        try:
-            return json_response(cache.get_or_compute(key, compute))
-        except _NotCached as miss:
-            return json_response(miss.body)
+        return cached_result(cache, key, read)
 
     @api.get("/impact/cases", summary="Impact case studies with their verdicts and estimates")
     def impact_case_list(

@@ -133,3 +133,28 @@ def table_response(
         media_type="application/vnd.apache.parquet",
         headers=headers,
     )
+
+
+class _NotCached(Exception):
+    """A 'not available' answer: returned, but not kept, so a later run shows up at once."""
+
+    def __init__(self, body: bytes) -> None:
+        super().__init__("not cached")
+        self.body = body
+
+
+def cached_result(cache: Any, key: tuple[Any, ...], read: Any) -> Response:
+    """The envelope of ``read()`` (an object with ``available``, ``rows`` and ``as_meta()``),
+    kept in ``cache`` under ``key`` only when it is available: a "nothing yet" answer is sent
+    but not kept, so results computed later show up at once."""
+
+    def compute() -> bytes:
+        found = read()
+        if not found.available:
+            raise _NotCached(encode({"data": found.rows, "meta": found.as_meta()}))
+        return envelope(found.rows, **found.as_meta())
+
+    try:
+        return json_response(cache.get_or_compute(key, compute))
+    except _NotCached as miss:
+        return json_response(miss.body)

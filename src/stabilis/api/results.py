@@ -28,7 +28,13 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from stabilis.api.params import parse_format, parse_iso3
-from stabilis.api.responses import encode, envelope, json_response, records, table_response
+from stabilis.api.responses import (
+    cached_result,
+    envelope,
+    json_response,
+    records,
+    table_response,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -240,30 +246,13 @@ def _respond(availability: Availability) -> Response:
     return json_response(envelope(availability.rows, **availability.as_meta()))
 
 
-class _NotCached(Exception):
-    """A 'not available' answer: returned, but not kept, so a later run shows up at once."""
-
-    def __init__(self, body: bytes) -> None:
-        super().__init__("not cached")
-        self.body = body
-
-
 def router(ws: Any, cache: ReadCache) -> APIRouter:
     """Routes over results; each answers 200 with ``meta.available`` false when there are none."""
     api = APIRouter(tags=["results"])
     iso3_query = Query(None, description="Only rows about this country (ISO3).")
 
     def cached(key: tuple[Any, ...], read: Any) -> Response:
-        def compute() -> bytes:
-            found = read()
-            if not found.available:
-                raise _NotCached(encode({"data": found.rows, "meta": found.as_meta()}))
-            return envelope(found.rows, **found.as_meta())
-
-        try:
-            return json_response(cache.get_or_compute(key, compute))
-        except _NotCached as miss:
-            return json_response(miss.body)
+        return cached_result(cache, key, read)
 
     @api.get("/forecasts", summary="The latest forecasts with intervals and drivers (watch list)")
     def forecast_list(
