@@ -215,7 +215,7 @@ def test_registry_section_shows_status_in_the_year_asked_and_flags_unverified_ro
 
 @pytest.mark.integration
 def test_elections_section_lists_georgias_scored_elections(built):
-    s = country.section(built, "elections", "GEO", 2024)
+    s = country.elections(built, "GEO", 2024)
     assert s.available and "scored by the Electoral Integrity Project" in s.message
     scored = [r for r in s.rows if r.get("pei_index") is not None]
     assert scored and all(0 <= r["pei_index"] <= 100 for r in scored)

@@ -555,7 +555,7 @@ def elections(ws: Any, iso3: str, year: int) -> Section:
     )
     return Section("elections", "Elections and interference", True, message, rows,
                    {"expected": expected, "notes": summary.get("notes", [])},
-                   ("pei", "vdem", "vparty", "eurepoc", "disinfo"))  # fmt: skip
+                   ("pei", "vdem", "disinfo"))  # fmt: skip
 
 
 def _resilience_card(ws: Any, iso3: str, year: int) -> tuple[Any, str]:
@@ -724,7 +724,6 @@ SECTIONS: dict[str, Callable[[Any, str, int], Section]] = {
     "forecast_record": lambda ws, iso3, year: forecast_record(ws),
     "impact": lambda ws, iso3, year: impact(ws, iso3),
     "threats": threats,
-    "elections": elections,
     "resilience": resilience,
     "support": support,
 }
