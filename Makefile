@@ -7,6 +7,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # The offline mirror of the source files; override with  make demo MIRROR=/path/to/mirror
 MIRROR ?= $(abspath ../shared/data)
+# make test runs the suite in this many worker processes (pytest-xdist; one per core on the
+# 2-core CI machine). Each worker builds its own warehouse once; a file's tests stay together.
+TEST_WORKERS ?= 2
 
 DASHBOARD := src/stabilis/dashboard
 
@@ -80,7 +83,7 @@ typecheck: install
 	$(BIN)/mypy
 
 test: install lint typecheck
-	STABILIS_MIRROR="$(MIRROR)" $(BIN)/pytest -q --cov=stabilis --cov-report=term:skip-covered --cov-fail-under=90
+	STABILIS_MIRROR="$(MIRROR)" $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile --cov=stabilis --cov-report=term:skip-covered --cov-fail-under=90
 
 bench: install
 	STABILIS_MIRROR="$(MIRROR)" $(BIN)/python benchmarks/build.py

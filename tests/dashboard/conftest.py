@@ -69,6 +69,9 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser, server):
     context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=server)
+    # Pages that compute on first load (the brief, the support audit) can take tens of seconds
+    # on a loaded 2-core machine running two test workers: navigation may wait 90 s.
+    context.set_default_navigation_timeout(90_000)
     tab = context.new_page()
     tab.problems = []  # console errors, uncaught exceptions, failed requests
     tab.on("console", lambda m: m.type == "error" and tab.problems.append(m.text))

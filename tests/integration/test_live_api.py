@@ -51,7 +51,9 @@ def _property(operation: Any, label: str, live_url: str) -> Any:
     )
     def check(case: Any) -> None:
         CASES[label] += 1
-        case.call_and_validate(base_url=live_url, checks=_checks())
+        # A route's first answer computes and caches (the alerts, the support audit): allow
+        # 60 s instead of schemathesis' 10 s default, which a loaded machine can exceed.
+        case.call_and_validate(base_url=live_url, checks=_checks(), timeout=60)
 
     return check
 
