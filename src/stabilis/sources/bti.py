@@ -33,9 +33,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, read_csv, to_number
+from stabilis.sources.reading import check_unique, read_csv, refuse_first, to_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -274,13 +273,14 @@ def _check_categories(frame: pd.DataFrame, path: Path) -> None:
     expected = frame["cat_dem_stat"].map(CATEGORIES)
     label = frame["cat_dem_stat_label"]
     wrong = (expected.notna() | label.notna()) & (expected.astype(object) != label.astype(object))
-    if wrong.any():
-        i = int(wrong.to_numpy().nonzero()[0][0])
-        raise DataFileError(
+    refuse_first(
+        frame,
+        wrong,
+        lambda i: (
             f"the label '{label.iloc[i]}' does not match cat_dem_stat "
-            f"{frame['cat_dem_stat'].iloc[i]} ('{expected.iloc[i]}').",
-            file=path,
-            row=int(frame[ROW].iloc[i]),
-            column="cat_dem_stat_label",
-            hint="Restore the producer's original file.",
-        )
+            f"{frame['cat_dem_stat'].iloc[i]} ('{expected.iloc[i]}')."
+        ),
+        file=path,
+        column="cat_dem_stat_label",
+        hint="Restore the producer's original file.",
+    )

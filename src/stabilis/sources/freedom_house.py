@@ -43,7 +43,14 @@ from typing import TYPE_CHECKING
 
 from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, is_xlsx, read_csv, read_xlsx, to_number
+from stabilis.sources.reading import (
+    check_unique,
+    is_xlsx,
+    read_csv,
+    read_xlsx,
+    refuse_first,
+    to_number,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -304,15 +311,14 @@ def _parse_ratings(path: Path) -> ParsedTable:
 def _status_codes(raw: pd.DataFrame, path: Path) -> pd.Series:
     status = raw["status"]
     unknown = status.notna() & ~status.isin(list(_STATUS))
-    if unknown.any():
-        i = int(unknown.to_numpy().nonzero()[0][0])
-        raise DataFileError(
-            f"'{status.iloc[i]}' is not a Freedom House status (F, PF or NF).",
-            file=path,
-            row=int(raw[ROW].iloc[i]),
-            column="status",
-            hint="Correct the value or restore the producer's original file.",
-        )
+    refuse_first(
+        raw,
+        unknown,
+        lambda i: f"'{status.iloc[i]}' is not a Freedom House status (F, PF or NF).",
+        file=path,
+        column="status",
+        hint="Correct the value or restore the producer's original file.",
+    )
     return status.map(_STATUS).astype("Int64")
 
 
@@ -385,14 +391,15 @@ def _subscores_frame(raw: pd.DataFrame, path: Path, name_col: str) -> pd.DataFra
     frame = raw[[ROW, name_col, "region", "country_or_territory"]].copy()
     frame["country_or_territory"] = frame["country_or_territory"].str.lower()
     bad = frame["country_or_territory"].notna() & ~frame["country_or_territory"].isin(["c", "t"])
-    if bad.any():
-        i = int(bad.to_numpy().nonzero()[0][0])
-        raise DataFileError(
-            f"'{raw['country_or_territory'].iloc[i]}' should be 'c' (country) or 't' (territory).",
-            file=path,
-            row=int(raw[ROW].iloc[i]),
-            column="country_or_territory",
-        )
+    refuse_first(
+        raw,
+        bad,
+        lambda i: (
+            f"'{raw['country_or_territory'].iloc[i]}' should be 'c' (country) or 't' (territory)."
+        ),
+        file=path,
+        column="country_or_territory",
+    )
     for spec in SUBSCORES:
         frame[spec.column] = to_number(
             raw,

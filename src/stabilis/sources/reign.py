@@ -38,7 +38,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stabilis.errors import DataFileError
 from stabilis.sources.base import (
     ROW,
     CountryKey,
@@ -47,7 +46,7 @@ from stabilis.sources.base import (
     SourceFile,
     SourceSpec,
 )
-from stabilis.sources.reading import check_dates, check_unique, read_csv, to_number
+from stabilis.sources.reading import check_dates, check_unique, read_csv, refuse_first, to_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -202,14 +201,15 @@ def _year_end_dummies(records: pd.DataFrame, path: Path) -> pd.DataFrame:
 def _regime_types(raw: pd.DataFrame, path: Path) -> pd.Series:
     kinds = raw["gwf_regimetype"].str.strip().str.lower()
     unknown = ~kinds.isin(list(COMPONENTS))
-    if unknown.any():
-        i = int(unknown.to_numpy().nonzero()[0][0])
-        raise DataFileError(
+    refuse_first(
+        raw,
+        unknown,
+        lambda i: (
             f"'{raw['gwf_regimetype'].iloc[i]}' is not a known REIGN regime type "
-            f"({', '.join(COMPONENTS)}).",
-            file=path,
-            row=int(raw[ROW].iloc[i]),
-            column="gwf_regimetype",
-            hint="A new type needs a line in stabilis.sources.reign.COMPONENTS.",
-        )
+            f"({', '.join(COMPONENTS)})."
+        ),
+        file=path,
+        column="gwf_regimetype",
+        hint="A new type needs a line in stabilis.sources.reign.COMPONENTS.",
+    )
     return kinds

@@ -31,9 +31,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, is_xlsx, read_csv, read_xlsx, to_number
+from stabilis.sources.reading import (
+    check_unique,
+    is_xlsx,
+    read_csv,
+    read_xlsx,
+    refuse_first,
+    to_number,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -150,15 +156,14 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     for column in ("code", "indicator"):
         _require_text(raw, column, path)
     unknown = ~long["indicator"].isin(list(NAMES))
-    if unknown.any():
-        i = int(unknown.to_numpy().nonzero()[0][0])
-        raise DataFileError(
-            f"'{long['indicator'].iloc[i]}' is not a WGI indicator ({', '.join(NAMES)}).",
-            file=path,
-            row=int(long[ROW].iloc[i]),
-            column="indicator",
-            hint="Check that this is the World Bank's long-format wgidataset.",
-        )
+    refuse_first(
+        long,
+        unknown,
+        lambda i: f"'{long['indicator'].iloc[i]}' is not a WGI indicator ({', '.join(NAMES)}).",
+        file=path,
+        column="indicator",
+        hint="Check that this is the World Bank's long-format wgidataset.",
+    )
     long["year"] = to_number(raw, "year", file=path, integer=True, minimum=1990, maximum=2100)
     long["est"] = to_number(raw, "estimate", file=path, minimum=-5, maximum=5, na_values=("..",))
     long["stddev"] = to_number(raw, "stddev", file=path, minimum=0, maximum=5, na_values=("..",))
@@ -201,12 +206,11 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
 
 def _require_text(raw: pd.DataFrame, column: str, path: Path) -> None:
     empty = raw[column].isna()
-    if empty.any():
-        i = int(empty.to_numpy().nonzero()[0][0])
-        raise DataFileError(
-            "the value is empty; every row needs an economy code and an indicator.",
-            file=path,
-            row=int(raw[ROW].iloc[i]),
-            column=column,
-            hint="Restore the producer's original file.",
-        )
+    refuse_first(
+        raw,
+        empty,
+        "the value is empty; every row needs an economy code and an indicator.",
+        file=path,
+        column=column,
+        hint="Restore the producer's original file.",
+    )
