@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from stabilis.sources.base import ROW, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import read_csv, refuse_first
+from stabilis.sources.reading import read_csv, refuse_first, split_outside_parentheses
 
 if TYPE_CHECKING:
     pass
@@ -188,20 +188,8 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
 
 def _split_sponsors(text: str) -> list[str]:
     """'China, Russian Federation' -> two names; a comma inside parentheses is kept."""
-    parts: list[str] = []
-    depth = 0
-    current = ""
-    for ch in text:
-        depth += ch == "("
-        depth -= ch == ")"
-        if ch == "," and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += ch
-    parts.append(current)
     names: list[str] = []
-    for part in (p.strip() for p in parts):
+    for part in split_outside_parentheses(text):
         # "Palestine, State of": an inverted name, not a second sponsor.
         if names and part.endswith(" of") and part[:1].isupper() and " " in part:
             names[-1] = f"{names[-1]}, {part}"

@@ -396,6 +396,26 @@ def check_unique(frame: pd.DataFrame, keys: Sequence[str], *, file: str | Path) 
     )
 
 
+def split_outside_parentheses(text: str) -> list[str]:
+    """Split a list of names at the commas outside parentheses, each part stripped.
+
+    ``"Government of A (B, C), Government of D"`` gives two parts; an empty part stays ``""``.
+    """
+    parts: list[str] = []
+    depth = 0
+    current = ""
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return [p.strip() for p in parts]
+
+
 def _read_bytes(path: Path, *, member: str | None, label: str) -> bytes:
     try:
         if zipfile.is_zipfile(path):
