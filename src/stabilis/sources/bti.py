@@ -164,57 +164,43 @@ def code_of(item: str) -> str:
     return re.sub(r"[^0-9A-Za-z]+", "_", item).strip("_")
 
 
+#: Each kind of item: (label or None for the item's own, scale, higher is better, min, max).
+_KINDS: dict[str, tuple[str | None, str, bool, int, int]] = {
+    "rank": (None, "rank among BTI countries, 1 = best", False, 1, _MAX_RANK),
+    "difficulty": (None, "1-10, 10 = most difficult conditions", False, 1, 10),
+    "pol_sys": ("Political system (BTI)", "1 = democracy, 0 = autocracy", True, 0, 1),
+    "cat_dem_stat": (
+        "Democracy Status category",
+        "; ".join(f"{k} = {v}" for k, v in CATEGORIES.items()),
+        False,
+        1,
+        5,
+    ),
+    "score": (None, "1-10, 10 = best", True, 1, 10),
+}
+
+
+def _kind(item: str) -> str:
+    if item.startswith("Ranking_"):
+        return "rank"
+    if item.startswith("Q13"):
+        return "difficulty"
+    if item in ("pol_sys", "cat_dem_stat"):
+        return item
+    return "score"
+
+
 def _spec(item: str) -> IndicatorSpec:
     column = code_of(item)
-    label = item.replace("_", " ").replace("  ", " ")
-    if item.startswith("Ranking_"):
-        return IndicatorSpec(
-            column=column,
-            code=f"bti.{column}",
-            label=label,
-            scale="rank among BTI countries, 1 = best",
-            higher_is_better=False,
-            minimum=1,
-            maximum=_MAX_RANK,
-        )
-    if item.startswith("Q13"):
-        return IndicatorSpec(
-            column=column,
-            code=f"bti.{column}",
-            label=label,
-            scale="1-10, 10 = most difficult conditions",
-            higher_is_better=False,
-            minimum=1,
-            maximum=10,
-        )
-    if item == "pol_sys":
-        return IndicatorSpec(
-            column=column,
-            code=f"bti.{column}",
-            label="Political system (BTI)",
-            scale="1 = democracy, 0 = autocracy",
-            higher_is_better=True,
-            minimum=0,
-            maximum=1,
-        )
-    if item == "cat_dem_stat":
-        return IndicatorSpec(
-            column=column,
-            code=f"bti.{column}",
-            label="Democracy Status category",
-            scale="; ".join(f"{k} = {v}" for k, v in CATEGORIES.items()),
-            higher_is_better=False,
-            minimum=1,
-            maximum=5,
-        )
+    label, scale, better, low, high = _KINDS[_kind(item)]
     return IndicatorSpec(
         column=column,
         code=f"bti.{column}",
-        label=label,
-        scale="1-10, 10 = best",
-        higher_is_better=True,
-        minimum=1,
-        maximum=10,
+        label=label or item.replace("_", " ").replace("  ", " "),
+        scale=scale,
+        higher_is_better=better,
+        minimum=low,
+        maximum=high,
     )
 
 

@@ -106,41 +106,38 @@ _VALUES = (
 )
 
 
-def _specs() -> tuple[IndicatorSpec, ...]:
-    specs: list[IndicatorSpec] = []
-    for ind, name in NAMES.items():
-        specs.append(
-            IndicatorSpec(
-                column=f"{ind}_est",
-                code=f"wgi.{ind}_est",
-                label=f"{name}: estimate",
-                scale="standard normal units, about -2.5 to 2.5",
-                higher_is_better=True,
-                minimum=-5,
-                maximum=5,
-                lower_column=f"{ind}_est_lower",
-                upper_column=f"{ind}_est_upper",
-                description="Band: estimate ± 1.96 × standard error.",
-            )
-        )
-        specs.append(
-            IndicatorSpec(
-                column=f"{ind}_pctrank",
-                code=f"wgi.{ind}_pctrank",
-                label=f"{name}: percentile rank",
-                scale="0-100, 100 = best",
-                higher_is_better=True,
-                minimum=0,
-                maximum=100,
-                lower_column=f"{ind}_pctrank_lower",
-                upper_column=f"{ind}_pctrank_upper",
-                description="Band: the producer's 90% confidence bounds of the rank.",
-            )
-        )
-    return tuple(specs)
+#: The two banded measures of every indicator: column suffix -> (label, scale, range, band).
+_MEASURES: dict[str, tuple[str, str, tuple[float, float], str]] = {
+    "est": (
+        "estimate",
+        "standard normal units, about -2.5 to 2.5",
+        (-5, 5),
+        "Band: estimate ± 1.96 × standard error.",
+    ),
+    "pctrank": (
+        "percentile rank",
+        "0-100, 100 = best",
+        (0, 100),
+        "Band: the producer's 90% confidence bounds of the rank.",
+    ),
+}
 
-
-INDICATORS = _specs()
+INDICATORS = tuple(
+    IndicatorSpec(
+        column=f"{ind}_{measure}",
+        code=f"wgi.{ind}_{measure}",
+        label=f"{name}: {label}",
+        scale=scale,
+        higher_is_better=True,
+        minimum=low,
+        maximum=high,
+        lower_column=f"{ind}_{measure}_lower",
+        upper_column=f"{ind}_{measure}_upper",
+        description=band,
+    )
+    for ind, name in NAMES.items()
+    for measure, (label, scale, (low, high), band) in _MEASURES.items()
+)
 
 
 def parse(file_key: str, path: Path) -> list[ParsedTable]:
