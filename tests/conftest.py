@@ -2,12 +2,19 @@
 
 ``mirror`` is the offline mirror of the source files (``../shared/data`` beside the project, or
 ``STABILIS_MIRROR``); integration tests read it and fail, not skip, when it is absent.
+
+``server`` is a real app on a free loopback port over ``served`` (the session's ``built``
+workspace unless a module overrides ``served``), and ``browser`` is Debian's Chromium through
+Playwright: the browser suites (``tests/dashboard``, ``tests/edits``) share them.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -71,3 +78,65 @@ def built(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Workspace:
     report = ws.build()
     assert report.changed
     return ws
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    """A loopback port that was free a moment ago."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def served(built: Workspace) -> Workspace:
+    """The workspace ``server`` serves; a module that must not touch ``built`` overrides it."""
+    return built
+
+
+@pytest.fixture(scope="module")
+def server(served: Workspace) -> Iterator[str]:
+    """The app over ``served`` on a free loopback port, in a thread; yields its base URL."""
+    import uvicorn
+
+    from stabilis.api import create_app
+
+    port = free_port()
+    config = uvicorn.Config(create_app(served), host="127.0.0.1", port=port, log_level="warning")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("The test server did not start within 20 s.")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium is not at {CHROMIUM}; install it with 'apt-get install -y chromium' "
+            "(the project's set-up does)."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        yield chromium
+        chromium.close()
