@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from stabilis.config import Settings
+from stabilis.errors import DataFileError
 from stabilis.workspace import Workspace
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +68,24 @@ def write_file(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return write
+
+
+def refused(
+    parse: Callable[[str, Path], object],
+    file_key: str,
+    path: Path,
+    *,
+    at: tuple[int | None, str | None],
+    match: str | None = None,
+) -> DataFileError:
+    """Check that ``parse(file_key, path)`` refuses the file with a :class:`DataFileError` that
+    names the file and ``at`` = (row, column), its message matching ``match``; return the error.
+    """
+    with pytest.raises(DataFileError, match=match) as info:
+        parse(file_key, path)
+    assert (info.value.row, info.value.column) == at
+    assert path.name in info.value.message
+    return info.value
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.conftest import refused
 
 from stabilis.errors import DataFileError
 from stabilis.sources import disinfo
@@ -94,6 +95,10 @@ def test_mirror_case_list(mirror: Path) -> None:
 
 def test_case_without_id_names_file_row_and_column(write_file: Writer) -> None:
     row = "2020-01-01,,A title,Russia,,,\n"
-    with pytest.raises(DataFileError, match="empty") as info:
-        disinfo.parse("cases", write_file("posts.csv", HEADER + ROWS + row))
-    assert (info.value.row, info.value.column) == (4, "id")
+    refused(
+        disinfo.parse,
+        "cases",
+        write_file("posts.csv", HEADER + ROWS + row),
+        match="empty",
+        at=(4, "id"),
+    )
