@@ -31,6 +31,27 @@ def mirror_root() -> Path:
     return Path(configured) if configured else PROJECT_ROOT.parent / "shared" / "data"
 
 
+#: The year each NATO member joined (nato.int's member list), checked by the registry and spine
+#: tests.
+NATO_ACCESSION_YEARS = {
+    **dict.fromkeys(
+        ["BEL", "CAN", "DNK", "FRA", "ISL", "ITA", "LUX", "NLD", "NOR", "PRT", "GBR", "USA"], 1949
+    ),
+    "GRC": 1952,
+    "TUR": 1952,
+    "DEU": 1955,
+    "ESP": 1982,
+    **dict.fromkeys(["CZE", "HUN", "POL"], 1999),
+    **dict.fromkeys(["BGR", "EST", "LVA", "LTU", "ROU", "SVK", "SVN"], 2004),
+    "ALB": 2009,
+    "HRV": 2009,
+    "MNE": 2017,
+    "MKD": 2020,
+    "FIN": 2023,
+    "SWE": 2024,
+}
+
+
 #: Fixtures that read the offline mirror (directly or through a warehouse built from it).
 MIRROR_FIXTURES = frozenset({"mirror", "built"})
 

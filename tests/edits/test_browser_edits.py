@@ -14,13 +14,12 @@ from stabilis.accounts.roles import User
 from stabilis.config import Settings
 from stabilis.workspace import Workspace
 
-from .conftest import PASSWORD
+from .conftest import MDA_STEP, PASSWORD
 from .test_done_means_cli import copy_data_dir
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.integration]
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
-NATO_DCB = "https://www.nato.int/cps/en/natohq/topics_132756.htm"
 
 
 @pytest.fixture(scope="module")
@@ -69,15 +68,9 @@ def test_propose_approve_build_through_the_pages(ws: Workspace, server: str, bro
     _shot(tab, "sign-in")
     _sign_in(tab, "ana", "/registry/propose?table=programmes")
     assert tab.locator("h1").inner_text() == "Propose a new registry fact"
-    for field, value in (
-        ("country_iso3", "MDA"),
-        ("programme", "Defence Capacity Building"),
-        ("milestone", "enhanced DCB package agreed"),
-        ("kind", "defence capacity building"),
-        ("start_date", "2025-06"),
-    ):
-        tab.fill(f"input[name=f_{field}]", value)
-    tab.fill("textarea[name=f_source]", NATO_DCB)
+    for field, value in MDA_STEP.items():
+        kind = "textarea" if field == "source" else "input"
+        tab.fill(f"{kind}[name=f_{field}]", value)
     tab.fill("textarea[name=note]", "NATO's DCB page lists the enhanced package for Moldova.")
     _shot(tab, "propose")
     tab.click("form.edit-form button[type=submit]")

@@ -7,12 +7,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 from tests.conftest import free_port
+from tests.integration.live import wait_until_up
 
 pytestmark = pytest.mark.integration
 
@@ -32,13 +32,7 @@ def test_serve_stops_cleanly_on_ctrl_c_and_sigterm(built, stop):
         env={**os.environ, "PYTHONPATH": SRC},
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/status", timeout=5):
-                    break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_up(f"http://127.0.0.1:{port}")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/countries/EST/profile"):
             pass
         proc.send_signal(stop)
