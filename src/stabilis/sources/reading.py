@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stabilis.errors import DataFileError
-from stabilis.sources.base import ROW
+from stabilis.sources.base import ROW, CountryKey, IndicatorSpec, ParsedTable
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -393,6 +393,42 @@ def check_unique(frame: pd.DataFrame, keys: Sequence[str], *, file: str | Path) 
         row=rows[0] if rows else None,
         column=", ".join(keys),
         hint="Remove the duplicate rows or restore the producer's original file.",
+    )
+
+
+def read_state_year_counts(
+    path: Path,
+    *,
+    key: tuple[str, CountryKey],
+    first_year: int,
+    indicators: tuple[IndicatorSpec, ...],
+    description: str,
+) -> ParsedTable:
+    """Parse a file of whole-number indicators per state and year into an indicators table.
+
+    The file has the state code column ``key[0]`` (of kind ``key[1]``, 1-999), ``year`` (from
+    ``first_year`` to 2100) and one column per indicator, checked against its spec's range.
+    """
+    import pandas as pd
+
+    code, kind = key
+    raw = read_csv(path, required=(code, "year", *(spec.column for spec in indicators)))
+    frame = pd.DataFrame({ROW: raw[ROW]})
+    frame[code] = to_number(raw, code, file=path, integer=True, minimum=1, maximum=999)
+    frame["year"] = to_number(
+        raw, "year", file=path, integer=True, minimum=first_year, maximum=2100
+    )
+    for spec in indicators:
+        frame[spec.column] = to_number(
+            raw, spec.column, file=path, integer=True, minimum=spec.minimum, maximum=spec.maximum
+        )
+    check_unique(frame, [code, "year"], file=path)
+    return ParsedTable(
+        table="indicators",
+        frame=frame,
+        country_keys={code: kind},
+        indicators=indicators,
+        description=description,
     )
 
 
