@@ -34,7 +34,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, read_csv, refuse_first, to_number
+from stabilis.sources.reading import (
+    check_unique,
+    democracy_data_codes,
+    read_csv,
+    refuse_first,
+    to_number,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -229,8 +235,7 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     frame["report_year"] = to_number(
         raw, "report_year", file=path, integer=True, minimum=1990, maximum=2102
     )
-    frame["gwcode"] = to_number(raw, "GWn", file=path, integer=True, minimum=1, maximum=999)
-    frame["cowcode"] = to_number(raw, "cown", file=path, integer=True, minimum=1, maximum=999)
+    keys = democracy_data_codes(raw, frame, file=path, name_column=name_col)
     for item, spec in zip(ITEMS, INDICATORS, strict=True):
         frame[spec.column] = to_number(
             raw,
@@ -246,7 +251,7 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
         ParsedTable(
             table="indicators",
             frame=frame,
-            country_keys={"gwcode": "gwcode", "cowcode": "cowcode", name_col: "name"},
+            country_keys=keys,
             indicators=INDICATORS,
             name_column=name_col,
             description="BTI scores; year = end of the review period.",

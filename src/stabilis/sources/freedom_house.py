@@ -45,6 +45,7 @@ from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
 from stabilis.sources.reading import (
     check_unique,
+    democracy_data_codes,
     is_xlsx,
     read_csv,
     read_xlsx,
@@ -278,8 +279,7 @@ def _parse_ratings(path: Path) -> ParsedTable:
     )
     frame = raw[[ROW, name_col]].copy()
     frame["year"] = to_number(raw, "year", file=path, integer=True, minimum=1970, maximum=2100)
-    frame["gwcode"] = to_number(raw, "GWn", file=path, integer=True, minimum=1, maximum=999)
-    frame["cowcode"] = to_number(raw, "cown", file=path, integer=True, minimum=1, maximum=999)
+    keys = democracy_data_codes(raw, frame, file=path, name_column=name_col)
     sources = {
         "pr": "pr",
         "cl": "cl",
@@ -301,7 +301,7 @@ def _parse_ratings(path: Path) -> ParsedTable:
     return ParsedTable(
         table="indicators",
         frame=frame,
-        country_keys={"gwcode": "gwcode", "cowcode": "cowcode", name_col: "name"},
+        country_keys=keys,
         indicators=RATINGS,
         name_column=name_col,
         description="FIW ratings; year = year under review.",
@@ -342,13 +342,12 @@ def _parse_subscores_csv(path: Path) -> ParsedTable:
         raw, "edition", file=path, integer=True, minimum=1970, maximum=2101
     )
     frame["year"] = to_number(raw, "year", file=path, integer=True, minimum=1970, maximum=2100)
-    frame["gwcode"] = to_number(raw, "GWn", file=path, integer=True, minimum=1, maximum=999)
-    frame["cowcode"] = to_number(raw, "cown", file=path, integer=True, minimum=1, maximum=999)
+    keys = democracy_data_codes(raw, frame, file=path, name_column=name_col)
     check_unique(frame, [name_col, "year"], file=path)
     return ParsedTable(
         table="indicators",
         frame=frame,
-        country_keys={"gwcode": "gwcode", "cowcode": "cowcode", name_col: "name"},
+        country_keys=keys,
         indicators=SUBSCORES,
         name_column=name_col,
         description="FIW subscores; year = year under review (edition - 1).",

@@ -396,6 +396,17 @@ def check_unique(frame: pd.DataFrame, keys: Sequence[str], *, file: str | Path) 
     )
 
 
+def democracy_data_codes(
+    raw: pd.DataFrame, frame: pd.DataFrame, *, file: str | Path, name_column: str
+) -> dict[str, CountryKey]:
+    """Add democracyData's harmonised state codes to ``frame`` (``GWn`` as ``gwcode``, ``cown``
+    as ``cowcode``) and return the country keys to resolve by: G&W, then COW, then the name.
+    """
+    frame["gwcode"] = to_number(raw, "GWn", file=file, integer=True, minimum=1, maximum=999)
+    frame["cowcode"] = to_number(raw, "cown", file=file, integer=True, minimum=1, maximum=999)
+    return {"gwcode": "gwcode", "cowcode": "cowcode", name_column: "name"}
+
+
 def read_state_year_counts(
     path: Path,
     *,

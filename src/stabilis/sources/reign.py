@@ -40,13 +40,19 @@ from typing import TYPE_CHECKING
 
 from stabilis.sources.base import (
     ROW,
-    CountryKey,
     IndicatorSpec,
     ParsedTable,
     SourceFile,
     SourceSpec,
 )
-from stabilis.sources.reading import check_dates, check_unique, read_csv, refuse_first, to_number
+from stabilis.sources.reading import (
+    check_dates,
+    check_unique,
+    democracy_data_codes,
+    read_csv,
+    refuse_first,
+    to_number,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -153,14 +159,12 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     records["reign_cowcode"] = to_number(
         raw, "reign_cowcode", file=path, integer=True, minimum=1, maximum=999
     )
-    records["gwcode"] = to_number(raw, "GWn", file=path, integer=True, minimum=1, maximum=999)
-    records["cowcode"] = to_number(raw, "cown", file=path, integer=True, minimum=1, maximum=999)
+    keys = democracy_data_codes(raw, records, file=path, name_column=name_col)
     year_end = records["year"].astype(str) + "-12-31"
     records["in_force_at_year_end"] = (records["spell_start"] <= year_end) & (
         year_end <= records["spell_end"]
     )
     check_unique(records, ["reign_cowcode", "year", "casename"], file=path)
-    keys: dict[str, CountryKey] = {"gwcode": "gwcode", "cowcode": "cowcode", name_col: "name"}
     return [
         ParsedTable(
             table="regime_types",
