@@ -65,9 +65,7 @@ def test_spell_ending_before_it_starts_is_refused(write_file: Writer) -> None:
 
 def test_missing_column_names_file_and_column(write_file: Writer) -> None:
     path = write_file("gw.csv", GW.replace("enddate", "end"))
-    with pytest.raises(DataFileError) as info:
-        state_system.parse("gw", path)
-    assert info.value.column == "enddate"
+    refused(state_system.parse, "gw", path, at=(1, "enddate"))
 
 
 def test_system_years_counts_any_part_of_a_year(write_file: Writer) -> None:
