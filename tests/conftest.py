@@ -2,17 +2,25 @@
 
 ``mirror`` is the offline mirror of the source files (``../shared/data`` beside the project, or
 ``STABILIS_MIRROR``); integration tests read it and fail, not skip, when it is absent.
+
+``server`` is a real app on a free loopback port over ``served`` (the session's ``built``
+workspace unless a module overrides ``served``), and ``browser`` is Debian's Chromium through
+Playwright: the browser suites (``tests/dashboard``, ``tests/edits``) share them.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from stabilis.config import Settings
+from stabilis.errors import DataFileError
 from stabilis.workspace import Workspace
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +29,27 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def mirror_root() -> Path:
     configured = os.environ.get("STABILIS_MIRROR")
     return Path(configured) if configured else PROJECT_ROOT.parent / "shared" / "data"
+
+
+#: The year each NATO member joined (nato.int's member list), checked by the registry and spine
+#: tests.
+NATO_ACCESSION_YEARS = {
+    **dict.fromkeys(
+        ["BEL", "CAN", "DNK", "FRA", "ISL", "ITA", "LUX", "NLD", "NOR", "PRT", "GBR", "USA"], 1949
+    ),
+    "GRC": 1952,
+    "TUR": 1952,
+    "DEU": 1955,
+    "ESP": 1982,
+    **dict.fromkeys(["CZE", "HUN", "POL"], 1999),
+    **dict.fromkeys(["BGR", "EST", "LVA", "LTU", "ROU", "SVK", "SVN"], 2004),
+    "ALB": 2009,
+    "HRV": 2009,
+    "MNE": 2017,
+    "MKD": 2020,
+    "FIN": 2023,
+    "SWE": 2024,
+}
 
 
 #: Fixtures that read the offline mirror (directly or through a warehouse built from it).
@@ -62,6 +91,24 @@ def write_file(tmp_path: Path) -> Callable[[str, str], Path]:
     return write
 
 
+def refused(
+    parse: Callable[[str, Path], object],
+    file_key: str,
+    path: Path,
+    *,
+    at: tuple[int | None, str | None],
+    match: str | None = None,
+) -> DataFileError:
+    """Check that ``parse(file_key, path)`` refuses the file with a :class:`DataFileError` that
+    names the file and ``at`` = (row, column), its message matching ``match``; return the error.
+    """
+    with pytest.raises(DataFileError, match=match) as info:
+        parse(file_key, path)
+    assert (info.value.row, info.value.column) == at
+    assert path.name in info.value.message
+    return info.value
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Workspace:
     """A warehouse pulled from the whole offline mirror and built once per test session."""
@@ -71,3 +118,65 @@ def built(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Workspace:
     report = ws.build()
     assert report.changed
     return ws
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    """A loopback port that was free a moment ago."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def served(built: Workspace) -> Workspace:
+    """The workspace ``server`` serves; a module that must not touch ``built`` overrides it."""
+    return built
+
+
+@pytest.fixture(scope="module")
+def server(served: Workspace) -> Iterator[str]:
+    """The app over ``served`` on a free loopback port, in a thread; yields its base URL."""
+    import uvicorn
+
+    from stabilis.api import create_app
+
+    port = free_port()
+    config = uvicorn.Config(create_app(served), host="127.0.0.1", port=port, log_level="warning")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("The test server did not start within 20 s.")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium is not at {CHROMIUM}; install it with 'apt-get install -y chromium' "
+            "(the project's set-up does)."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        yield chromium
+        chromium.close()

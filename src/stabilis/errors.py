@@ -12,6 +12,16 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 
+def place(file: str | Path, row: int | None = None, column: str | None = None) -> str:
+    """Where in a file a problem is, as messages name it: ``file, row 3, column 'year'``."""
+    where = [str(file)]
+    if row is not None:
+        where.append(f"row {row}")
+    if column is not None:
+        where.append(f"column '{column}'")
+    return ", ".join(where)
+
+
 class StabilisError(Exception):
     """Base class: a problem the user can act on."""
 
@@ -57,12 +67,7 @@ class DataFileError(StabilisError):
         column: str | None = None,
         hint: str = "",
     ) -> None:
-        where = [str(file)]
-        if row is not None:
-            where.append(f"row {row}")
-        if column is not None:
-            where.append(f"column '{column}'")
-        message = f"{', '.join(where)}: {problem}"
+        message = f"{place(file, row, column)}: {problem}"
         if hint:
             message = f"{message} {hint}"
         details: dict[str, Any] = {"file": str(file), "row": row, "column": column}

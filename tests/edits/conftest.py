@@ -12,6 +12,16 @@ from stabilis.store.edits import EditsStore
 
 OPERATOR = User("operator:test", "admin")
 PASSWORD = "correct horse battery"
+#: The proposal the suites make: Moldova's next Defence Capacity Building step, with its source.
+NATO_DCB = "https://www.nato.int/cps/en/natohq/topics_132756.htm"
+MDA_STEP = {
+    "country_iso3": "MDA",
+    "programme": "Defence Capacity Building",
+    "milestone": "enhanced DCB package agreed",
+    "kind": "defence capacity building",
+    "start_date": "2025-06",
+    "source": NATO_DCB,
+}
 
 
 @pytest.fixture(autouse=True)

@@ -6,35 +6,20 @@ test-output/screenshots/edits-*.png."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from stabilis.accounts.roles import User
-from stabilis.api import create_app
 from stabilis.config import Settings
 from stabilis.workspace import Workspace
 
-from .conftest import PASSWORD
+from .conftest import MDA_STEP, PASSWORD
 from .test_done_means_cli import copy_data_dir
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.integration]
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-NATO_DCB = "https://www.nato.int/cps/en/natohq/topics_132756.htm"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -44,34 +29,9 @@ def ws(built: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 
 
 @pytest.fixture(scope="module")
-def server(ws: Workspace) -> Iterator[str]:
-    import uvicorn
-
-    port = _free_port()
-    config = uvicorn.Config(create_app(ws), host="127.0.0.1", port=port, log_level="warning")
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("The test server did not start within 20 s.")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium is not at {CHROMIUM}; install it with 'apt-get install chromium'.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+def served(ws: Workspace) -> Workspace:
+    """The shared ``server`` (tests/conftest.py) serves this copy: the edits leave ``built`` alone."""
+    return ws
 
 
 def _tab(browser, server):
@@ -108,15 +68,9 @@ def test_propose_approve_build_through_the_pages(ws: Workspace, server: str, bro
     _shot(tab, "sign-in")
     _sign_in(tab, "ana", "/registry/propose?table=programmes")
     assert tab.locator("h1").inner_text() == "Propose a new registry fact"
-    for field, value in (
-        ("country_iso3", "MDA"),
-        ("programme", "Defence Capacity Building"),
-        ("milestone", "enhanced DCB package agreed"),
-        ("kind", "defence capacity building"),
-        ("start_date", "2025-06"),
-    ):
-        tab.fill(f"input[name=f_{field}]", value)
-    tab.fill("textarea[name=f_source]", NATO_DCB)
+    for field, value in MDA_STEP.items():
+        kind = "textarea" if field == "source" else "input"
+        tab.fill(f"{kind}[name=f_{field}]", value)
     tab.fill("textarea[name=note]", "NATO's DCB page lists the enhanced package for Moldova.")
     _shot(tab, "propose")
     tab.click("form.edit-form button[type=submit]")

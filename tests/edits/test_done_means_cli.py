@@ -17,11 +17,9 @@ from stabilis.cli.main import get_app
 from stabilis.errors import StabilisError
 from stabilis.workspace import Workspace
 
-from .conftest import PASSWORD
+from .conftest import NATO_DCB, PASSWORD
 
 pytestmark = pytest.mark.integration
-
-NATO_DCB = "https://www.nato.int/cps/en/natohq/topics_132756.htm"
 
 
 def exit_code(result) -> int:

@@ -21,15 +21,7 @@ from stabilis.errors import (
 from stabilis.registry import load_registry
 from stabilis.store.edits import EditsStore, StoreError
 
-NATO_DCB = "https://www.nato.int/cps/en/natohq/topics_132756.htm"
-MDA_STEP = {
-    "country_iso3": "MDA",
-    "programme": "Defence Capacity Building",
-    "milestone": "enhanced DCB package agreed",
-    "kind": "defence capacity building",
-    "start_date": "2025-06",
-    "source": NATO_DCB,
-}
+from .conftest import MDA_STEP, NATO_DCB
 
 
 def test_analyst_proposes_editor_approves(edits: EditService, signed_in) -> None:

@@ -18,21 +18,12 @@ from stabilis.api import create_app
 from stabilis.config import Settings
 from stabilis.workspace import Workspace
 
-from .conftest import PASSWORD
+from .conftest import MDA_STEP, PASSWORD
 from .test_done_means_cli import copy_data_dir
 
 pytestmark = pytest.mark.integration
 
 OPERATOR = User("operator:test", "admin", "127.0.0.1")
-NATO_DCB = "https://www.nato.int/cps/en/natohq/topics_132756.htm"
-STEP = {
-    "country_iso3": "MDA",
-    "programme": "Defence Capacity Building",
-    "milestone": "enhanced DCB package agreed",
-    "kind": "defence capacity building",
-    "start_date": "2025-06",
-    "source": NATO_DCB,
-}
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +62,7 @@ def error(response) -> dict:
 
 def test_unauthenticated_writes_are_401(client: TestClient) -> None:
     for method, path, body in (
-        ("post", "/api/v1/edits", {"table": "programmes", "fields": STEP, "note": "n"}),
+        ("post", "/api/v1/edits", {"table": "programmes", "fields": MDA_STEP, "note": "n"}),
         ("patch", "/api/v1/edits/E-1", {"revision": 1, "decision": "approve"}),
         ("post", "/api/v1/notes", {"subject_kind": "country", "subject_id": "MDA", "body": "b"}),
         ("get", "/api/v1/audit", None),
@@ -82,7 +73,7 @@ def test_unauthenticated_writes_are_401(client: TestClient) -> None:
 
 
 def test_wrong_role_is_403_right_role_succeeds(client: TestClient) -> None:
-    body = {"table": "programmes", "fields": STEP, "note": "NATO lists the package."}
+    body = {"table": "programmes", "fields": MDA_STEP, "note": "NATO lists the package."}
     assert client.post("/api/v1/edits", json=body, headers=token(client, "vic")).status_code == 403
     created = client.post("/api/v1/edits", json=body, headers=token(client, "ana"))
     assert created.status_code == 201, created.text
@@ -122,7 +113,7 @@ def test_expired_and_revoked_tokens_are_401(client: TestClient, ws: Workspace) -
     )
     con.commit()
     con.close()
-    body = {"table": "programmes", "fields": STEP, "note": "n"}
+    body = {"table": "programmes", "fields": MDA_STEP, "note": "n"}
     expired = client.post("/api/v1/edits", json=body, headers=headers)
     assert expired.status_code == 401 and error(expired)["details"]["reason"] == "expired"
     bogus = client.post("/api/v1/edits", json=body, headers={"Authorization": "Bearer nope"})
@@ -171,11 +162,13 @@ def test_sign_in_form_needs_its_csrf_token(client: TestClient) -> None:
 
 def test_every_form_post_needs_the_session_csrf_token(client: TestClient) -> None:
     csrf = _sign_in(client, "erin")
-    form = {"table": "programmes", "note": "n", **{f"f_{k}": v for k, v in STEP.items()}}
+    form = {"table": "programmes", "note": "n", **{f"f_{k}": v for k, v in MDA_STEP.items()}}
     for data in (form, {**form, "csrf_token": "wrong"}):
         response = client.post("/registry/propose", data=data, follow_redirects=False)
         assert response.status_code == 403, response.text
-    api = client.post("/api/v1/edits", json={"table": "programmes", "fields": STEP, "note": "n"})
+    api = client.post(
+        "/api/v1/edits", json={"table": "programmes", "fields": MDA_STEP, "note": "n"}
+    )
     assert api.status_code == 403  # a cookie-authenticated API write needs X-CSRF-Token too
     note = client.post("/notes", data={"subject_kind": "country", "subject_id": "MDA", "body": "b"})
     assert note.status_code == 403
@@ -187,7 +180,7 @@ def test_every_form_post_needs_the_session_csrf_token(client: TestClient) -> Non
     assert ok.status_code == 303 and "E-1" in ok.headers["location"]
     header = client.post(
         "/api/v1/edits",
-        json={"table": "programmes", "fields": STEP, "note": "n"},
+        json={"table": "programmes", "fields": MDA_STEP, "note": "n"},
         headers={"X-CSRF-Token": csrf},
     )
     assert header.status_code == 201
@@ -200,7 +193,7 @@ def test_sql_injection_in_any_field_is_refused_or_stored_as_text(
     client: TestClient, ws: Workspace, field: str
 ) -> None:
     attack = "x'); DROP TABLE edits; --"
-    fields = dict(STEP)
+    fields = dict(MDA_STEP)
     note = "n"
     if field == "note":
         note = attack
@@ -239,7 +232,7 @@ def test_html_in_notes_and_edits_is_shown_escaped(client: TestClient) -> None:
     edit = client.post(
         "/api/v1/edits",
         headers=headers,
-        json={"table": "programmes", "fields": {**STEP, "milestone": script}, "note": script},
+        json={"table": "programmes", "fields": {**MDA_STEP, "milestone": script}, "note": script},
     )
     assert edit.status_code == 201
     _sign_in(client, "erin")

@@ -12,6 +12,17 @@ from contextlib import contextmanager
 from typing import Any
 
 
+def wait_until_up(url: str, seconds: float = 60) -> None:
+    """Wait (up to ``seconds``) until the app at ``url`` answers its status route."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/api/v1/status", timeout=5):
+                return
+        except OSError:
+            time.sleep(0.1)
+
+
 @contextmanager
 def live_server(ws: Any) -> Iterator[str]:
     import uvicorn
@@ -26,13 +37,7 @@ def live_server(ws: Any) -> Iterator[str]:
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/api/v1/status", timeout=5):
-                break
-        except OSError:
-            time.sleep(0.1)
+    wait_until_up(url)
     try:
         yield url
     finally:

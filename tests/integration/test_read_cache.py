@@ -31,20 +31,19 @@ def test_identical_misses_at_once_compute_once(tmp_path):
 
 def test_impact_results_are_kept_as_files_per_freshness(tmp_path):
     key = ["one"]
-    first = ReadCache(
-        tmp_path / "w.duckdb",
-        freshness=lambda: key[0],
-        persist_dir=tmp_path / "cache",
-        persist_kinds=("impact",),
-    )
+
+    def worker_cache() -> ReadCache:
+        return ReadCache(
+            tmp_path / "w.duckdb",
+            freshness=lambda: key[0],
+            persist_dir=tmp_path / "cache",
+            persist_kinds=("impact",),
+        )
+
+    first = worker_cache()
     assert first.get_or_compute(("impact", "georgia"), lambda: b"estimate") == b"estimate"
     # Another worker process (a new cache) reads the file instead of computing again.
-    second = ReadCache(
-        tmp_path / "w.duckdb",
-        freshness=lambda: key[0],
-        persist_dir=tmp_path / "cache",
-        persist_kinds=("impact",),
-    )
+    second = worker_cache()
     assert second.get_or_compute(("impact", "georgia"), lambda: b"recomputed") == b"estimate"
     assert second.get_or_compute(("profile", "GEO"), lambda: b"not kept") == b"not kept"
     assert len(list((tmp_path / "cache").rglob("*.json"))) == 1

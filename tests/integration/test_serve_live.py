@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+from tests.conftest import free_port
+from tests.integration.live import wait_until_up
 
 pytestmark = pytest.mark.integration
 
@@ -20,15 +20,9 @@ SRC = str(Path(__file__).resolve().parents[2] / "src")
 CLI = "import sys; from stabilis.cli.main import run; sys.argv[0] = 'stabilis'; run()"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGINT, signal.SIGTERM])
 def test_serve_stops_cleanly_on_ctrl_c_and_sigterm(built, stop):
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-c", CLI, "--data-dir", str(built.settings.data_dir), "serve",
          "--port", str(port)],
@@ -38,13 +32,7 @@ def test_serve_stops_cleanly_on_ctrl_c_and_sigterm(built, stop):
         env={**os.environ, "PYTHONPATH": SRC},
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/status", timeout=5):
-                    break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_up(f"http://127.0.0.1:{port}")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/countries/EST/profile"):
             pass
         proc.send_signal(stop)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.conftest import NATO_ACCESSION_YEARS
 
 from stabilis.config import Settings
 from stabilis.sources import all_sources
@@ -18,41 +19,6 @@ from stabilis.store import Warehouse
 from stabilis.workspace import Workspace
 
 pytestmark = pytest.mark.integration
-
-NATO_ACCESSION = {
-    "BEL": 1949,
-    "CAN": 1949,
-    "DNK": 1949,
-    "FRA": 1949,
-    "ISL": 1949,
-    "ITA": 1949,
-    "LUX": 1949,
-    "NLD": 1949,
-    "NOR": 1949,
-    "PRT": 1949,
-    "GBR": 1949,
-    "USA": 1949,
-    "GRC": 1952,
-    "TUR": 1952,
-    "DEU": 1955,
-    "ESP": 1982,
-    "CZE": 1999,
-    "HUN": 1999,
-    "POL": 1999,
-    "BGR": 2004,
-    "EST": 2004,
-    "LVA": 2004,
-    "LTU": 2004,
-    "ROU": 2004,
-    "SVK": 2004,
-    "SVN": 2004,
-    "ALB": 2009,
-    "HRV": 2009,
-    "MNE": 2017,
-    "MKD": 2020,
-    "FIN": 2023,
-    "SWE": 2024,
-}
 
 
 def source_value(path: Path, match: dict[str, str], column: str) -> float:
@@ -85,10 +51,10 @@ def test_quality_report_has_no_unexplained_rows(built: Workspace):
 
 
 def test_all_32_members_with_their_accession_years(built: Workspace):
-    flags = built.panel(["nato.member"], countries=list(NATO_ACCESSION), years=(1949, 2025))
+    flags = built.panel(["nato.member"], countries=list(NATO_ACCESSION_YEARS), years=(1949, 2025))
     first = flags[flags["nato.member"] == 1].groupby("iso3")["year"].min().to_dict()
-    assert first == NATO_ACCESSION
-    assert sorted(built.group_members("nato", 2024)) == sorted(NATO_ACCESSION)
+    assert first == NATO_ACCESSION_YEARS
+    assert sorted(built.group_members("nato", 2024)) == sorted(NATO_ACCESSION_YEARS)
 
 
 def test_every_pfp_partner_is_in_the_panel_malta_included(built: Workspace):

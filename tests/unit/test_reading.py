@@ -7,7 +7,14 @@ import zipfile
 import pytest
 
 from stabilis.errors import DataFileError
-from stabilis.sources.reading import check_unique, read_csv, read_xlsx, to_number
+from stabilis.sources.reading import (
+    check_unique,
+    read_csv,
+    read_xlsx,
+    refuse_first,
+    split_outside_parentheses,
+    to_number,
+)
 
 GOOD = "gwcode,year,value\n2,1990,0.5\n20,1990,0.7\n"
 
@@ -140,3 +147,28 @@ def test_xlsx_sheet_keeps_worksheet_row_numbers(tmp_path):
     assert frame["value"].iloc[1] is None
     with pytest.raises(DataFileError, match=r"no sheet 'Other'"):
         read_xlsx(path, sheet="Other")
+
+
+def test_refuse_first_names_the_first_flagged_row_and_treats_missing_as_false(write_file):
+    import pandas as pd
+
+    frame = read_csv(write_file("a.csv", GOOD + "3,1991,0.9\n"), required=["gwcode"])
+    flags = pd.Series([pd.NA, False, True], dtype="boolean")
+    with pytest.raises(DataFileError, match=r"a.csv, row 4, column 'value': '0.9' is odd. Fix it."):
+        refuse_first(
+            frame,
+            flags,
+            lambda i: f"'{frame['value'].iloc[i]}' is odd.",
+            file="a.csv",
+            column="value",
+            hint="Fix it.",
+        )
+    refuse_first(frame, [False, False, False], "never raised", file="a.csv", column="value")
+
+
+def test_split_outside_parentheses_keeps_commas_inside_them():
+    assert split_outside_parentheses("Government of A (B, C), Government of D,") == [
+        "Government of A (B, C)",
+        "Government of D",
+        "",
+    ]

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from tests.conftest import NATO_ACCESSION_YEARS
 
 from stabilis.errors import NotFoundError, QueryError
 from stabilis.registry import (
@@ -24,24 +25,6 @@ from stabilis.registry import (
     load_registry,
     read_table,
 )
-
-ACCESSION_YEARS = {
-    **dict.fromkeys(
-        ["BEL", "CAN", "DNK", "FRA", "ISL", "ITA", "LUX", "NLD", "NOR", "PRT", "GBR", "USA"], 1949
-    ),
-    "GRC": 1952,
-    "TUR": 1952,
-    "DEU": 1955,
-    "ESP": 1982,
-    **dict.fromkeys(["CZE", "HUN", "POL"], 1999),
-    **dict.fromkeys(["BGR", "EST", "LVA", "LTU", "ROU", "SVK", "SVN"], 2004),
-    "ALB": 2009,
-    "HRV": 2009,
-    "MNE": 2017,
-    "MKD": 2020,
-    "FIN": 2023,
-    "SWE": 2024,
-}
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +59,8 @@ def test_row_counts_match_the_seed_registry() -> None:
 
 
 def test_all_32_members_with_accession_years(registry: Registry) -> None:
-    assert registry.members(2025) == sorted(ACCESSION_YEARS)
-    for iso3, year in ACCESSION_YEARS.items():
+    assert registry.members(2025) == sorted(NATO_ACCESSION_YEARS)
+    for iso3, year in NATO_ACCESSION_YEARS.items():
         assert registry.accession_year(iso3) == year, iso3
         assert registry.is_member(iso3, year)
         assert not registry.is_member(iso3, year - 1)
@@ -90,7 +73,7 @@ def test_member_counts_follow_enlargement_rounds(registry: Registry) -> None:
     assert len(registry.members(1999)) == 19
     assert len(registry.members(2023)) == 31
     assert len(registry.members(2024)) == 32
-    assert registry.members_at(date(2024, 3, 6)) == sorted(set(ACCESSION_YEARS) - {"SWE"})
+    assert registry.members_at(date(2024, 3, 6)) == sorted(set(NATO_ACCESSION_YEARS) - {"SWE"})
 
 
 def test_malta_has_two_pfp_spells(registry: Registry) -> None:

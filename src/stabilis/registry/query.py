@@ -111,6 +111,49 @@ def _with_status(frame: pd.DataFrame, table: str, year: int) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+#: The columns of ``frameworks_during`` and ``programmes_during``, in order.
+_FRAMEWORK_COLUMNS = (
+    "id",
+    "iso3",
+    "framework",
+    "framework_code",
+    "joined_date",
+    "left_date",
+    "status",
+    "status_date",
+    "basis",
+    *SPELL_COLUMNS,
+    "confidence",
+    "source",
+    *EVIDENCE_COLUMNS,
+)
+_PROGRAMME_COLUMNS = (
+    "id",
+    "iso3",
+    "programme",
+    "programme_code",
+    "milestone",
+    "kind",
+    "shape",
+    "start_date",
+    "end_date",
+    *SPELL_COLUMNS,
+    "confidence",
+    "source",
+    "amount",
+    "amount_unit",
+    *EVIDENCE_COLUMNS,
+)
+
+
+def _country_spells(
+    spells: pd.DataFrame, iso3: str, year: int, columns: tuple[str, ...], table: str
+) -> pd.DataFrame:
+    """The spells of ``iso3`` active during ``year``: ``columns``, with their status that year."""
+    mask = (spells["iso3"] == _check_iso3(iso3)) & active_during(spells, _check_year(year))
+    return _with_status(spells.loc[mask, list(columns)], table, year)
+
+
 def framework_code(framework: str) -> str:
     """Normalise a framework name, code or group name (``pfp``, ``global``...) to its code."""
     code = _FRAMEWORK_ALIASES.get(framework.strip().lower())
@@ -222,47 +265,11 @@ class Registry:
 
     def frameworks_during(self, iso3: str, year: int) -> pd.DataFrame:
         """The partnership spells of ``iso3`` active during ``year`` (one row per spell)."""
-        spells = self._partnerships
-        mask = (spells["iso3"] == _check_iso3(iso3)) & active_during(spells, _check_year(year))
-        columns = [
-            "id",
-            "iso3",
-            "framework",
-            "framework_code",
-            "joined_date",
-            "left_date",
-            "status",
-            "status_date",
-            "basis",
-            *SPELL_COLUMNS,
-            "confidence",
-            "source",
-            *EVIDENCE_COLUMNS,
-        ]
-        return _with_status(spells.loc[mask, columns], "partnerships", year)
+        return _country_spells(self._partnerships, iso3, year, _FRAMEWORK_COLUMNS, "partnerships")
 
     def programmes_during(self, iso3: str, year: int) -> pd.DataFrame:
         """The programme spells of ``iso3`` active during ``year`` (one row per milestone)."""
-        spells = self._programmes
-        mask = (spells["iso3"] == _check_iso3(iso3)) & active_during(spells, _check_year(year))
-        columns = [
-            "id",
-            "iso3",
-            "programme",
-            "programme_code",
-            "milestone",
-            "kind",
-            "shape",
-            "start_date",
-            "end_date",
-            *SPELL_COLUMNS,
-            "confidence",
-            "source",
-            "amount",
-            "amount_unit",
-            *EVIDENCE_COLUMNS,
-        ]
-        return _with_status(spells.loc[mask, columns], "programmes", year)
+        return _country_spells(self._programmes, iso3, year, _PROGRAMME_COLUMNS, "programmes")
 
     def _partner_codes(self, mask: pd.Series, framework: str | None) -> set[str]:
         spells = self._partnerships

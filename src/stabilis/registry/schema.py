@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stabilis.errors import RegistryError
+from stabilis.errors import RegistryError, place
 
 from .dates import PartialDate
 from .policy import never_sources
@@ -118,12 +118,7 @@ def registry_error(
     file: str | Path, row: int | None, column: str | None, problem: str, fix: str
 ) -> RegistryError:
     """A :class:`RegistryError` whose message reads ``file, row N, column 'c': problem. fix``."""
-    where = [str(file)]
-    if row is not None:
-        where.append(f"row {row}")
-    if column is not None:
-        where.append(f"column '{column}'")
-    message = f"{', '.join(where)}: {problem.rstrip('.')}. {fix}"
+    message = f"{place(file, row, column)}: {problem.rstrip('.')}. {fix}"
     return RegistryError(message, details={"file": str(file), "row": row, "column": column})
 
 

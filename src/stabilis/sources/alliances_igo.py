@@ -24,7 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, read_csv, to_number
+from stabilis.sources.reading import check_unique, read_csv, read_state_year_counts, to_number
 
 SPEC = SourceSpec(
     name="alliances_igo",
@@ -162,19 +162,10 @@ def _parse_atop(path: Path) -> list[ParsedTable]:
 
 
 def _parse_igo(path: Path) -> ParsedTable:
-    import pandas as pd
-
-    raw = read_csv(path, required=("ccode", "year", *_IGO_LABELS))
-    frame = pd.DataFrame({ROW: raw[ROW]})
-    frame["ccode"] = to_number(raw, "ccode", file=path, integer=True, minimum=1, maximum=999)
-    frame["year"] = to_number(raw, "year", file=path, integer=True, minimum=1800, maximum=2100)
-    for spec in IGO_INDICATORS:
-        frame[spec.column] = to_number(raw, spec.column, file=path, integer=True, minimum=0)
-    check_unique(frame, ["ccode", "year"], file=path)
-    return ParsedTable(
-        table="indicators",
-        frame=frame,
-        country_keys={"ccode": "cowcode"},
+    return read_state_year_counts(
+        path,
+        key=("ccode", "cowcode"),
+        first_year=1800,
         indicators=IGO_INDICATORS,
         description="COW IGO v3 membership counts per state-year, 1816-2014.",
     )

@@ -33,9 +33,14 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, read_csv, to_number
+from stabilis.sources.reading import (
+    check_unique,
+    democracy_data_codes,
+    read_csv,
+    refuse_first,
+    to_number,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -165,57 +170,43 @@ def code_of(item: str) -> str:
     return re.sub(r"[^0-9A-Za-z]+", "_", item).strip("_")
 
 
+#: Each kind of item: (label or None for the item's own, scale, higher is better, min, max).
+_KINDS: dict[str, tuple[str | None, str, bool, int, int]] = {
+    "rank": (None, "rank among BTI countries, 1 = best", False, 1, _MAX_RANK),
+    "difficulty": (None, "1-10, 10 = most difficult conditions", False, 1, 10),
+    "pol_sys": ("Political system (BTI)", "1 = democracy, 0 = autocracy", True, 0, 1),
+    "cat_dem_stat": (
+        "Democracy Status category",
+        "; ".join(f"{k} = {v}" for k, v in CATEGORIES.items()),
+        False,
+        1,
+        5,
+    ),
+    "score": (None, "1-10, 10 = best", True, 1, 10),
+}
+
+
+def _kind(item: str) -> str:
+    if item.startswith("Ranking_"):
+        return "rank"
+    if item.startswith("Q13"):
+        return "difficulty"
+    if item in ("pol_sys", "cat_dem_stat"):
+        return item
+    return "score"
+
+
 def _spec(item: str) -> IndicatorSpec:
     column = code_of(item)
-    label = item.replace("_", " ").replace("  ", " ")
-    if item.startswith("Ranking_"):
-        return IndicatorSpec(
-            column=column,
-            code=f"bti.{column}",
-            label=label,
-            scale="rank among BTI countries, 1 = best",
-            higher_is_better=False,
-            minimum=1,
-            maximum=_MAX_RANK,
-        )
-    if item.startswith("Q13"):
-        return IndicatorSpec(
-            column=column,
-            code=f"bti.{column}",
-            label=label,
-            scale="1-10, 10 = most difficult conditions",
-            higher_is_better=False,
-            minimum=1,
-            maximum=10,
-        )
-    if item == "pol_sys":
-        return IndicatorSpec(
-            column=column,
-            code=f"bti.{column}",
-            label="Political system (BTI)",
-            scale="1 = democracy, 0 = autocracy",
-            higher_is_better=True,
-            minimum=0,
-            maximum=1,
-        )
-    if item == "cat_dem_stat":
-        return IndicatorSpec(
-            column=column,
-            code=f"bti.{column}",
-            label="Democracy Status category",
-            scale="; ".join(f"{k} = {v}" for k, v in CATEGORIES.items()),
-            higher_is_better=False,
-            minimum=1,
-            maximum=5,
-        )
+    label, scale, better, low, high = _KINDS[_kind(item)]
     return IndicatorSpec(
         column=column,
         code=f"bti.{column}",
-        label=label,
-        scale="1-10, 10 = best",
-        higher_is_better=True,
-        minimum=1,
-        maximum=10,
+        label=label or item.replace("_", " ").replace("  ", " "),
+        scale=scale,
+        higher_is_better=better,
+        minimum=low,
+        maximum=high,
     )
 
 
@@ -244,8 +235,7 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     frame["report_year"] = to_number(
         raw, "report_year", file=path, integer=True, minimum=1990, maximum=2102
     )
-    frame["gwcode"] = to_number(raw, "GWn", file=path, integer=True, minimum=1, maximum=999)
-    frame["cowcode"] = to_number(raw, "cown", file=path, integer=True, minimum=1, maximum=999)
+    keys = democracy_data_codes(raw, frame, file=path, name_column=name_col)
     for item, spec in zip(ITEMS, INDICATORS, strict=True):
         frame[spec.column] = to_number(
             raw,
@@ -261,7 +251,7 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
         ParsedTable(
             table="indicators",
             frame=frame,
-            country_keys={"gwcode": "gwcode", "cowcode": "cowcode", name_col: "name"},
+            country_keys=keys,
             indicators=INDICATORS,
             name_column=name_col,
             description="BTI scores; year = end of the review period.",
@@ -274,13 +264,14 @@ def _check_categories(frame: pd.DataFrame, path: Path) -> None:
     expected = frame["cat_dem_stat"].map(CATEGORIES)
     label = frame["cat_dem_stat_label"]
     wrong = (expected.notna() | label.notna()) & (expected.astype(object) != label.astype(object))
-    if wrong.any():
-        i = int(wrong.to_numpy().nonzero()[0][0])
-        raise DataFileError(
+    refuse_first(
+        frame,
+        wrong,
+        lambda i: (
             f"the label '{label.iloc[i]}' does not match cat_dem_stat "
-            f"{frame['cat_dem_stat'].iloc[i]} ('{expected.iloc[i]}').",
-            file=path,
-            row=int(frame[ROW].iloc[i]),
-            column="cat_dem_stat_label",
-            hint="Restore the producer's original file.",
-        )
+            f"{frame['cat_dem_stat'].iloc[i]} ('{expected.iloc[i]}')."
+        ),
+        file=path,
+        column="cat_dem_stat_label",
+        hint="Restore the producer's original file.",
+    )

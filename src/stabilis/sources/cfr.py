@@ -33,9 +33,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import read_csv
+from stabilis.sources.reading import read_csv, refuse_first, split_outside_parentheses
 
 if TYPE_CHECKING:
     pass
@@ -113,26 +112,24 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     SPEC.file(file_key)
     raw = read_csv(path, required=_COLUMNS)
     title = raw["Title"].astype(object)
-    if title.isna().any():
-        i = int(title.isna().to_numpy().nonzero()[0][0])
-        raise DataFileError(
-            "the operation has no title.",
-            file=path,
-            row=int(raw[ROW].iloc[i]),
-            column="Title",
-            hint="Restore the tracker export; every operation has a title.",
-        )
+    refuse_first(
+        raw,
+        title.isna(),
+        "the operation has no title.",
+        file=path,
+        column="Title",
+        hint="Restore the tracker export; every operation has a title.",
+    )
     dates = pd.to_datetime(raw["Date"], format="%m/%d/%Y", errors="coerce")
     bad = raw["Date"].notna() & dates.isna()
-    if bad.any():
-        i = int(bad.to_numpy().nonzero()[0][0])
-        raise DataFileError(
-            f"'{raw['Date'].iloc[i]}' is not a date in m/d/yyyy form.",
-            file=path,
-            row=int(raw[ROW].iloc[i]),
-            column="Date",
-            hint="Restore the tracker export's dates; a spreadsheet may have reformatted them.",
-        )
+    refuse_first(
+        raw,
+        bad,
+        lambda i: f"'{raw['Date'].iloc[i]}' is not a date in m/d/yyyy form.",
+        file=path,
+        column="Date",
+        hint="Restore the tracker export's dates; a spreadsheet may have reformatted them.",
+    )
     kind = raw["Type"].astype(object)
     shifted = kind.notna() & ~kind.isin(TYPES)
     sources = raw[["Sources_1", "Sources_2", "Sources_3"]].apply(
@@ -191,20 +188,8 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
 
 def _split_sponsors(text: str) -> list[str]:
     """'China, Russian Federation' -> two names; a comma inside parentheses is kept."""
-    parts: list[str] = []
-    depth = 0
-    current = ""
-    for ch in text:
-        depth += ch == "("
-        depth -= ch == ")"
-        if ch == "," and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += ch
-    parts.append(current)
     names: list[str] = []
-    for part in (p.strip() for p in parts):
+    for part in split_outside_parentheses(text):
         # "Palestine, State of": an inverted name, not a second sponsor.
         if names and part.endswith(" of") and part[:1].isupper() and " " in part:
             names[-1] = f"{names[-1]}, {part}"

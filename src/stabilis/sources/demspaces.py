@@ -55,9 +55,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, read_csv, to_number
+from stabilis.sources.reading import check_unique, read_csv, refuse_first, to_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -471,13 +470,8 @@ def _raise_at(
     bad: pd.Series, raw: pd.DataFrame, path: Path, column: str, problem: str, hint: str
 ) -> None:
     """Raise for the first row where ``bad`` is true, quoting that row's value of ``column``."""
-    import numpy as np
-
     mask = bad.fillna(False).astype(bool).to_numpy()
-    if mask.any():
-        i = int(np.flatnonzero(mask)[0])
-        value = raw[column].iloc[i]
-        raise DataFileError(
-            f"'{value}': {problem} ({int(mask.sum())} such rows.)",
-            file=path, row=int(raw[ROW].iloc[i]), column=column, hint=hint,
-        )  # fmt: skip
+    refuse_first(
+        raw, mask, lambda i: f"'{raw[column].iloc[i]}': {problem} ({int(mask.sum())} such rows.)",
+        file=path, column=column, hint=hint,
+    )  # fmt: skip

@@ -22,9 +22,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, read_csv
+from stabilis.sources.reading import check_unique, read_csv, refuse_first
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,15 +73,14 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     _require(raw, "date", path)
     check_unique(raw, ["id"], file=path)
     dates = pd.to_datetime(raw["date"], format="%Y-%m-%d", errors="coerce")
-    if dates.isna().any():
-        i = int(dates.isna().to_numpy().nonzero()[0][0])
-        raise DataFileError(
-            f"'{raw['date'].iloc[i]}' is not an ISO date (yyyy-mm-dd).",
-            file=path,
-            row=int(raw[ROW].iloc[i]),
-            column="date",
-            hint="Restore the scrape's dates; a spreadsheet may have reformatted them.",
-        )
+    refuse_first(
+        raw,
+        dates.isna(),
+        lambda i: f"'{raw['date'].iloc[i]}' is not an ISO date (yyyy-mm-dd).",
+        file=path,
+        column="date",
+        hint="Restore the scrape's dates; a spreadsheet may have reformatted them.",
+    )
     url = raw["id"].str.strip()
     slug = url.str.removeprefix(_URL_PREFIX).str.strip("/")
     shaped = url.str.startswith(_URL_PREFIX) & (slug != "") & ~slug.str.contains("/")
@@ -125,12 +123,11 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
 
 def _require(raw: pd.DataFrame, column: str, path: Path) -> None:
     empty = raw[column].isna().to_numpy()
-    if empty.any():
-        i = int(empty.nonzero()[0][0])
-        raise DataFileError(
-            "the value is empty; every case needs one.",
-            file=path,
-            row=int(raw[ROW].iloc[i]),
-            column=column,
-            hint="Restore the scrape's original file.",
-        )
+    refuse_first(
+        raw,
+        empty,
+        "the value is empty; every case needs one.",
+        file=path,
+        column=column,
+        hint="Restore the scrape's original file.",
+    )

@@ -33,9 +33,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_dates, check_unique, read_csv, to_number
+from stabilis.sources.reading import check_dates, check_unique, read_csv, refuse_first, to_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -267,15 +266,18 @@ def _parse_dashboard(file_key: str, path: Path) -> ParsedTable:
         month = to_number(raw, "month", file=path, integer=True, minimum=1, maximum=12)
         for name, given in (("year", year), ("month", month)):
             differs = given.notna() & frame[name].notna() & (given != frame[name])
-            if differs.any():
-                i = int(differs.to_numpy().nonzero()[0][0])
-                raise DataFileError(
-                    f"{name} {given.iloc[i]} does not match start_date {frame['start_date'].iloc[i]}.",
-                    file=path,
-                    row=int(raw[ROW].iloc[i]),
-                    column=name,
-                    hint="Restore the dashboard extract as published.",
-                )
+
+            def mismatch(i: int, name: str = name, given: pd.Series = given) -> str:
+                return f"{name} {given.iloc[i]} does not match start_date {frame['start_date'].iloc[i]}."
+
+            refuse_first(
+                raw,
+                differs,
+                mismatch,
+                file=path,
+                column=name,
+                hint="Restore the dashboard extract as published.",
+            )
         frame["weighted_cyber_intensity"] = to_number(
             raw, "weighted_cyber_intensity", file=path, minimum=0, maximum=15
         )

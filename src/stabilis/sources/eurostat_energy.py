@@ -22,9 +22,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_allowed, check_unique, read_csv, to_number
+from stabilis.sources.reading import check_allowed, check_unique, read_csv, refuse_first, to_number
 
 SPEC = SourceSpec(
     name="eurostat_energy",
@@ -77,7 +76,6 @@ INDICATORS = tuple(
 
 def parse(file_key: str, path: Path) -> list[ParsedTable]:
     """Parse the long table into the records table and four dependency indicators."""
-    import numpy as np
     import pandas as pd
 
     SPEC.file(file_key)
@@ -88,11 +86,13 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     check_allowed(raw, "freq", ("A",), file=path, hint="Only annual data (A) are expected.")
     check_allowed(raw, "flag", FLAGS, file=path)
     empty = raw["geo"].isna()
-    if empty.any():
-        i = int(np.flatnonzero(empty.to_numpy())[0])
-        raise DataFileError(
-            "the geo code is empty.", file=path, row=int(raw[ROW].iloc[i]), column="geo"
-        )
+    refuse_first(
+        raw,
+        empty,
+        "the geo code is empty.",
+        file=path,
+        column="geo",
+    )
     frame = pd.DataFrame({ROW: raw[ROW]})
     for column in ("dataset", "siec", "partner", "unit", "geo", "flag", "raw"):
         frame[column] = raw[column]

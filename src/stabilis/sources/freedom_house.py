@@ -43,7 +43,15 @@ from typing import TYPE_CHECKING
 
 from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, is_xlsx, read_csv, read_xlsx, to_number
+from stabilis.sources.reading import (
+    check_unique,
+    democracy_data_codes,
+    is_xlsx,
+    read_csv,
+    read_xlsx,
+    refuse_first,
+    to_number,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -271,8 +279,7 @@ def _parse_ratings(path: Path) -> ParsedTable:
     )
     frame = raw[[ROW, name_col]].copy()
     frame["year"] = to_number(raw, "year", file=path, integer=True, minimum=1970, maximum=2100)
-    frame["gwcode"] = to_number(raw, "GWn", file=path, integer=True, minimum=1, maximum=999)
-    frame["cowcode"] = to_number(raw, "cown", file=path, integer=True, minimum=1, maximum=999)
+    keys = democracy_data_codes(raw, frame, file=path, name_column=name_col)
     sources = {
         "pr": "pr",
         "cl": "cl",
@@ -294,7 +301,7 @@ def _parse_ratings(path: Path) -> ParsedTable:
     return ParsedTable(
         table="indicators",
         frame=frame,
-        country_keys={"gwcode": "gwcode", "cowcode": "cowcode", name_col: "name"},
+        country_keys=keys,
         indicators=RATINGS,
         name_column=name_col,
         description="FIW ratings; year = year under review.",
@@ -304,15 +311,14 @@ def _parse_ratings(path: Path) -> ParsedTable:
 def _status_codes(raw: pd.DataFrame, path: Path) -> pd.Series:
     status = raw["status"]
     unknown = status.notna() & ~status.isin(list(_STATUS))
-    if unknown.any():
-        i = int(unknown.to_numpy().nonzero()[0][0])
-        raise DataFileError(
-            f"'{status.iloc[i]}' is not a Freedom House status (F, PF or NF).",
-            file=path,
-            row=int(raw[ROW].iloc[i]),
-            column="status",
-            hint="Correct the value or restore the producer's original file.",
-        )
+    refuse_first(
+        raw,
+        unknown,
+        lambda i: f"'{status.iloc[i]}' is not a Freedom House status (F, PF or NF).",
+        file=path,
+        column="status",
+        hint="Correct the value or restore the producer's original file.",
+    )
     return status.map(_STATUS).astype("Int64")
 
 
@@ -336,13 +342,12 @@ def _parse_subscores_csv(path: Path) -> ParsedTable:
         raw, "edition", file=path, integer=True, minimum=1970, maximum=2101
     )
     frame["year"] = to_number(raw, "year", file=path, integer=True, minimum=1970, maximum=2100)
-    frame["gwcode"] = to_number(raw, "GWn", file=path, integer=True, minimum=1, maximum=999)
-    frame["cowcode"] = to_number(raw, "cown", file=path, integer=True, minimum=1, maximum=999)
+    keys = democracy_data_codes(raw, frame, file=path, name_column=name_col)
     check_unique(frame, [name_col, "year"], file=path)
     return ParsedTable(
         table="indicators",
         frame=frame,
-        country_keys={"gwcode": "gwcode", "cowcode": "cowcode", name_col: "name"},
+        country_keys=keys,
         indicators=SUBSCORES,
         name_column=name_col,
         description="FIW subscores; year = year under review (edition - 1).",
@@ -385,14 +390,15 @@ def _subscores_frame(raw: pd.DataFrame, path: Path, name_col: str) -> pd.DataFra
     frame = raw[[ROW, name_col, "region", "country_or_territory"]].copy()
     frame["country_or_territory"] = frame["country_or_territory"].str.lower()
     bad = frame["country_or_territory"].notna() & ~frame["country_or_territory"].isin(["c", "t"])
-    if bad.any():
-        i = int(bad.to_numpy().nonzero()[0][0])
-        raise DataFileError(
-            f"'{raw['country_or_territory'].iloc[i]}' should be 'c' (country) or 't' (territory).",
-            file=path,
-            row=int(raw[ROW].iloc[i]),
-            column="country_or_territory",
-        )
+    refuse_first(
+        raw,
+        bad,
+        lambda i: (
+            f"'{raw['country_or_territory'].iloc[i]}' should be 'c' (country) or 't' (territory)."
+        ),
+        file=path,
+        column="country_or_territory",
+    )
     for spec in SUBSCORES:
         frame[spec.column] = to_number(
             raw,

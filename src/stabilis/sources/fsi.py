@@ -29,9 +29,15 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, is_xlsx, read_csv, read_xlsx, to_number
+from stabilis.sources.reading import (
+    check_unique,
+    is_xlsx,
+    read_csv,
+    read_xlsx,
+    refuse_first,
+    to_number,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -150,27 +156,25 @@ def _ranks(raw: pd.DataFrame, path: Path) -> pd.Series:
     text = raw["Rank"]
     matches = text.str.extract(_RANK)[0]
     bad = text.notna() & matches.isna()
-    if bad.any():
-        i = int(bad.to_numpy().nonzero()[0][0])
-        raise DataFileError(
-            f"'{text.iloc[i]}' is not a rank like '1st' or '179th'.",
-            file=path,
-            row=int(raw[ROW].iloc[i]),
-            column="Rank",
-            hint="Correct the value or restore the producer's original file.",
-        )
+    refuse_first(
+        raw,
+        bad,
+        lambda i: f"'{text.iloc[i]}' is not a rank like '1st' or '179th'.",
+        file=path,
+        column="Rank",
+        hint="Correct the value or restore the producer's original file.",
+    )
     ranks = pd.DataFrame({"Rank": matches, ROW: raw[ROW]})
     return to_number(ranks, "Rank", file=path, integer=True, minimum=1, maximum=250)
 
 
 def _require_names(frame: pd.DataFrame, path: Path) -> None:
     empty = frame["country"].isna() | (frame["country"] == "")
-    if empty.any():
-        i = int(empty.to_numpy().nonzero()[0][0])
-        raise DataFileError(
-            "the country name is empty; FSI rows are identified by name only.",
-            file=path,
-            row=int(frame[ROW].iloc[i]),
-            column="Country",
-            hint="Restore the producer's original file.",
-        )
+    refuse_first(
+        frame,
+        empty,
+        "the country name is empty; FSI rows are identified by name only.",
+        file=path,
+        column="Country",
+        hint="Restore the producer's original file.",
+    )

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, read_csv, to_number
+from stabilis.sources.reading import check_unique, read_csv, refuse_first, to_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -344,16 +344,21 @@ def _parse_event_columns(path: Path) -> ParsedTable:
         bad = frame[column].isna() | (
             ~frame[column].isin(_COLUMN_TYPES) if column == "type" else False
         )
-        if bad.any():
-            i = int(bad.to_numpy().nonzero()[0][0])
-            raise DataFileError(
+
+        def invalid(i: int, column: str = column) -> str:
+            return (
                 f"'{frame[column].iloc[i]}' is not a valid field {column} "
-                f"(types are {', '.join(_COLUMN_TYPES)}).",
-                file=path,
-                row=int(frame[ROW].iloc[i]),
-                column=source,
-                hint="Restore GDELT's published field list.",
+                f"(types are {', '.join(_COLUMN_TYPES)})."
             )
+
+        refuse_first(
+            frame,
+            bad,
+            invalid,
+            file=path,
+            column=source,
+            hint="Restore GDELT's published field list.",
+        )
     check_unique(frame, ["name"], file=path)
     if len(frame) != 61:
         raise DataFileError(
@@ -382,25 +387,23 @@ def _parse_cameo(path: Path) -> ParsedTable:
     root = code.str.slice(0, 2)
     root_number = root.where(valid, "0").astype("int64")
     valid &= (root_number >= 1) & (root_number <= 20)
-    if not valid.all():
-        i = int(np.flatnonzero(~valid.to_numpy())[0])
-        raise DataFileError(
-            f"'{code.iloc[i]}' is not a CAMEO event code (2-4 digits, root 01-20).",
-            file=path,
-            row=int(raw[ROW].iloc[i]),
-            column="code",
-            hint="Keep codes as text with leading zeros; a spreadsheet may have dropped them.",
-        )
+    refuse_first(
+        raw,
+        ~valid,
+        lambda i: f"'{code.iloc[i]}' is not a CAMEO event code (2-4 digits, root 01-20).",
+        file=path,
+        column="code",
+        hint="Keep codes as text with leading zeros; a spreadsheet may have dropped them.",
+    )
     no_label = raw["label"].isna().to_numpy()
-    if no_label.any():
-        i = int(np.flatnonzero(no_label)[0])
-        raise DataFileError(
-            "the line has a code but no ',label' after it.",
-            file=path,
-            row=int(raw[ROW].iloc[i]),
-            column="label",
-            hint="Restore the CAMEO codebook file.",
-        )
+    refuse_first(
+        raw,
+        no_label,
+        "the line has a code but no ',label' after it.",
+        file=path,
+        column="label",
+        hint="Restore the CAMEO codebook file.",
+    )
     frame = raw.assign(code=code, label=raw["label"].str.strip(), root=root)
     frame["level"] = code.str.len().astype("int64")
     frame["quad_class"] = np.select(
@@ -416,18 +419,16 @@ def _parse_cameo(path: Path) -> ParsedTable:
 
 
 def _timestamps(raw: pd.DataFrame, column: str, path: Path) -> pd.Series:
-    import numpy as np
     import pandas as pd
 
     parsed = pd.to_datetime(raw[column], format="%Y%m%d%H%M%S", errors="coerce")
     bad = parsed.isna().to_numpy()
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise DataFileError(
-            f"'{raw[column].iloc[i]}' is not a GDELT timestamp (YYYYMMDDHHMMSS).",
-            file=path,
-            row=int(raw[ROW].iloc[i]),
-            column=column,
-            hint="Restore GDELT's original file.",
-        )
+    refuse_first(
+        raw,
+        bad,
+        lambda i: f"'{raw[column].iloc[i]}' is not a GDELT timestamp (YYYYMMDDHHMMSS).",
+        file=path,
+        column=column,
+        hint="Restore GDELT's original file.",
+    )
     return parsed.dt.tz_localize("UTC")

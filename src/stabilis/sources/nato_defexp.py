@@ -23,9 +23,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_allowed, check_unique, read_csv, to_number
+from stabilis.sources.reading import check_allowed, check_unique, read_csv, refuse_first, to_number
 
 SPEC = SourceSpec(
     name="nato_defexp",
@@ -134,7 +133,6 @@ def clean_label(label: str) -> tuple[str, bool]:
 
 def parse(file_key: str, path: Path) -> list[ParsedTable]:
     """Parse the long tables file into the records table and five member-year indicators."""
-    import numpy as np
     import pandas as pd
 
     SPEC.file(file_key)
@@ -145,15 +143,14 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     raw = read_csv(path, required=required)
     check_allowed(raw, "table", TABLES, file=path)
     empty = raw["country_or_aggregate"].isna()
-    if empty.any():
-        i = int(np.flatnonzero(empty.to_numpy())[0])
-        raise DataFileError(
-            "the country label is empty; NATO's rows are identified by name only.",
-            file=path,
-            row=int(raw[ROW].iloc[i]),
-            column="country_or_aggregate",
-            hint="Restore the producer's conversion of the workbook.",
-        )
+    refuse_first(
+        raw,
+        empty,
+        "the country label is empty; NATO's rows are identified by name only.",
+        file=path,
+        column="country_or_aggregate",
+        hint="Restore the producer's conversion of the workbook.",
+    )
     frame = pd.DataFrame({ROW: raw[ROW]})
     for column in ("table", "table_title", "unit", "section"):
         frame[column] = raw[column]
@@ -176,14 +173,17 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
             sub = sub[sub["section"] == section]
         if column == "defexp_share_gdp" or column.endswith("_share"):
             bad = sub["value"] > 100
-            if bad.any():
-                i = int(np.flatnonzero(bad.to_numpy())[0])
-                raise DataFileError(
-                    f"{sub['value'].iloc[i]} is above 100 for a percentage.",
-                    file=path,
-                    row=int(sub[ROW].iloc[i]),
-                    column="value",
-                )
+
+            def over_100(i: int, sub: pd.DataFrame = sub) -> str:
+                return f"{sub['value'].iloc[i]} is above 100 for a percentage."
+
+            refuse_first(
+                sub,
+                bad,
+                over_100,
+                file=path,
+                column="value",
+            )
         parts.append(sub.set_index(["country", "year"])["value"].rename(column))
     rows = frame[frame["year"].notna()].groupby(["country", "year"])[ROW].min()
     wide = pd.concat(parts, axis=1)

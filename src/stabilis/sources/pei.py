@@ -21,9 +21,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_dates, check_unique, read_csv, to_number
+from stabilis.sources.reading import check_dates, check_unique, read_csv, refuse_first, to_number
 
 SPEC = SourceSpec(
     name="pei",
@@ -88,22 +87,28 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     frame["date"] = check_dates(raw, "date", file=path, required=True)
     frame["year"] = to_number(raw, "year", file=path, integer=True, minimum=1990, maximum=2100)
     differs = frame["year"] != frame["date"].str.slice(0, 4).astype("int64")
-    if differs.any():
-        i = int(differs.to_numpy().nonzero()[0][0])
-        raise DataFileError(
-            f"year {frame['year'].iloc[i]} is not the year of the date {frame['date'].iloc[i]}.",
-            file=path, row=int(raw[ROW].iloc[i]), column="year",
-            hint="Restore the producer's file.",
-        )  # fmt: skip
+    refuse_first(
+        raw,
+        differs,
+        lambda i: (
+            f"year {frame['year'].iloc[i]} is not the year of the date {frame['date'].iloc[i]}."
+        ),
+        file=path,
+        column="year",
+        hint="Restore the producer's file.",
+    )
     office = to_number(raw, "office", file=path, integer=True, minimum=0, maximum=1)
     parts = frame["election"].str.extract(r"^[A-Z]{3}_\d{8}_([LPS])(\d+)$")
-    if parts[0].isna().any():
-        i = int(parts[0].isna().to_numpy().nonzero()[0][0])
-        raise DataFileError(
-            f"'{frame['election'].iloc[i]}' is not a PEI election id (ISO_ddmmyyyy_L1, _S1 or _P2).",
-            file=path, row=int(raw[ROW].iloc[i]), column="election",
-            hint="Restore the producer's file.",
-        )  # fmt: skip
+    refuse_first(
+        raw,
+        parts[0].isna(),
+        lambda i: (
+            f"'{frame['election'].iloc[i]}' is not a PEI election id (ISO_ddmmyyyy_L1, _S1 or _P2)."
+        ),
+        file=path,
+        column="election",
+        hint="Restore the producer's file.",
+    )
     from_id = parts[0].map({"L": "legislative", "S": "legislative", "P": "presidential"})
     frame["chamber"] = parts[0].map({"L": "lower", "S": "upper", "P": None}).astype(object)
     frame["office_source"] = office.map(_OFFICES).astype(object)

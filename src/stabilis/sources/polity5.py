@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, read_csv, to_number
+from stabilis.sources.reading import check_unique, democracy_data_codes, read_csv, to_number
 
 SPEC = SourceSpec(
     name="polity5",
@@ -95,8 +95,7 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     frame = raw[[ROW, name_col]].copy()
     frame["polity_ccode"] = to_number(raw, "polity_annual_ccode", file=path, integer=True)
     frame["year"] = to_number(raw, "year", file=path, integer=True, minimum=1700, maximum=2100)
-    frame["gwcode"] = to_number(raw, "GWn", file=path, integer=True, minimum=1, maximum=999)
-    frame["cowcode"] = to_number(raw, "cown", file=path, integer=True, minimum=1, maximum=999)
+    keys = democracy_data_codes(raw, frame, file=path, name_column=name_col)
     for spec in INDICATORS:
         values = to_number(
             raw,
@@ -114,7 +113,7 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
         ParsedTable(
             table="indicators",
             frame=frame,
-            country_keys={"gwcode": "gwcode", "cowcode": "cowcode", name_col: "name"},
+            country_keys=keys,
             indicators=INDICATORS,
             name_column=name_col,
         )

@@ -17,18 +17,19 @@ import csv
 import difflib
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stabilis.errors import DataFileError
-from stabilis.sources.base import ROW
+from stabilis.sources.base import ROW, CountryKey, IndicatorSpec, ParsedTable
 
 if TYPE_CHECKING:
     import pandas as pd
 
 _DELIMITERS = (",", ";", "\t", "|")
 _FIX_HINT = "Fetch the file again (stabilis pull) or restore the producer's original."
+_CORRECT_HINT = "Correct the value or restore the producer's original file."
 
 #: The largest source file a parser reads (bytes). The biggest file of the staged mirror is about
 #: 15 MB (V-Dem lite); a file far beyond this is not a release Stabilis knows.
@@ -279,28 +280,28 @@ def to_number(
         text = text.where(~text.isin(missing_tokens), None)
     values = pd.to_numeric(text, errors="coerce")
     bad = values.isna() & text.notna()
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataFileError(
-            f"'{text.iloc[i]}' is not a number ({int(bad.sum())} such values in this column).",
-            file=file,
-            row=_row_of(frame, i),
-            column=column,
-            hint="Correct the value or restore the producer's original file.",
-        )
+    refuse_first(
+        frame,
+        bad,
+        lambda i: (
+            f"'{text.iloc[i]}' is not a number ({int(bad.sum())} such values in this column)."
+        ),
+        file=file,
+        column=column,
+        hint=_CORRECT_HINT,
+    )
     specials = set(allowed)
     ordinary = ~values.isin(specials) if specials else pd.Series(True, index=values.index)
     if integer:
         fractional = values.notna() & ordinary & (values != np.floor(values))
-        if fractional.any():
-            i = int(np.flatnonzero(fractional.to_numpy())[0])
-            raise DataFileError(
-                f"'{text.iloc[i]}' should be a whole number.",
-                file=file,
-                row=_row_of(frame, i),
-                column=column,
-                hint="Correct the value or restore the producer's original file.",
-            )
+        refuse_first(
+            frame,
+            fractional,
+            lambda i: f"'{text.iloc[i]}' should be a whole number.",
+            file=file,
+            column=column,
+            hint=_CORRECT_HINT,
+        )
     for bound, outside, word in (
         (minimum, values < (minimum if minimum is not None else 0), "below"),
         (maximum, values > (maximum if maximum is not None else 0), "above"),
@@ -308,16 +309,21 @@ def to_number(
         if bound is None:
             continue
         out = outside & ordinary & values.notna()
-        if out.any():
-            i = int(np.flatnonzero(out.to_numpy())[0])
-            raise DataFileError(
+
+        def outside_range(i: int, word: str = word, out: pd.Series = out) -> str:
+            return (
                 f"{text.iloc[i]} is {word} the valid range "
-                f"[{_fmt(minimum)}, {_fmt(maximum, upper=True)}] ({int(out.sum())} such values).",
-                file=file,
-                row=_row_of(frame, i),
-                column=column,
-                hint="The file may be a different release or scale; check it against the producer's codebook.",
+                f"[{_fmt(minimum)}, {_fmt(maximum, upper=True)}] ({int(out.sum())} such values)."
             )
+
+        refuse_first(
+            frame,
+            out,
+            outside_range,
+            file=file,
+            column=column,
+            hint="The file may be a different release or scale; check it against the producer's codebook.",
+        )
     if integer:
         return values.astype("Int64")
     return values.astype("float64")
@@ -339,8 +345,6 @@ def check_dates(
     """
     import datetime as dt
 
-    import numpy as np
-
     text = frame[column]
     valid: dict[str, bool] = {}
     for value in text.dropna().unique():
@@ -350,17 +354,14 @@ def check_dates(
         except ValueError:
             valid[value] = False
     bad = text.map(lambda v: not valid[v] if v is not None and v == v else required)
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy(dtype=bool))[0])
-        shown_value = text.iloc[i]
-        problem = (
-            "the date is missing."
-            if shown_value is None or shown_value != shown_value
-            else f"'{shown_value}' is not an ISO date (yyyy-mm-dd)."
-        )
-        raise DataFileError(
-            problem, file=file, row=_row_of(frame, i), column=shown or column, hint=hint
-        )
+
+    def problem(i: int) -> str:
+        value = text.iloc[i]
+        if value is None or value != value:
+            return "the date is missing."
+        return f"'{value}' is not an ISO date (yyyy-mm-dd)."
+
+    refuse_first(frame, bad, problem, file=file, column=shown or column, hint=hint)
     return text
 
 
@@ -393,6 +394,73 @@ def check_unique(frame: pd.DataFrame, keys: Sequence[str], *, file: str | Path) 
         column=", ".join(keys),
         hint="Remove the duplicate rows or restore the producer's original file.",
     )
+
+
+def democracy_data_codes(
+    raw: pd.DataFrame, frame: pd.DataFrame, *, file: str | Path, name_column: str
+) -> dict[str, CountryKey]:
+    """Add democracyData's harmonised state codes to ``frame`` (``GWn`` as ``gwcode``, ``cown``
+    as ``cowcode``) and return the country keys to resolve by: G&W, then COW, then the name.
+    """
+    frame["gwcode"] = to_number(raw, "GWn", file=file, integer=True, minimum=1, maximum=999)
+    frame["cowcode"] = to_number(raw, "cown", file=file, integer=True, minimum=1, maximum=999)
+    return {"gwcode": "gwcode", "cowcode": "cowcode", name_column: "name"}
+
+
+def read_state_year_counts(
+    path: Path,
+    *,
+    key: tuple[str, CountryKey],
+    first_year: int,
+    indicators: tuple[IndicatorSpec, ...],
+    description: str,
+) -> ParsedTable:
+    """Parse a file of whole-number indicators per state and year into an indicators table.
+
+    The file has the state code column ``key[0]`` (of kind ``key[1]``, 1-999), ``year`` (from
+    ``first_year`` to 2100) and one column per indicator, checked against its spec's range.
+    """
+    import pandas as pd
+
+    code, kind = key
+    raw = read_csv(path, required=(code, "year", *(spec.column for spec in indicators)))
+    frame = pd.DataFrame({ROW: raw[ROW]})
+    frame[code] = to_number(raw, code, file=path, integer=True, minimum=1, maximum=999)
+    frame["year"] = to_number(
+        raw, "year", file=path, integer=True, minimum=first_year, maximum=2100
+    )
+    for spec in indicators:
+        frame[spec.column] = to_number(
+            raw, spec.column, file=path, integer=True, minimum=spec.minimum, maximum=spec.maximum
+        )
+    check_unique(frame, [code, "year"], file=path)
+    return ParsedTable(
+        table="indicators",
+        frame=frame,
+        country_keys={code: kind},
+        indicators=indicators,
+        description=description,
+    )
+
+
+def split_outside_parentheses(text: str) -> list[str]:
+    """Split a list of names at the commas outside parentheses, each part stripped.
+
+    ``"Government of A (B, C), Government of D"`` gives two parts; an empty part stays ``""``.
+    """
+    parts: list[str] = []
+    depth = 0
+    current = ""
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return [p.strip() for p in parts]
 
 
 def _read_bytes(path: Path, *, member: str | None, label: str) -> bytes:
@@ -555,22 +623,48 @@ def check_allowed(
     hint: str = "The file may be a different release; check it against the producer's codebook.",
 ) -> pd.Series:
     """Raise on the first value of a text column outside ``allowed`` (None = empty cell)."""
-    import numpy as np
-
     known = set(allowed)
     text = frame[column]
     bad = ~text.map(lambda v: (None if v is None or v != v else v) in known).astype(bool)
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        shown = ", ".join(sorted(repr(v) for v in known if v is not None))
+    shown = ", ".join(sorted(repr(v) for v in known if v is not None))
+
+    def problem(i: int) -> str:
         value = text.iloc[i]
-        raise DataFileError(
-            f"'{value}' is not one of the expected values ({shown})."
-            if value is not None and value == value
-            else f"the cell is empty; expected one of {shown}.",
-            file=file,
-            row=_row_of(frame, i),
-            column=column,
-            hint=hint,
-        )
+        if value is None or value != value:
+            return f"the cell is empty; expected one of {shown}."
+        return f"'{value}' is not one of the expected values ({shown})."
+
+    refuse_first(frame, bad, problem, file=file, column=column, hint=hint)
     return text
+
+
+def refuse_first(
+    frame: pd.DataFrame,
+    bad: Any,
+    problem: str | Callable[[int], str],
+    *,
+    file: str | Path,
+    column: str,
+    hint: str = "",
+) -> None:
+    """Raise :class:`DataFileError` at the first row of ``frame`` where ``bad`` is true.
+
+    ``bad`` is a boolean mask over ``frame``'s rows (a Series or an array; a missing value
+    counts as false). ``problem`` is the sentence to show, or a function of that row's position
+    in ``frame`` that writes it (to quote the row's values); the error names the row by
+    ``frame``'s ``_row`` column.
+    """
+    import numpy as np
+    import pandas as pd
+
+    mask = pd.array(bad, dtype="boolean").fillna(False).to_numpy(dtype=bool)
+    if not mask.any():
+        return
+    i = int(np.flatnonzero(mask)[0])
+    raise DataFileError(
+        problem(i) if callable(problem) else problem,
+        file=file,
+        row=_row_of(frame, i),
+        column=column,
+        hint=hint,
+    )

@@ -20,9 +20,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, read_csv, to_number
+from stabilis.sources.reading import check_unique, read_csv, refuse_first, to_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -178,15 +177,14 @@ def _parse_nato(path: Path) -> ParsedTable:
     frame["gwn"] = to_number(raw, "gwn", file=path, integer=True, minimum=1, maximum=999)
     dates = pd.to_datetime(raw["accession_date"], format="%Y-%m-%d", errors="coerce")
     bad = dates.isna()
-    if bad.any():
-        i = int(bad.to_numpy().nonzero()[0][0])
-        raise DataFileError(
-            f"'{raw['accession_date'].iloc[i]}' is not a date in the form YYYY-MM-DD.",
-            file=path,
-            row=int(raw[ROW].iloc[i]),
-            column="accession_date",
-            hint="Correct the date; the file is hand-compiled.",
-        )
+    refuse_first(
+        raw,
+        bad,
+        lambda i: f"'{raw['accession_date'].iloc[i]}' is not a date in the form YYYY-MM-DD.",
+        file=path,
+        column="accession_date",
+        hint="Correct the date; the file is hand-compiled.",
+    )
     frame["accession_date"] = dates
     frame["year"] = dates.dt.year.astype("Int64")
     frame["wave"] = raw["wave"]
@@ -207,12 +205,11 @@ def _check_code_shape(frame: pd.DataFrame, column: str, path: Path) -> None:
     """Every present value of a three-letter code column is three capital letters."""
     values = frame[column]
     bad = values.notna() & ~values.astype("string").str.fullmatch(r"[A-Z]{3}").fillna(False)
-    if bad.any():
-        i = int(bad.to_numpy().nonzero()[0][0])
-        raise DataFileError(
-            f"'{values.iloc[i]}' is not a three-letter code.",
-            file=path,
-            row=int(frame[ROW].iloc[i]),
-            column=column,
-            hint="Restore the producer's original file.",
-        )
+    refuse_first(
+        frame,
+        bad,
+        lambda i: f"'{values.iloc[i]}' is not a three-letter code.",
+        file=path,
+        column=column,
+        hint="Restore the producer's original file.",
+    )

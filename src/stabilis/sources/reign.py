@@ -38,16 +38,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stabilis.errors import DataFileError
 from stabilis.sources.base import (
     ROW,
-    CountryKey,
     IndicatorSpec,
     ParsedTable,
     SourceFile,
     SourceSpec,
 )
-from stabilis.sources.reading import check_dates, check_unique, read_csv, to_number
+from stabilis.sources.reading import (
+    check_dates,
+    check_unique,
+    democracy_data_codes,
+    read_csv,
+    refuse_first,
+    to_number,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -154,14 +159,12 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     records["reign_cowcode"] = to_number(
         raw, "reign_cowcode", file=path, integer=True, minimum=1, maximum=999
     )
-    records["gwcode"] = to_number(raw, "GWn", file=path, integer=True, minimum=1, maximum=999)
-    records["cowcode"] = to_number(raw, "cown", file=path, integer=True, minimum=1, maximum=999)
+    keys = democracy_data_codes(raw, records, file=path, name_column=name_col)
     year_end = records["year"].astype(str) + "-12-31"
     records["in_force_at_year_end"] = (records["spell_start"] <= year_end) & (
         year_end <= records["spell_end"]
     )
     check_unique(records, ["reign_cowcode", "year", "casename"], file=path)
-    keys: dict[str, CountryKey] = {"gwcode": "gwcode", "cowcode": "cowcode", name_col: "name"}
     return [
         ParsedTable(
             table="regime_types",
@@ -202,14 +205,15 @@ def _year_end_dummies(records: pd.DataFrame, path: Path) -> pd.DataFrame:
 def _regime_types(raw: pd.DataFrame, path: Path) -> pd.Series:
     kinds = raw["gwf_regimetype"].str.strip().str.lower()
     unknown = ~kinds.isin(list(COMPONENTS))
-    if unknown.any():
-        i = int(unknown.to_numpy().nonzero()[0][0])
-        raise DataFileError(
+    refuse_first(
+        raw,
+        unknown,
+        lambda i: (
             f"'{raw['gwf_regimetype'].iloc[i]}' is not a known REIGN regime type "
-            f"({', '.join(COMPONENTS)}).",
-            file=path,
-            row=int(raw[ROW].iloc[i]),
-            column="gwf_regimetype",
-            hint="A new type needs a line in stabilis.sources.reign.COMPONENTS.",
-        )
+            f"({', '.join(COMPONENTS)})."
+        ),
+        file=path,
+        column="gwf_regimetype",
+        hint="A new type needs a line in stabilis.sources.reign.COMPONENTS.",
+    )
     return kinds

@@ -24,9 +24,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_allowed, check_unique, read_csv, to_number
+from stabilis.sources.reading import check_allowed, check_unique, read_csv, refuse_first, to_number
 
 SPEC = SourceSpec(
     name="sipri",
@@ -121,7 +120,6 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     SPEC.file(file_key)
     if file_key == "footnotes":
         return _footnotes(path)
-    import numpy as np
     import pandas as pd
 
     required = (
@@ -130,15 +128,14 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     )  # fmt: skip
     raw = read_csv(path, required=required)
     empty_name = raw["country"].isna()
-    if empty_name.any():
-        i = int(np.flatnonzero(empty_name.to_numpy())[0])
-        raise DataFileError(
-            "the country name is empty; SIPRI rows are identified by name only.",
-            file=path,
-            row=int(raw[ROW].iloc[i]),
-            column="country",
-            hint="Restore the producer's file.",
-        )
+    refuse_first(
+        raw,
+        empty_name,
+        "the country name is empty; SIPRI rows are identified by name only.",
+        file=path,
+        column="country",
+        hint="Restore the producer's file.",
+    )
     check_allowed(raw, "measure", MEASURES, file=path)
     frame = pd.DataFrame({ROW: raw[ROW]})
     frame["country"] = raw["country"].str.strip()
@@ -148,16 +145,17 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     frame["year"] = to_number(raw, "year", file=path, integer=True, minimum=1900, maximum=2100)
     frame["value"] = to_number(raw, "value", file=path, minimum=0)
     too_big = frame["measure"].isin(FRACTIONS) & (frame["value"] > 1.5)
-    if too_big.any():
-        i = int(np.flatnonzero(too_big.to_numpy())[0])
-        raise DataFileError(
+    refuse_first(
+        raw,
+        too_big,
+        lambda i: (
             f"{frame['value'].iloc[i]} is not a fraction; the shares are fractions in this release "
-            "(0.0342 = 3.42 %).",
-            file=path,
-            row=int(raw[ROW].iloc[i]),
-            column="value",
-            hint="The file may be a different release that gives percentages; check the workbook.",
-        )
+            "(0.0342 = 3.42 %)."
+        ),
+        file=path,
+        column="value",
+        hint="The file may be a different release that gives percentages; check the workbook.",
+    )
     has_value = frame["value"].notna()
     check_allowed(raw[has_value], "value_raw", (None,), file=path)
     check_allowed(raw[~has_value], "value_raw", _TEXT_CODES, file=path)

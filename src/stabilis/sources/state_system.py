@@ -17,9 +17,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_dates, check_unique, read_csv, to_number
+from stabilis.sources.reading import check_dates, check_unique, read_csv, refuse_first, to_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -178,16 +177,16 @@ def system_years(
 
 
 def _check_order(frame: pd.DataFrame, path: Path, column: str) -> None:
-    import numpy as np
 
     backwards = (frame["end_date"] < frame["start_date"]).to_numpy()
-    if backwards.any():
-        i = int(np.flatnonzero(backwards)[0])
-        raise DataFileError(
+    refuse_first(
+        frame,
+        backwards,
+        lambda i: (
             f"the spell ends ({frame['end_date'].iloc[i]}) before it starts "
-            f"({frame['start_date'].iloc[i]}).",
-            file=path,
-            row=int(frame[ROW].iloc[i]),
-            column=column,
-            hint="Restore the producer's file.",
-        )
+            f"({frame['start_date'].iloc[i]})."
+        ),
+        file=path,
+        column=column,
+        hint="Restore the producer's file.",
+    )

@@ -26,7 +26,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_dates, check_unique, read_csv, to_number
+from stabilis.sources.reading import (
+    check_dates,
+    check_unique,
+    read_csv,
+    read_state_year_counts,
+    to_number,
+)
 
 if TYPE_CHECKING:
     pass
@@ -166,21 +172,10 @@ def _parse_acd(path: Path) -> ParsedTable:
 
 
 def _parse_onsets(path: Path) -> ParsedTable:
-    import pandas as pd
-
-    raw = read_csv(path, required=("gwcode", "year", *_ONSET_LABELS))
-    frame = pd.DataFrame({ROW: raw[ROW]})
-    frame["gwcode"] = to_number(raw, "gwcode", file=path, integer=True, minimum=1, maximum=999)
-    frame["year"] = to_number(raw, "year", file=path, integer=True, minimum=1946, maximum=2100)
-    for spec in ONSET_INDICATORS:
-        frame[spec.column] = to_number(
-            raw, spec.column, file=path, integer=True, minimum=spec.minimum, maximum=spec.maximum
-        )
-    check_unique(frame, ["gwcode", "year"], file=path)
-    return ParsedTable(
-        table="indicators",
-        frame=frame,
-        country_keys={"gwcode": "gwcode"},
+    return read_state_year_counts(
+        path,
+        key=("gwcode", "gwcode"),
+        first_year=1946,
         indicators=ONSET_INDICATORS,
         description="UCDP conflict onset counts per G&W state-year, 1946-2017.",
     )

@@ -28,7 +28,7 @@ import re
 from pathlib import Path
 
 from stabilis.sources.base import ROW, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import read_csv, to_number
+from stabilis.sources.reading import read_csv, split_outside_parentheses, to_number
 
 SPEC = SourceSpec(
     name="ucdp_esd",
@@ -90,7 +90,7 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     for r in frame.rename(columns={ROW: "row_"}).itertuples(index=False):
         if not isinstance(r.ext_name, str):
             continue
-        for name in split_supporters(r.ext_name):
+        for name in split_outside_parentheses(r.ext_name):
             if not name.startswith(_GOVERNMENT):
                 continue
             rows.append(
@@ -127,20 +127,3 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
             description="State supporters of warring actors; the row's country is the supporter.",
         ),
     ]
-
-
-def split_supporters(text: str) -> list[str]:
-    """Split a supporter list at commas outside parentheses."""
-    parts: list[str] = []
-    depth = 0
-    current = ""
-    for ch in text:
-        depth += ch == "("
-        depth -= ch == ")"
-        if ch == "," and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += ch
-    parts.append(current)
-    return [p.strip() for p in parts if p.strip()]

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_dates, check_unique, read_csv, to_number
+from stabilis.sources.reading import check_dates, check_unique, read_csv, refuse_first, to_number
 
 SPEC = SourceSpec(
     name="ucdp_peace",
@@ -77,13 +76,14 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     frame[ROW] = raw[ROW]
     check_unique(frame, ["paid"], file=path)
     bad = frame["gwno"].isna() | ~frame["gwno"].fillna("").str.fullmatch(r"\d+(\s*,\s*\d+)*")
-    if bad.any():
-        i = int(bad.to_numpy().nonzero()[0][0])
-        raise DataFileError(
-            f"'{frame['gwno'].iloc[i]}' is not a list of Gleditsch-Ward codes.",
-            file=path, row=int(raw[ROW].iloc[i]), column="gwno",
-            hint="Restore UCDP's file; gwno holds codes such as '700' or '471, 475'.",
-        )  # fmt: skip
+    refuse_first(
+        raw,
+        bad,
+        lambda i: f"'{frame['gwno'].iloc[i]}' is not a list of Gleditsch-Ward codes.",
+        file=path,
+        column="gwno",
+        hint="Restore UCDP's file; gwno holds codes such as '700' or '471, 475'.",
+    )
     long = frame[["paid", "year", "gwno", ROW]].assign(gwcode=frame["gwno"].str.split(","))
     long = long.explode("gwcode", ignore_index=True)
     long["gwcode"] = long["gwcode"].str.strip().astype("int64")

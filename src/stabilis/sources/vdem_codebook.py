@@ -18,9 +18,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, read_csv
+from stabilis.sources.reading import check_unique, read_csv, refuse_first
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -73,12 +72,14 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     SPEC.file(file_key)
     raw = read_csv(path, required=("tag", *_COLUMNS))
     tags = raw["tag"].astype(object)
-    if tags.isna().any():
-        i = int(tags.isna().to_numpy().nonzero()[0][0])
-        raise DataFileError(
-            "the variable has no tag.", file=path, row=int(raw[ROW].iloc[i]), column="tag",
-            hint="Restore the codebook; every variable has a tag.",
-        )  # fmt: skip
+    refuse_first(
+        raw,
+        tags.isna(),
+        "the variable has no tag.",
+        file=path,
+        column="tag",
+        hint="Restore the codebook; every variable has a tag.",
+    )
     frame = pd.DataFrame({"tag": tags.str.strip()})
     for source, out in _COLUMNS.items():
         frame[out] = raw[source]

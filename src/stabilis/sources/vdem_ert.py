@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING
 
 from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, read_csv, to_number
+from stabilis.sources.reading import check_unique, read_csv, refuse_first, to_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -262,15 +262,14 @@ def _episodes(raw: pd.DataFrame, frame: pd.DataFrame, kind: str, path: Path) -> 
     flag = frame[f"{kind}_ep"] == 1
     id_col = f"{kind}_ep_id"
     missing = flag & raw[id_col].isna()
-    if missing.any():
-        i = int(missing.to_numpy().nonzero()[0][0])
-        raise DataFileError(
-            f"the row is in a {_KINDS[kind]} episode ({kind}_ep = 1) but has no episode id.",
-            file=path,
-            row=int(raw[ROW].iloc[i]),
-            column=id_col,
-            hint="Restore the producer's ERT file.",
-        )
+    refuse_first(
+        raw,
+        missing,
+        f"the row is in a {_KINDS[kind]} episode ({kind}_ep = 1) but has no episode id.",
+        file=path,
+        column=id_col,
+        hint="Restore the producer's ERT file.",
+    )
     rows = pd.DataFrame(
         {
             ROW: raw[ROW],

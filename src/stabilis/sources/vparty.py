@@ -22,9 +22,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_dates, read_csv, to_number
+from stabilis.sources.reading import check_dates, read_csv, refuse_first, to_number
 
 SPEC = SourceSpec(
     name="vparty",
@@ -86,13 +85,16 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
         }
     )
     differs = frame["year"] != frame["election_date"].str.slice(0, 4).astype("int64")
-    if differs.any():
-        i = int(differs.to_numpy().nonzero()[0][0])
-        raise DataFileError(
-            f"year {frame['year'].iloc[i]} is not the year of {frame['election_date'].iloc[i]}.",
-            file=path, row=int(raw[ROW].iloc[i]), column="year",
-            hint="Restore the producer's file.",
-        )  # fmt: skip
+    refuse_first(
+        raw,
+        differs,
+        lambda i: (
+            f"year {frame['year'].iloc[i]} is not the year of {frame['election_date'].iloc[i]}."
+        ),
+        file=path,
+        column="year",
+        hint="Restore the producer's file.",
+    )
     for column, (low, high) in SCORES.items():
         frame[column] = to_number(raw, column, file=path, minimum=low, maximum=high)
     frame[ROW] = raw[ROW]

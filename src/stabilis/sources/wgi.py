@@ -31,9 +31,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, is_xlsx, read_csv, read_xlsx, to_number
+from stabilis.sources.reading import (
+    check_unique,
+    is_xlsx,
+    read_csv,
+    read_xlsx,
+    refuse_first,
+    to_number,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -100,41 +106,38 @@ _VALUES = (
 )
 
 
-def _specs() -> tuple[IndicatorSpec, ...]:
-    specs: list[IndicatorSpec] = []
-    for ind, name in NAMES.items():
-        specs.append(
-            IndicatorSpec(
-                column=f"{ind}_est",
-                code=f"wgi.{ind}_est",
-                label=f"{name}: estimate",
-                scale="standard normal units, about -2.5 to 2.5",
-                higher_is_better=True,
-                minimum=-5,
-                maximum=5,
-                lower_column=f"{ind}_est_lower",
-                upper_column=f"{ind}_est_upper",
-                description="Band: estimate ± 1.96 × standard error.",
-            )
-        )
-        specs.append(
-            IndicatorSpec(
-                column=f"{ind}_pctrank",
-                code=f"wgi.{ind}_pctrank",
-                label=f"{name}: percentile rank",
-                scale="0-100, 100 = best",
-                higher_is_better=True,
-                minimum=0,
-                maximum=100,
-                lower_column=f"{ind}_pctrank_lower",
-                upper_column=f"{ind}_pctrank_upper",
-                description="Band: the producer's 90% confidence bounds of the rank.",
-            )
-        )
-    return tuple(specs)
+#: The two banded measures of every indicator: column suffix -> (label, scale, range, band).
+_MEASURES: dict[str, tuple[str, str, tuple[float, float], str]] = {
+    "est": (
+        "estimate",
+        "standard normal units, about -2.5 to 2.5",
+        (-5, 5),
+        "Band: estimate ± 1.96 × standard error.",
+    ),
+    "pctrank": (
+        "percentile rank",
+        "0-100, 100 = best",
+        (0, 100),
+        "Band: the producer's 90% confidence bounds of the rank.",
+    ),
+}
 
-
-INDICATORS = _specs()
+INDICATORS = tuple(
+    IndicatorSpec(
+        column=f"{ind}_{measure}",
+        code=f"wgi.{ind}_{measure}",
+        label=f"{name}: {label}",
+        scale=scale,
+        higher_is_better=True,
+        minimum=low,
+        maximum=high,
+        lower_column=f"{ind}_{measure}_lower",
+        upper_column=f"{ind}_{measure}_upper",
+        description=band,
+    )
+    for ind, name in NAMES.items()
+    for measure, (label, scale, (low, high), band) in _MEASURES.items()
+)
 
 
 def parse(file_key: str, path: Path) -> list[ParsedTable]:
@@ -150,15 +153,14 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     for column in ("code", "indicator"):
         _require_text(raw, column, path)
     unknown = ~long["indicator"].isin(list(NAMES))
-    if unknown.any():
-        i = int(unknown.to_numpy().nonzero()[0][0])
-        raise DataFileError(
-            f"'{long['indicator'].iloc[i]}' is not a WGI indicator ({', '.join(NAMES)}).",
-            file=path,
-            row=int(long[ROW].iloc[i]),
-            column="indicator",
-            hint="Check that this is the World Bank's long-format wgidataset.",
-        )
+    refuse_first(
+        long,
+        unknown,
+        lambda i: f"'{long['indicator'].iloc[i]}' is not a WGI indicator ({', '.join(NAMES)}).",
+        file=path,
+        column="indicator",
+        hint="Check that this is the World Bank's long-format wgidataset.",
+    )
     long["year"] = to_number(raw, "year", file=path, integer=True, minimum=1990, maximum=2100)
     long["est"] = to_number(raw, "estimate", file=path, minimum=-5, maximum=5, na_values=("..",))
     long["stddev"] = to_number(raw, "stddev", file=path, minimum=0, maximum=5, na_values=("..",))
@@ -201,12 +203,11 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
 
 def _require_text(raw: pd.DataFrame, column: str, path: Path) -> None:
     empty = raw[column].isna()
-    if empty.any():
-        i = int(empty.to_numpy().nonzero()[0][0])
-        raise DataFileError(
-            "the value is empty; every row needs an economy code and an indicator.",
-            file=path,
-            row=int(raw[ROW].iloc[i]),
-            column=column,
-            hint="Restore the producer's original file.",
-        )
+    refuse_first(
+        raw,
+        empty,
+        "the value is empty; every row needs an economy code and an indicator.",
+        file=path,
+        column=column,
+        hint="Restore the producer's original file.",
+    )

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.conftest import refused
 
 from stabilis.errors import DataFileError
 from stabilis.sources import alliances_igo
@@ -70,9 +71,7 @@ def test_igo_counts_become_directionless_indicators(write_file: Writer) -> None:
 
 def test_igo_non_number_names_file_row_and_column(write_file: Writer) -> None:
     path = write_file("igo.csv", IGO_HEADER + "2,2013,88,0,4,92\n2,2014,many,0,4,93\n")
-    with pytest.raises(DataFileError, match="not a number") as info:
-        alliances_igo.parse("igo", path)
-    assert (info.value.row, info.value.column) == (3, "sum_igo_full")
+    refused(alliances_igo.parse, "igo", path, match="not a number", at=(3, "sum_igo_full"))
 
 
 @pytest.mark.integration

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.conftest import refused
 
 from stabilis.errors import DataFileError
 from stabilis.sources import bti
@@ -80,17 +81,23 @@ def test_country_absent_from_an_edition_is_kept_empty(
 
 def test_score_above_ten_names_file_row_and_column(write_file: Callable[[str, str], Path]) -> None:
     bad = ALBANIA.replace(",7.5,", ",11,", 1)
-    with pytest.raises(DataFileError) as info:
-        bti.parse("scores", write_file("bti.csv", _text(AFGHANISTAN, bad)))
-    assert (info.value.row, info.value.column) == (3, "S_Status_Index")
-    assert "bti.csv" in info.value.message
+    refused(
+        bti.parse,
+        "scores",
+        write_file("bti.csv", _text(AFGHANISTAN, bad)),
+        at=(3, "S_Status_Index"),
+    )
 
 
 def test_mismatched_category_label_is_refused(write_file: Callable[[str, str], Path]) -> None:
     bad = ALBANIA.replace("Defective democracies", "Moderate autocracies")
-    with pytest.raises(DataFileError, match="does not match") as info:
-        bti.parse("scores", write_file("bti.csv", _text(bad)))
-    assert (info.value.row, info.value.column) == (2, "cat_dem_stat_label")
+    refused(
+        bti.parse,
+        "scores",
+        write_file("bti.csv", _text(bad)),
+        match="does not match",
+        at=(2, "cat_dem_stat_label"),
+    )
 
 
 def test_duplicate_country_year_is_refused(write_file: Callable[[str, str], Path]) -> None:
@@ -100,9 +107,7 @@ def test_duplicate_country_year_is_refused(write_file: Callable[[str, str], Path
 
 def test_missing_item_column_is_reported(write_file: Callable[[str, str], Path]) -> None:
     text = _text(ALBANIA).replace("Q16.5_Reconciliation", "Q16.5_Reconcile", 1)
-    with pytest.raises(DataFileError) as info:
-        bti.parse("scores", write_file("bti.csv", text))
-    assert (info.value.row, info.value.column) == (1, "Q16.5_Reconciliation")
+    refused(bti.parse, "scores", write_file("bti.csv", text), at=(1, "Q16.5_Reconciliation"))
 
 
 @pytest.mark.integration

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.conftest import refused
 
 from stabilis.errors import DataFileError
 from stabilis.sources import cyber
@@ -104,9 +105,7 @@ def test_bad_start_date_is_refused(write_file: Writer) -> None:
 
 def test_missing_column_names_file_and_column(write_file: Writer) -> None:
     path = write_file("dcid.csv", HEADER.replace("severity", "Severity") + REGIN)
-    with pytest.raises(DataFileError) as info:
-        cyber.parse("dcid", path)
-    assert info.value.column == "severity"
+    refused(cyber.parse, "dcid", path, at=(1, "severity"))
 
 
 @pytest.mark.integration

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.conftest import refused
 
 from stabilis.errors import DataFileError
 from stabilis.sources import demspaces
@@ -51,10 +52,7 @@ def test_dv_data_out_of_range_names_file_row_and_column(write_file: WriteFile) -
         write_file, "dv.csv", DV_HEADER,
         "2,1970,United States of America,20,USA,0.861,1.916,0.907,0.899,0.921,0.961",
     )  # fmt: skip
-    with pytest.raises(DataFileError) as caught:
-        demspaces.parse("dv_data", path)
-    assert (caught.value.row, caught.value.column) == (2, "v2xcs_ccsi")
-    assert "dv.csv" in caught.value.message
+    refused(demspaces.parse, "dv_data", path, at=(2, "v2xcs_ccsi"))
 
 
 def test_targets_come_out_long_with_the_indicator_named(write_file: WriteFile) -> None:
@@ -80,9 +78,7 @@ def test_targets_unknown_change_names_row_and_column(write_file: WriteFile) -> N
         "gwcode,year,dv_v2xcs_ccsi_change,dv_v2xcs_ccsi_up_next2,dv_v2xcs_ccsi_down_next2",
         "2,1970,same,0,0", "2,1971,sideways,0,0",
     )  # fmt: skip
-    with pytest.raises(DataFileError) as caught:
-        demspaces.parse("dv_v2xcs_ccsi", path)
-    assert (caught.value.row, caught.value.column) == (3, "dv_v2xcs_ccsi_change")
+    refused(demspaces.parse, "dv_v2xcs_ccsi", path, at=(3, "dv_v2xcs_ccsi_change"))
 
 
 def test_forecasts_parse_window_and_probabilities(write_file: WriteFile) -> None:
@@ -100,16 +96,12 @@ def test_forecasts_parse_window_and_probabilities(write_file: WriteFile) -> None
 
 def test_forecasts_probability_above_one_names_row(write_file: WriteFile) -> None:
     path = _write(write_file, "fc.csv", FC_HEADER, "v2xcs_ccsi,2022,2023 - 2024,2,1.2,0,0")
-    with pytest.raises(DataFileError) as caught:
-        demspaces.parse("forecasts", path)
-    assert (caught.value.row, caught.value.column) == (2, "p_up")
+    refused(demspaces.parse, "forecasts", path, at=(2, "p_up"))
 
 
 def test_forecasts_inconsistent_p_same_is_refused(write_file: WriteFile) -> None:
     path = _write(write_file, "fc.csv", FC_HEADER, "v2xcs_ccsi,2022,2023 - 2024,2,0.2,0.5,0.3")
-    with pytest.raises(DataFileError) as caught:
-        demspaces.parse("forecasts", path)
-    assert (caught.value.row, caught.value.column) == (2, "p_same")
+    refused(demspaces.parse, "forecasts", path, at=(2, "p_same"))
 
 
 def test_forecasts_wrong_window_is_refused(write_file: WriteFile) -> None:
@@ -155,9 +147,7 @@ def test_ptcoups_inconsistent_counts_are_refused(write_file: WriteFile) -> None:
     path = _write(
         write_file, "ptcoups.csv", PT_HEADER, "101,2002,1,2,0,0,1,1,0,13,0,0,1,1,0,1,1,53,0,0"
     )  # fmt: skip
-    with pytest.raises(DataFileError) as caught:
-        demspaces.parse("ptcoups", path)
-    assert (caught.value.row, caught.value.column) == (2, "pt_attempt_num")
+    refused(demspaces.parse, "ptcoups", path, at=(2, "pt_attempt_num"))
 
 
 def test_covariates_keep_the_producers_codes(write_file: WriteFile) -> None:
@@ -188,17 +178,12 @@ def test_infmort_imputed_flag_must_be_true_or_false(write_file: WriteFile) -> No
         write_file, "inf.csv", "gwcode,year,infmort,infmort_yearadj,infmort_imputed",
         "2,2021,5.5,-0.787,yes",
     )  # fmt: skip
-    with pytest.raises(DataFileError) as caught:
-        demspaces.parse("infmort", inf)
-    assert (caught.value.row, caught.value.column) == (2, "infmort_imputed")
-    assert "inf.csv" in caught.value.message
+    refused(demspaces.parse, "infmort", inf, at=(2, "infmort_imputed"))
 
 
 def test_missing_column_names_file_and_column(write_file: WriteFile) -> None:
     path = _write(write_file, "pop.csv", "gwcode,year,population", "2,2023,1")
-    with pytest.raises(DataFileError) as caught:
-        demspaces.parse("population", path)
-    assert (caught.value.row, caught.value.column) == (1, "pop")
+    refused(demspaces.parse, "population", path, at=(1, "pop"))
 
 
 def test_duplicate_country_year_is_refused(write_file: WriteFile) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.conftest import refused
 
 from stabilis.errors import DataFileError
 from stabilis.sources import disinfo
@@ -70,9 +71,7 @@ def test_bad_date_names_file_row_and_column(write_file: Writer) -> None:
 
 def test_missing_column_names_file_and_column(write_file: Writer) -> None:
     path = write_file("posts.csv", HEADER.replace("countries", "country") + ROWS)
-    with pytest.raises(DataFileError) as info:
-        disinfo.parse("cases", path)
-    assert info.value.column == "countries"
+    refused(disinfo.parse, "cases", path, at=(1, "countries"))
 
 
 @pytest.mark.integration
@@ -94,6 +93,10 @@ def test_mirror_case_list(mirror: Path) -> None:
 
 def test_case_without_id_names_file_row_and_column(write_file: Writer) -> None:
     row = "2020-01-01,,A title,Russia,,,\n"
-    with pytest.raises(DataFileError, match="empty") as info:
-        disinfo.parse("cases", write_file("posts.csv", HEADER + ROWS + row))
-    assert (info.value.row, info.value.column) == (4, "id")
+    refused(
+        disinfo.parse,
+        "cases",
+        write_file("posts.csv", HEADER + ROWS + row),
+        match="empty",
+        at=(4, "id"),
+    )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from tests.conftest import refused
 
 from stabilis.errors import DataFileError
 from stabilis.sources import freedom_house
@@ -146,17 +147,14 @@ def test_out_of_range_rating_names_file_row_and_column(
     write_file: Callable[[str, str], Path],
 ) -> None:
     path = write_file("fh.csv", RATINGS.replace("Finland,2024,1,1", "Finland,2024,8,1"))
-    with pytest.raises(DataFileError) as info:
-        freedom_house.parse("ratings", path)
-    assert (info.value.row, info.value.column) == (4, "pr")
-    assert "fh.csv" in info.value.message
+    refused(freedom_house.parse, "ratings", path, at=(4, "pr"))
 
 
 def test_unknown_status_is_refused(write_file: Callable[[str, str], Path]) -> None:
     path = write_file("fh.csv", RATINGS.replace(",NF,13,", ",Not Free,13,"))
-    with pytest.raises(DataFileError, match="not a Freedom House status") as info:
-        freedom_house.parse("ratings", path)
-    assert (info.value.row, info.value.column) == (3, "status")
+    refused(
+        freedom_house.parse, "ratings", path, match="not a Freedom House status", at=(3, "status")
+    )
 
 
 def test_duplicate_country_year_is_refused(write_file: Callable[[str, str], Path]) -> None:
@@ -169,9 +167,7 @@ def test_non_numeric_subscore_names_the_item(write_file: Callable[[str, str], Pa
     text = SUBSCORES.replace(
         "Abkhazia,Eurasia,t,2025,2024,PF,5.0,5.0,2.0", "Abkhazia,Eurasia,t,2025,2024,PF,5.0,5.0,two"
     )
-    with pytest.raises(DataFileError) as info:
-        freedom_house.parse("subscores", write_file("sub.csv", text))
-    assert (info.value.row, info.value.column) == (2, "A1")
+    refused(freedom_house.parse, "subscores", write_file("sub.csv", text), at=(2, "A1"))
 
 
 def test_renamed_csv_column_is_reported(write_file: Callable[[str, str], Path]) -> None:

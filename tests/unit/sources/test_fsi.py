@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from tests.conftest import refused
 
 from stabilis.errors import DataFileError
 from stabilis.sources import fsi
@@ -59,19 +60,14 @@ def test_official_yearly_workbook_is_read(tmp_path: Path) -> None:
 
 def test_bad_rank_names_file_row_and_column(write_file: Callable[[str, str], Path]) -> None:
     path = write_file("fsi.csv", TEXT.replace("2nd", "second"))
-    with pytest.raises(DataFileError, match="not a rank") as info:
-        fsi.parse("scores", path)
-    assert (info.value.row, info.value.column) == (3, "Rank")
-    assert "fsi.csv" in info.value.message
+    refused(fsi.parse, "scores", path, match="not a rank", at=(3, "Rank"))
 
 
 def test_indicator_above_ten_is_refused(write_file: Callable[[str, str], Path]) -> None:
     path = write_file(
         "fsi.csv", TEXT.replace("Finland,2023,177th,16.0,2.0", "Finland,2023,177th,16.0,12.0")
     )
-    with pytest.raises(DataFileError) as info:
-        fsi.parse("scores", path)
-    assert (info.value.row, info.value.column) == (4, "C1: Security Apparatus")
+    refused(fsi.parse, "scores", path, at=(4, "C1: Security Apparatus"))
 
 
 def test_duplicate_country_year_is_refused(write_file: Callable[[str, str], Path]) -> None:
@@ -80,9 +76,13 @@ def test_duplicate_country_year_is_refused(write_file: Callable[[str, str], Path
 
 
 def test_empty_country_name_is_refused(write_file: Callable[[str, str], Path]) -> None:
-    with pytest.raises(DataFileError, match="name only") as info:
-        fsi.parse("scores", write_file("fsi.csv", TEXT.replace("Somalia,", ",")))
-    assert (info.value.row, info.value.column) == (3, "Country")
+    refused(
+        fsi.parse,
+        "scores",
+        write_file("fsi.csv", TEXT.replace("Somalia,", ",")),
+        match="name only",
+        at=(3, "Country"),
+    )
 
 
 def test_renamed_indicator_column_is_reported(write_file: Callable[[str, str], Path]) -> None:

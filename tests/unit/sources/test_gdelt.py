@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.conftest import refused
 
 from stabilis.errors import DataFileError
 from stabilis.sources import gdelt
@@ -148,9 +149,13 @@ def test_event_columns_refuse_a_short_list(write_file: Writer) -> None:
 
 def test_event_columns_refuse_an_unknown_type(write_file: Writer) -> None:
     bad = _columns_file().replace("SQLDATE,INTEGER", "SQLDATE,DATE")
-    with pytest.raises(DataFileError, match="not a valid field type") as info:
-        gdelt.parse("event_columns", write_file("labels.csv", bad))
-    assert (info.value.row, info.value.column) == (3, "dataType")
+    refused(
+        gdelt.parse,
+        "event_columns",
+        write_file("labels.csv", bad),
+        match="not a valid field type",
+        at=(3, "dataType"),
+    )
 
 
 def test_cameo_codes_keep_leading_zeros_and_commas_in_labels(write_file: Writer) -> None:
@@ -170,9 +175,13 @@ def test_cameo_codes_keep_leading_zeros_and_commas_in_labels(write_file: Writer)
 
 
 def test_cameo_code_without_leading_zero_is_refused(write_file: Writer) -> None:
-    with pytest.raises(DataFileError, match="CAMEO event code") as info:
-        gdelt.parse("cameo", write_file("cameo.csv", "01,MAKE PUBLIC STATEMENT\n10,DEMAND\n1,X\n"))
-    assert (info.value.row, info.value.column) == (3, "code")
+    refused(
+        gdelt.parse,
+        "cameo",
+        write_file("cameo.csv", "01,MAKE PUBLIC STATEMENT\n10,DEMAND\n1,X\n"),
+        match="CAMEO event code",
+        at=(3, "code"),
+    )
 
 
 def test_parse_events_reads_the_official_tab_layout(write_file: Writer) -> None:

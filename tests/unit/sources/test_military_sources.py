@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.conftest import refused
 
 from stabilis.errors import DataFileError
 from stabilis.sources import mme, nato_defexp, sipri, troopdata, un_pko, us_aid
@@ -39,18 +40,14 @@ def test_sipri_refuses_a_percentage_where_a_fraction_is_due(
     write_file: Callable[[str, str], Path],
 ) -> None:
     path = write_file("sipri.csv", SIPRI.replace("0.3349", "33.49"))
-    with pytest.raises(DataFileError, match="not a fraction") as info:
-        sipri.parse("milex", path)
-    assert (info.value.row, info.value.column) == (2, "value")
+    refused(sipri.parse, "milex", path, match="not a fraction", at=(2, "value"))
 
 
 def test_sipri_refuses_a_value_without_its_colour_flag(
     write_file: Callable[[str, str], Path],
 ) -> None:
     path = write_file("sipri.csv", SIPRI.replace("60000.5,,0,1", "60000.5,,,1"))
-    with pytest.raises(DataFileError) as info:
-        sipri.parse("milex", path)
-    assert (info.value.row, info.value.column) == (3, "sipri_estimate_blue")
+    refused(sipri.parse, "milex", path, at=(3, "sipri_estimate_blue"))
 
 
 def test_sipri_refuses_an_unknown_measure(write_file: Callable[[str, str], Path]) -> None:
@@ -79,9 +76,12 @@ def test_nato_labels_are_cleaned_and_estimates_kept(write_file: Callable[[str, s
 
 
 def test_nato_refuses_an_unknown_table(write_file: Callable[[str, str], Path]) -> None:
-    with pytest.raises(DataFileError) as info:
-        nato_defexp.parse("tables", write_file("n.csv", NATO.replace("TABLE8a", "TABLE9")))
-    assert (info.value.row, info.value.column) == (4, "table")
+    refused(
+        nato_defexp.parse,
+        "tables",
+        write_file("n.csv", NATO.replace("TABLE8a", "TABLE9")),
+        at=(4, "table"),
+    )
 
 
 def test_troops_read_na_iso3_and_fall_back_to_cow(write_file: Callable[[str, str], Path]) -> None:
@@ -90,9 +90,12 @@ def test_troops_read_na_iso3_and_fall_back_to_cow(write_file: Callable[[str, str
     [table] = troopdata.parse("troops", write_file("t.csv", text))
     assert table.frame["iso3c"].tolist() == ["AFG", None]
     assert table.frame["troops_ad"].tolist() == [26000, 5]
-    with pytest.raises(DataFileError) as info:
-        troopdata.parse("troops", write_file("t.csv", text.replace("26000", "lots")))
-    assert (info.value.row, info.value.column) == (2, "troops_ad")
+    refused(
+        troopdata.parse,
+        "troops",
+        write_file("t.csv", text.replace("26000", "lots")),
+        at=(2, "troops_ad"),
+    )
 
 
 def test_mme_participants_are_long_and_missing_names_counted(
@@ -121,9 +124,13 @@ def test_geopko_contributor_text_is_split_and_checked(
     assert contributors.frame["contributor"].tolist() == ["Korea (ROK)", "Nepal"]
     assert contributors.frame["troops"].tolist()[0] == 150
     assert locations.frame["n_tcc"].tolist() == [2]
-    with pytest.raises(DataFileError, match="neither a number") as info:
-        un_pko.parse("contributors", write_file("g.csv", text.replace("(150)", "(many)")))
-    assert (info.value.row, info.value.column) == (2, "year.overview")
+    refused(
+        un_pko.parse,
+        "contributors",
+        write_file("g.csv", text.replace("(150)", "(many)")),
+        match="neither a number",
+        at=(2, "year.overview"),
+    )
 
 
 def test_kathman_missing_code_becomes_empty(write_file: Callable[[str, str], Path]) -> None:
@@ -146,6 +153,9 @@ def test_us_aid_keeps_the_transition_quarter_apart(write_file: Callable[[str, st
     [table] = us_aid.parse("country", write_file("a.csv", text))
     assert table.frame["fiscal_year"].tolist() == [2019, 1976]
     assert table.frame["transition_quarter"].tolist() == [False, True]
-    with pytest.raises(DataFileError) as info:
-        us_aid.parse("country", write_file("a.csv", text.replace(",2,Obl", ",7,Obl", 1)))
-    assert (info.value.row, info.value.column) == (2, "Transaction Type ID")
+    refused(
+        us_aid.parse,
+        "country",
+        write_file("a.csv", text.replace(",2,Obl", ",7,Obl", 1)),
+        at=(2, "Transaction Type ID"),
+    )

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.conftest import refused
 
 from stabilis.errors import DataFileError
 from stabilis.sources import reign
@@ -69,17 +70,18 @@ def test_unknown_regime_type_names_file_row_and_column(
     write_file: Callable[[str, str], Path],
 ) -> None:
     path = write_file("reign.csv", TEXT.replace(",party-personal,", ",theocracy,"))
-    with pytest.raises(DataFileError, match="not a known REIGN regime type") as info:
-        reign.parse("regime_types", path)
-    assert (info.value.row, info.value.column) == (4, "gwf_regimetype")
-    assert "reign.csv" in info.value.message
+    refused(
+        reign.parse,
+        "regime_types",
+        path,
+        match="not a known REIGN regime type",
+        at=(4, "gwf_regimetype"),
+    )
 
 
 def test_bad_spell_date_is_refused(write_file: Callable[[str, str], Path]) -> None:
     path = write_file("reign.csv", TEXT.replace(",1949-09-16,", ",16/09/1949,"))
-    with pytest.raises(DataFileError, match="not an ISO date") as info:
-        reign.parse("regime_types", path)
-    assert (info.value.row, info.value.column) == (5, "Start")
+    refused(reign.parse, "regime_types", path, match="not an ISO date", at=(5, "Start"))
 
 
 def test_repeated_spell_year_is_refused(write_file: Callable[[str, str], Path]) -> None:
@@ -89,9 +91,12 @@ def test_repeated_spell_year_is_refused(write_file: Callable[[str, str], Path]) 
 
 
 def test_missing_gw_code_column_is_reported(write_file: Callable[[str, str], Path]) -> None:
-    with pytest.raises(DataFileError) as info:
-        reign.parse("regime_types", write_file("reign.csv", TEXT.replace(",GWn,", ",gwn,", 1)))
-    assert (info.value.row, info.value.column) == (1, "GWn")
+    refused(
+        reign.parse,
+        "regime_types",
+        write_file("reign.csv", TEXT.replace(",GWn,", ",gwn,", 1)),
+        at=(1, "GWn"),
+    )
 
 
 @pytest.mark.integration

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.conftest import refused
 
 from stabilis.errors import DataFileError
 from stabilis.sources import ember, eurostat_energy, inform, owid_archive
@@ -85,6 +86,9 @@ def test_owid_food_reads_kcal_and_refuses_text(write_file: Callable[[str, str], 
     text = "Entity,Year," + ",".join(columns) + "\nPortugal,2017,3477,115.6,152.1\n"
     [table] = owid_archive.parse("food", write_file("f.csv", text))
     assert table.frame["food_kcal"].tolist() == [3477]
-    with pytest.raises(DataFileError) as info:
-        owid_archive.parse("food", write_file("f.csv", text.replace("3477", "lots")))
-    assert (info.value.row, info.value.column) == (2, columns[0])
+    refused(
+        owid_archive.parse,
+        "food",
+        write_file("f.csv", text.replace("3477", "lots")),
+        at=(2, columns[0]),
+    )

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.conftest import refused
 
 from stabilis.errors import DataFileError
 from stabilis.sources import state_system
@@ -52,9 +53,7 @@ def test_impossible_cow_date_names_row_and_columns(write_file: Writer) -> None:
 
 def test_month_out_of_range_is_refused(write_file: Writer) -> None:
     path = write_file("cow.csv", COW.replace("1945,5,8", "1945,13,8"))
-    with pytest.raises(DataFileError) as info:
-        state_system.parse("cow", path)
-    assert (info.value.row, info.value.column) == (2, "endmonth")
+    refused(state_system.parse, "cow", path, at=(2, "endmonth"))
 
 
 def test_spell_ending_before_it_starts_is_refused(write_file: Writer) -> None:
@@ -66,9 +65,7 @@ def test_spell_ending_before_it_starts_is_refused(write_file: Writer) -> None:
 
 def test_missing_column_names_file_and_column(write_file: Writer) -> None:
     path = write_file("gw.csv", GW.replace("enddate", "end"))
-    with pytest.raises(DataFileError) as info:
-        state_system.parse("gw", path)
-    assert info.value.column == "enddate"
+    refused(state_system.parse, "gw", path, at=(1, "enddate"))
 
 
 def test_system_years_counts_any_part_of_a_year(write_file: Writer) -> None:

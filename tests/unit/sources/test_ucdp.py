@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.conftest import refused
 
 from stabilis.errors import DataFileError
 from stabilis.sources import ucdp
@@ -73,16 +74,18 @@ def test_conflict_type_outside_one_to_four_is_refused(write_file: Writer) -> Non
 
 def test_non_iso_date_is_refused(write_file: Writer) -> None:
     bad = INDIA.replace("1997-05-29", "29-5-1997")
-    with pytest.raises(DataFileError, match="ISO date") as info:
-        ucdp.parse("acd", write_file("acd.csv", ACD_HEADER + bad))
-    assert (info.value.row, info.value.column) == (2, "start_date")
+    refused(
+        ucdp.parse,
+        "acd",
+        write_file("acd.csv", ACD_HEADER + bad),
+        match="ISO date",
+        at=(2, "start_date"),
+    )
 
 
 def test_bad_location_code_names_the_gwno_loc_column(write_file: Writer) -> None:
     bad = EGYPT_ISRAEL.replace('"651, 666"', '"651, x"')
-    with pytest.raises(DataFileError) as info:
-        ucdp.parse("acd", write_file("acd.csv", ACD_HEADER + bad))
-    assert (info.value.row, info.value.column) == (2, "gwno_loc")
+    refused(ucdp.parse, "acd", write_file("acd.csv", ACD_HEADER + bad), at=(2, "gwno_loc"))
 
 
 def test_missing_column_names_file_and_column(write_file: Writer) -> None:
@@ -103,9 +106,7 @@ def test_onsets_become_indicators_where_more_is_worse(write_file: Writer) -> Non
 
 def test_negative_onset_count_is_refused(write_file: Writer) -> None:
     path = write_file("onsets.csv", ONSETS_HEADER + "2,1950,-1,1,1,1,1,1\n")
-    with pytest.raises(DataFileError) as info:
-        ucdp.parse("onsets", path)
-    assert (info.value.row, info.value.column) == (2, "sumnewconf")
+    refused(ucdp.parse, "onsets", path, at=(2, "sumnewconf"))
 
 
 @pytest.mark.integration

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.conftest import refused
 
 from stabilis.errors import DataFileError
 from stabilis.sources import vdem
@@ -111,10 +112,7 @@ def test_highlevel_missing_column_names_file_and_column(write_file: WriteFile) -
 def test_highlevel_out_of_range_index_names_row_and_column(write_file: WriteFile) -> None:
     rows = [_dd_row("Mexico", "MEX", 3, 2023, "70"), _dd_row("Mexico", "MEX", 3, 2024, "70", "1.7")]
     path = write_file("hl.csv", "\n".join([DD_HEADER, *rows]) + "\n")
-    with pytest.raises(DataFileError) as caught:
-        vdem.parse("highlevel", path)
-    assert (caught.value.row, caught.value.column) == (3, "v2x_polyarchy")
-    assert "hl.csv" in caught.value.message
+    refused(vdem.parse, "highlevel", path, at=(3, "v2x_polyarchy"))
 
 
 def test_highlevel_duplicate_country_year_is_refused(write_file: WriteFile) -> None:
@@ -164,10 +162,7 @@ def test_lite_non_numeric_value_names_row_and_column(write_file: WriteFile) -> N
     rows = ["Mexico,MEX,3,2022,0.6,0.7,0.5,-0.3,1.2,2,0,2,1",
             "Mexico,MEX,3,2023,0.6,0.7,0.5,n/a,1.2,2,0,2,1"]  # fmt: skip
     path = write_file("lite.csv", "\n".join([LITE_HEADER, *rows]) + "\n")
-    with pytest.raises(DataFileError) as caught:
-        vdem.parse("lite", path)
-    assert (caught.value.row, caught.value.column) == (3, "v2exbribe")
-    assert "lite.csv" in caught.value.message
+    refused(vdem.parse, "lite", path, at=(3, "v2exbribe"))
 
 
 LOOKUP_HEADER = "tag,name,level,part,big_5,ll_category,hl_category,addl_category"
@@ -187,9 +182,7 @@ def test_lookup_returns_the_variables_table_with_repeated_tags(write_file: Write
 
 def test_lookup_empty_label_names_row_and_column(write_file: WriteFile) -> None:
     path = write_file("lookup.csv", LOOKUP_HEADER + "\nv2x_api,,mid_level,,,,,\n")
-    with pytest.raises(DataFileError) as caught:
-        vdem.parse("lite_lookup", path)
-    assert (caught.value.row, caught.value.column) == (2, "name")
+    refused(vdem.parse, "lite_lookup", path, at=(2, "name"))
 
 
 @pytest.mark.integration

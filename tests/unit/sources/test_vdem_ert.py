@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.conftest import refused
 
 from stabilis.errors import DataFileError
 from stabilis.sources import vdem_ert
@@ -135,18 +136,12 @@ def test_episode_facts_that_vary_within_an_episode_are_refused(write_file: Write
 
 def test_episode_row_without_id_names_row_and_column(write_file: WriteFile) -> None:
     rows = [_row(1, MEX, 2000, **_dem(2000, 2000, dem_ep_id="NA"))]
-    with pytest.raises(DataFileError) as caught:
-        vdem_ert.parse("episodes", _file(write_file, rows))
-    assert (caught.value.row, caught.value.column) == (2, "dem_ep_id")
-    assert "ert.csv" in caught.value.message
+    refused(vdem_ert.parse, "episodes", _file(write_file, rows), at=(2, "dem_ep_id"))
 
 
 def test_regime_out_of_range_names_file_row_and_column(write_file: WriteFile) -> None:
     rows = [_row(1, MEX, 2000), _row(2, MEX, 2001, v2x_regime="4")]
-    with pytest.raises(DataFileError) as caught:
-        vdem_ert.parse("episodes", _file(write_file, rows))
-    assert (caught.value.row, caught.value.column) == (3, "v2x_regime")
-    assert "ert.csv" in caught.value.message
+    refused(vdem_ert.parse, "episodes", _file(write_file, rows), at=(3, "v2x_regime"))
 
 
 def test_missing_column_names_the_column(write_file: WriteFile) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from tests.conftest import refused
 
 from stabilis.errors import DataFileError
 from stabilis.sources import wgi
@@ -86,33 +87,30 @@ def test_out_of_range_estimate_names_file_row_and_column(
 ) -> None:
     rows = [list(r) for r in ROWS]
     rows[2][5] = 7.5
-    with pytest.raises(DataFileError) as info:
-        wgi.parse("long", write_file("wgi.csv", _csv(rows)))
-    assert (info.value.row, info.value.column) == (4, "estimate")
-    assert "wgi.csv" in info.value.message
+    refused(wgi.parse, "long", write_file("wgi.csv", _csv(rows)), at=(4, "estimate"))
 
 
 def test_unknown_indicator_is_refused(write_file: Callable[[str, str], Path]) -> None:
     rows = [list(r) for r in ROWS]
     rows[1][4] = "gov"
-    with pytest.raises(DataFileError, match="not a WGI indicator") as info:
-        wgi.parse("long", write_file("wgi.csv", _csv(rows)))
-    assert (info.value.row, info.value.column) == (3, "indicator")
+    refused(
+        wgi.parse,
+        "long",
+        write_file("wgi.csv", _csv(rows)),
+        match="not a WGI indicator",
+        at=(3, "indicator"),
+    )
 
 
 def test_empty_economy_code_is_refused(write_file: Callable[[str, str], Path]) -> None:
     rows = [list(r) for r in ROWS]
     rows[3][1] = ".."
-    with pytest.raises(DataFileError, match="empty") as info:
-        wgi.parse("long", write_file("wgi.csv", _csv(rows)))
-    assert (info.value.row, info.value.column) == (5, "code")
+    refused(wgi.parse, "long", write_file("wgi.csv", _csv(rows)), match="empty", at=(5, "code"))
 
 
 def test_missing_column_names_it(write_file: Callable[[str, str], Path]) -> None:
     text = _csv(ROWS).replace("pctranklower", "pctrank_lower", 1)
-    with pytest.raises(DataFileError) as info:
-        wgi.parse("long", write_file("wgi.csv", text))
-    assert (info.value.row, info.value.column) == (1, "pctranklower")
+    refused(wgi.parse, "long", write_file("wgi.csv", text), at=(1, "pctranklower"))
 
 
 @pytest.mark.integration
