@@ -41,7 +41,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
         checked = check_year(year)
 
         def compute() -> bytes:
-            from stabilis.alliance.support import sanity
+            from stabilis.report.rules import sanity
 
             result = ws.alliance.support_audit(checked)
             return envelope(

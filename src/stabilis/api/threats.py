@@ -69,7 +69,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
         span = parse_years(years)
 
         def compute() -> bytes:
-            from stabilis.threats.incidents import CLOSE_DAYS, MATCH_DAYS
+            from stabilis.report.rules import CLOSE_DAYS, MATCH_DAYS
 
             frame = ws.threats.cyber_records([code] if code else None, span)
             report = ws.threats.match_report()

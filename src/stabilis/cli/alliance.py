@@ -1,6 +1,6 @@
 """``stabilis support|resilience ...``: the support audit, burden-sharing, the resilience scorecard.
 
-Two sub-apps over :class:`stabilis.alliance.AllianceService`: ``support_app`` (group
+Two sub-apps over the workspace's ``ws.alliance``: ``support_app`` (group
 ``support``) and ``resilience_app`` (group ``resilience``). Definitions are in docs/alliance.md.
 """
 
@@ -56,8 +56,8 @@ def audit(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Rank recipients by resources given relative to need; components, Lorenz/Gini, sensitivity."""
-    from stabilis.alliance.support import COMPONENTS, NEED_WEIGHTS, sanity
     from stabilis.cli.context import emit_json
+    from stabilis.report.rules import COMPONENTS, NEED_WEIGHTS, sanity
 
     given = _weights(weight)
     need = {k: v for k, v in given.items() if k in NEED_WEIGHTS}
@@ -220,8 +220,8 @@ def scorecard(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Seven baseline requirements per country: score, data years, trend, coverage."""
-    from stabilis.alliance.resilience import OVERALL_MIN_REQUIREMENTS, REQUIREMENTS
     from stabilis.cli.context import emit_json
+    from stabilis.report.rules import OVERALL_MIN_REQUIREMENTS, REQUIREMENTS
 
     result = _service(ctx).resilience_scorecard(group, year, window)
     _print_scorecard(result, as_json, emit_json, REQUIREMENTS, OVERALL_MIN_REQUIREMENTS)

@@ -48,7 +48,7 @@ def backup(
 ) -> None:
     """Back up users, edits, notes and the audit log to one file (safe while serving)."""
     ws = ctx.obj.workspace()
-    path = ws.edits_store.backup(target)
+    path = ws.backup_edits(target)
     typer.echo(f"Backed up the edits store to {path}.")
 
 
@@ -60,6 +60,6 @@ def restore(
     """Replace the edits store with a backup (checked first; the restore itself is audited)."""
     ws = ctx.obj.workspace()
     who = operator()
-    counts = ws.edits_store.restore(source, actor=who.username, address=address())
+    counts = ws.restore_edits(source, actor=who.username, address=address())
     summary = ", ".join(f"{n} {table}" for table, n in counts.items())
     typer.echo(f"Restored {source}: {summary}. Run 'stabilis build' to apply its approved edits.")

@@ -91,7 +91,7 @@ def _materialise(ws: Any, progress: Any) -> None:
     from stabilis.api.profiles import materialise as materialise_profiles
 
     cache = read_cache(ws)
-    ws.warehouse.keep_open()
+    ws.keep_open()
     try:
         if progress:
             progress("country profiles", 0, 2)
@@ -102,7 +102,7 @@ def _materialise(ws: Any, progress: Any) -> None:
         if progress:
             progress("done", 2, 2)
     finally:
-        ws.warehouse.keep_open(False)
+        ws.keep_open(False)
 
 
 def register(app: typer.Typer) -> None:

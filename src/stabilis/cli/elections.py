@@ -1,6 +1,6 @@
 """``stabilis elections ISO3``: a country's elections, their integrity and interference around them.
 
-A thin command over :meth:`stabilis.threats.ThreatService.elections`; definitions are in
+A thin command over ``ws.threats.elections``; definitions are in
 docs/threats.md ("Elections").
 """
 
@@ -25,7 +25,7 @@ def elections(
 ) -> None:
     """A country's elections: PEI scores, V-Dem items, V-Party, cyber incidents, disinformation."""
     from stabilis.cli.context import emit_json
-    from stabilis.threats.signals import status_text
+    from stabilis.report.rules import status_text
 
     record = ctx.obj.workspace().threats.elections(country)
     shown = record.elections[record.elections["year"] >= since]
@@ -59,7 +59,7 @@ def elections(
     )
     pei = shown[shown["pei_index"].notna()]
     if len(pei):
-        from stabilis.threats.elections import PEI_DIMENSIONS
+        from stabilis.report.rules import PEI_DIMENSIONS
 
         _show(
             pei[

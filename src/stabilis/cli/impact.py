@@ -112,7 +112,7 @@ def _echo_verdicts(table: Any) -> None:
 
 
 def _verdict_text(verdict: Any) -> str:
-    from stabilis.impact.verdict import display
+    from stabilis.report.rules import display
 
     return display(str(verdict)) if isinstance(verdict, str) else ""
 
@@ -178,16 +178,16 @@ def run_case(
     from pathlib import Path
 
     from stabilis.cli.context import emit_json
-    from stabilis.impact.registration import read_panel
 
     if method is not None and method not in ("abadie", "augmented"):
         raise QueryError(f"--method must be abadie or augmented, not '{method}'.")
-    service = _service(ctx)
+    ws = ctx.obj.workspace()
+    service = ws.impact
     spec = service.registered_file(Path(case)) if _looks_like_file(case) else service.case(case)
     frame = panel_id = None
     if panel is not None:
         variables = [*(outcome or spec.outcomes), *(p.variable for p in spec.predictors)]
-        frame, panel_id = read_panel(Path(panel), unit, time, list(dict.fromkeys(variables)))
+        frame, panel_id = ws.read_case_panel(panel, unit, time, list(dict.fromkeys(variables)))
     elif unit != "iso3" or time != "year":
         raise QueryError("--unit and --time name the columns of a --panel file; give --panel too.")
     result = service.run_spec(
@@ -241,7 +241,7 @@ def did_command(
     service = _service(ctx)
     span = _years(years) if years else None
     result = service.did(treatment, outcome, control=control, years=span, anticipation=anticipation)
-    from stabilis.impact.did import AGGREGATIONS
+    from stabilis.report.rules import AGGREGATIONS
 
     if aggregation not in AGGREGATIONS:
         raise QueryError(

@@ -27,11 +27,11 @@ def serve(
     from stabilis.api.server import run
 
     ws = ctx.obj.workspace()
-    if not ws.warehouse.exists():
+    if not ws.warehouse_exists():
         from stabilis.errors import WarehouseError
 
         raise WarehouseError(
-            f"There is no warehouse at {ws.warehouse.path}. Run 'stabilis pull' and "
+            f"There is no warehouse at {ws.warehouse_path}. Run 'stabilis pull' and "
             "'stabilis build' first (or 'make demo')."
         )
     run(

@@ -1,4 +1,4 @@
-"""``stabilis threats ...``: hybrid threats over :class:`stabilis.threats.ThreatService`.
+"""``stabilis threats ...``: hybrid threats over the workspace's threat service (``ws.threats``).
 
 Definitions are in docs/threats.md; the support audit and the resilience scorecard moved to
 ``stabilis.cli.alliance``.
@@ -105,7 +105,7 @@ def alerts(
 ) -> None:
     """Signals that jumped well above their own history (robust z-score >= 3.5), with evidence."""
     from stabilis.cli.context import emit_json
-    from stabilis.threats.alerts import MONTHLY, YEARLY
+    from stabilis.report.rules import MONTHLY, YEARLY
 
     codes = [c.strip() for c in countries.split(",")] if countries else None
     frame = _service(ctx).alerts(since, codes, evidence=evidence)
@@ -196,7 +196,7 @@ def incidents(
 ) -> None:
     """Cyber incidents reconciled across DCID, EuRepoC and CFR, with the source(s) of each."""
     from stabilis.cli.context import emit_json
-    from stabilis.threats.incidents import CLOSE_DAYS, MATCH_DAYS
+    from stabilis.report.rules import CLOSE_DAYS, MATCH_DAYS
 
     service = _service(ctx)
     if matches:

@@ -10,11 +10,14 @@ from __future__ import annotations
 import getpass
 import os
 import socket
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from stabilis.cli.data import JSON_OPT, _show_frame
+
+if TYPE_CHECKING:
+    from stabilis.workspace import User
 
 app = typer.Typer(help="Users and roles: viewer, analyst, editor, admin.", no_args_is_help=True)
 
@@ -26,8 +29,8 @@ def address() -> str:
     return f"cli@{socket.gethostname()}"
 
 
-def operator() -> Any:
-    from stabilis.accounts import User
+def operator() -> User:
+    from stabilis.workspace import User
 
     return User(f"operator:{getpass.getuser()}", "admin", address=address())
 

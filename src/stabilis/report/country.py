@@ -111,10 +111,7 @@ def check_country(ws: Any, iso3: str) -> dict[str, Any]:
 
 def default_year(ws: Any) -> int:
     """The latest year of V-Dem's electoral democracy index (the brief's default)."""
-    from stabilis.store.series import indicator_years
-
-    with ws.warehouse.reader() as db:
-        years = indicator_years(db, "vdem.v2x_polyarchy")
+    years = ws.indicator_years("vdem.v2x_polyarchy")
     return int(years["year"].max()) if len(years) else datetime.now(UTC).year - 1
 
 
@@ -124,15 +121,12 @@ def default_year(ws: Any) -> int:
 def headline(ws: Any, iso3: str, year: int) -> Section:
     """Latest value (at or before ``year``) of each headline indicator with its interval and
     the change over ten years; the series from 1990 for the charts."""
-    from stabilis.store.series import indicator_metadata, indicator_series
-
-    with ws.warehouse.reader() as db:
-        known = set(db.query("SELECT indicator FROM indicator_meta")["indicator"])
-        codes = [c for c in HEADLINE if c in known]
-        if not codes:
-            return _missing("headline", "Headline indicators", "No headline indicator is loaded.")
-        meta = indicator_metadata(db, codes)
-        series = indicator_series(db, iso3, codes, (FIRST_YEAR, year))
+    known = ws.indicator_codes()
+    codes = [c for c in HEADLINE if c in known]
+    if not codes:
+        return _missing("headline", "Headline indicators", "No headline indicator is loaded.")
+    meta = ws.indicator_meta(codes)
+    series = ws.indicator_series(iso3, codes, (FIRST_YEAR, year))
     rows, charts, sources = [], [], set()
     by_code = {r["indicator"]: r for r in _records(meta)}
     for code in codes:
@@ -176,11 +170,8 @@ def headline(ws: Any, iso3: str, year: int) -> Section:
 
 def regime(ws: Any, iso3: str, year: int) -> Section:
     """The regime class (V-Dem RoW) and the regime-transformation episodes (V-Dem ERT)."""
-    from stabilis.store.series import country_records, indicator_series
-
-    with ws.warehouse.reader() as db:
-        episodes = country_records(db, "regime_episodes", iso3)
-        row = indicator_series(db, iso3, ["vdem.v2x_regime"], (FIRST_YEAR, year))
+    episodes = ws.table("regime_episodes", iso3, missing_ok=True)
+    row = ws.indicator_series(iso3, ["vdem.v2x_regime"], (FIRST_YEAR, year))
     row = row[row["value"].notna()]
     extra: dict[str, Any] = {}
     sentences = []
