@@ -153,7 +153,18 @@ class Workspace:
         from stabilis.forecast import ForecastConfig
 
         given = self._forecast_options
-        config = given if isinstance(given, ForecastConfig) else ForecastConfig(**dict(given or {}))
+        if isinstance(given, ForecastConfig):
+            config = given
+        else:
+            options = dict(given or {})
+            known = [f.name for f in dataclasses.fields(ForecastConfig)]
+            unknown = [name for name in options if name not in known]
+            if unknown:
+                raise QueryError(
+                    f"'{unknown[0]}' is not a forecast setting. Settings: {', '.join(known)}.",
+                    details={"forecast": unknown[0]},
+                )
+            config = ForecastConfig(**options)
         if self.workers is not None:
             config = dataclasses.replace(config, n_jobs=self.workers)
         return config
