@@ -80,7 +80,7 @@ def values_body(ws: Workspace, code: str, year: int | None, group: str, page: Pa
         records(page.slice(table)),
         **info,
         **page.meta(len(table)),
-        provenance=cited(ws, code, group, info).as_dict(),
+        provenance=cited(ws, code, group, info).to_dict(),
     )
 
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 def _result(result: Any) -> bytes:
-    return envelope(records(result.tidy()), **_jsonable(result.summary()))
+    return envelope(records(result.tidy()), **_jsonable(result.meta()))
 
 
 def _jsonable(summary: dict[str, Any]) -> dict[str, Any]:
@@ -110,7 +110,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
             return envelope(
                 records(result.per_year),
                 episodes=records(result.episodes),
-                **_jsonable(result.summary()),
+                **_jsonable(result.meta()),
             )
 
         return json_response(cache.get_or_compute(("alert-backtest",), compute))

@@ -73,10 +73,10 @@ def audit(
                 "leave_one_out": _records(result.leave_one_out),
                 "sanity": _records(cases),
             },
-            **result.summary(),
+            **result.meta(),
         )
         return
-    s = result.summary()
+    s = result.meta()
     used = s["components_used"]
     shares = [f"{k}_share" for k in used]
     short = {"operation_personnel": "ops", "allied_troops": "US troops", "exercises": "exerc.",
@@ -171,7 +171,7 @@ def burden(
     from stabilis.cli.context import emit_json
 
     result = _service(ctx).burden(year)
-    s = result.summary()
+    s = result.meta()
     if as_json:
         emit_json(_records(result.tidy()), **s)
         return
@@ -239,7 +239,7 @@ def country(
 
     result = _service(ctx).resilience_of(iso3, year)
     if as_json:
-        emit_json(_records(result.rows), **result.summary())
+        emit_json(_records(result.rows), **result.meta())
         return
     rows = result.rows[
         [
@@ -266,7 +266,7 @@ def _print_scorecard(
                 "overall": _records(result.overall),
                 "coverage": _records(result.coverage),
             },
-            **result.summary(),
+            **result.meta(),
         )
         return
     wide = result.wide().rename(columns={r.key: f"R{r.number}" for r in requirements})

@@ -268,7 +268,7 @@ def register(app: typer.Typer) -> None:
             writer(frame, out, cited)
         elif fmt == "json":
             emit_json(
-                _records(frame), rows=len(frame), indicators=codes, provenance=cited.as_dict()
+                _records(frame), rows=len(frame), indicators=codes, provenance=cited.to_dict()
             )
         else:
             raise QueryError(

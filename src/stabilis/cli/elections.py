@@ -36,7 +36,7 @@ def elections(
                 "parties": _records(record.parties[record.parties["year"] >= since]),
                 "cyber_incidents": _records(record.cyber),
             },
-            **record.summary(),
+            **record.meta(),
         )
         return
     typer.echo(f"{record.name} ({record.iso3}): {len(shown)} national elections since {since}")

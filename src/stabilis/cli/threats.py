@@ -42,7 +42,7 @@ def profile(
     if as_json:
         emit_json(
             {
-                "summary": result.summary(),
+                "summary": result.meta(),
                 "yearly": _records(result.yearly),
                 "cyber_incidents": _records(result.cyber_incidents),
                 "coverage": result.coverage,
@@ -54,7 +54,7 @@ def profile(
             iso3=result.iso3,
         )
         return
-    summary = result.summary()
+    summary = result.meta()
     status = summary["status"]
     role = (
         f"NATO member since {status['member_since']}"
@@ -114,7 +114,7 @@ def alerts(
             _records(frame),
             since=since,
             count=len(frame),
-            rules={"monthly": MONTHLY.as_dict(), "yearly": YEARLY.as_dict()},
+            rules={"monthly": MONTHLY.to_dict(), "yearly": YEARLY.to_dict()},
         )
         return
     typer.echo(f"Monthly rule: {MONTHLY.describe()}.")
@@ -152,10 +152,10 @@ def events(
     if as_json:
         emit_json(
             {"yearly": _records(signal.yearly), "unmatched": _records(signal.unmatched)},
-            **signal.summary(),
+            **signal.meta(),
         )
         return
-    summary = signal.summary()
+    summary = signal.meta()
     typer.echo(
         f"{summary['hostile_events_matched']:,} hostile events against "
         f"{summary['countries']} countries ({summary['country_months']} country-months) on "
@@ -254,7 +254,7 @@ def backtest(
     if as_json:
         emit_json(
             {"per_year": _records(result.per_year), "episodes": _records(result.episodes)},
-            **result.summary(),
+            **result.meta(),
         )
         return
     _show(result.per_year, title=f"Alerts per year, {first}-{last} (all countries)")

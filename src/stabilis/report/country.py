@@ -67,7 +67,27 @@ class Section:
             return extra[name]
         raise AttributeError(name)
 
-    def as_dict(self) -> dict[str, Any]:
+    def tidy(self) -> pd.DataFrame:
+        """The section's rows, one per item shown (an indicator, an episode, a forecast...)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows)
+
+    def summary(self) -> str:
+        """The section's sentence: what it shows, or why it has nothing."""
+        return self.message
+
+    def meta(self) -> dict[str, Any]:
+        """The section's key, title, availability, sources and extra fields (charts, years)."""
+        return {
+            "key": self.key,
+            "title": self.title,
+            "available": self.available,
+            "sources": list(self.sources),
+            **self.extra,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
             "title": self.title,
@@ -484,7 +504,7 @@ def threats(ws: Any, iso3: str, year: int) -> Section:
         result = profile(iso3)
     except StabilisError as exc:
         return _missing("threats", title, exc.message)
-    summary = result.summary()
+    summary = result.meta()
     yearly = result.yearly[result.yearly["year"] <= year].copy()
     parts = []
     # DCID codes cyber operations between rival states only: a country in no rival pair is not
@@ -615,7 +635,7 @@ def resilience(ws: Any, iso3: str, year: int) -> Section:
     if frame is not None and "overall" in frame:
         hit = frame[frame["iso3"] == iso3]["overall"].dropna()
         overall = float(hit.iloc[0]) if len(hit) else None
-    rule = (card.summary() or {}).get("overall_rule")
+    rule = (card.meta() or {}).get("overall_rule")
     message = (
         f"{len(measured)} of {len(rows)} requirements measured"
         + (f" (data up to {data_year})" if data_year else "")
@@ -697,7 +717,7 @@ def _support_from_audit(ws: Any, iso3: str, year: int) -> Section:
         f"Ranked {int(r['rank'])} of {len(table)} partners by support relative to need in {year}"
         f"{band}."
     )
-    summary = result.summary()
+    summary = result.meta()
     return Section("support", title, True, message, [r],
                    {"year": year, "partners": len(table), "components": [],
                     "gini_support_vs_need": summary.get("gini_support_vs_need")},
@@ -753,13 +773,44 @@ class CountryReport:
     provenance: Any
     generated_at: str
 
-    def as_dict(self) -> dict[str, Any]:
+    def tidy(self) -> pd.DataFrame:
+        """One row per section: key, title, whether it has data, its sentence."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [
+                {"key": k, "title": s.title, "available": s.available, "message": s.message}
+                for k, s in self.sections.items()
+            ],
+            columns=["key", "title", "available", "message"],
+        )
+
+    def summary(self) -> str:
+        """Which sections have something to say, and which have not."""
+        missing = [s.title for s in self.sections.values() if not s.available]
+        shown = len(self.sections) - len(missing)
+        text = (
+            f"Country report for {self.country.get('name', self.country.get('iso3'))}, "
+            f"{self.year}: {shown} of {len(self.sections)} sections have data"
+        )
+        return text + (f"; nothing yet for {', '.join(missing)}." if missing else ".")
+
+    def meta(self) -> dict[str, Any]:
+        """The country, the year, when it was made and the provenance of what it used."""
         return {
             "country": self.country,
             "year": self.year,
             "generated_at": self.generated_at,
-            "sections": {k: s.as_dict() for k, s in self.sections.items()},
-            "provenance": self.provenance.as_dict(),
+            "provenance": self.provenance.to_dict(),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "country": self.country,
+            "year": self.year,
+            "generated_at": self.generated_at,
+            "sections": {k: s.to_dict() for k, s in self.sections.items()},
+            "provenance": self.provenance.to_dict(),
         }
 
 
