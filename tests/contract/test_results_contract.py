@@ -131,7 +131,7 @@ def results(built, mirror, tmp_path_factory) -> dict[str, Any]:
         "stabilis.threats.profile.ThreatProfile": threats.profile("EST"),
         "stabilis.threats.elections.ElectionRecord": threats.elections("GEO"),
         "stabilis.threats.alerts.Backtest": threats.alert_backtest(2000, 2023),
-        "stabilis.threats.incidents.Reconciled": threats.reconciled(),
+        "stabilis.threats.incidents.Reconciled": threats.reconciled,
         "stabilis.threats.events.EventSignal": ev.aggregate_events(
             [events], ev.read_schema(columns[0].frame), targets
         ),

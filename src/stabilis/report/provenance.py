@@ -78,8 +78,14 @@ class Provenance:
         return pd.DataFrame([dict(s) for s in self.sources])
 
     def summary(self) -> str:
-        """The citations as text a reader can paste (see :meth:`citation_text`)."""
-        return self.citation_text()
+        """What the export cites, in a sentence (:meth:`citation_text` has every citation)."""
+        named = sorted({str(s.get("source")) for s in self.sources if s.get("source")})
+        files = len(self.sources)
+        return (
+            f"This export cites {files} source file{'s' if files != 1 else ''}"
+            + (f" from {', '.join(named)}" if named else "")
+            + f". {STABILIS_CITATION}"
+        )
 
     def citation_text(self) -> str:
         """Plain-text citations, one paragraph per source file."""

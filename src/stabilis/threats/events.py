@@ -235,7 +235,8 @@ class EventSignal:
         m = self.meta()
         total = m["hostile_events_matched"] + m["hostile_events_unmatched"]
         return (
-            f"{len(self.files)} event files read on {self.engine}: {total:,} hostile events, "
+            f"{len(self.files)} event file{'s' if len(self.files) != 1 else ''} read on "
+            f"{self.engine}: {total:,} hostile events, "
             f"{m['hostile_events_matched']:,} against {m['countries']} countries "
             f"({m['country_months']:,} country-months); {m['hostile_events_unmatched']:,} name "
             "no country (regions, blanks or unknown codes)."
