@@ -203,7 +203,7 @@ class Workspace:
         from stabilis.registry import load_registry
 
         stamp = self._warehouse_stamp()
-        cached = self.__dict__.get("_registry_cache")
+        cached: tuple[object, Registry] | None = self.__dict__.get("_registry_cache")
         if cached is not None and cached[0] == stamp:
             return cached[1]
         registry = load_registry(edits=self.applied_edits() if stamp else ())
@@ -658,7 +658,7 @@ class Workspace:
         stamp = self._warehouse_stamp()
         if stamp is None:
             return None
-        cached = self.__dict__.get("_outlets_cache")
+        cached: tuple[object, OutletIndex | None] | None = self.__dict__.get("_outlets_cache")
         if cached is not None and cached[0] == stamp:
             return cached[1]
         names = read_outlets(self.warehouse)

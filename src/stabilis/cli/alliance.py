@@ -6,10 +6,14 @@ Two sub-apps over the workspace's ``ws.alliance``: ``support_app`` (group
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
+from stabilis.cli.context import workspace_of
+
+if TYPE_CHECKING:
+    from stabilis.workspace import AllianceService
 from stabilis.cli.data import JSON_OPT, _records, _show_frame
 from stabilis.errors import QueryError
 
@@ -22,8 +26,8 @@ resilience_app = typer.Typer(
 )
 
 
-def _service(ctx: typer.Context) -> Any:
-    return ctx.obj.workspace().alliance
+def _service(ctx: typer.Context) -> AllianceService:
+    return workspace_of(ctx).alliance
 
 
 def _show(frame: Any, title: str | None = None, limit: int | None = None) -> None:

@@ -40,5 +40,11 @@ class State:
         return self._workspace
 
 
+def workspace_of(ctx: typer.Context, *, forecast: Mapping[str, Any] | None = None) -> Workspace:
+    """The command's Workspace (typed: ``ctx.obj`` is Any to typer)."""
+    state: State = ctx.obj
+    return state.workspace(forecast=forecast)
+
+
 def emit_json(data: Any, **meta: Any) -> None:
     typer.echo(json.dumps({"data": data, "meta": meta}, indent=2, default=str, ensure_ascii=False))

@@ -10,6 +10,7 @@ from typing import Any
 
 import typer
 
+from stabilis.cli.context import workspace_of
 from stabilis.cli.data import JSON_OPT, _records, _show_frame
 
 
@@ -27,7 +28,7 @@ def elections(
     from stabilis.cli.context import emit_json
     from stabilis.report.rules import status_text
 
-    record = ctx.obj.workspace().threats.elections(country)
+    record = workspace_of(ctx).threats.elections(country)
     shown = record.elections[record.elections["year"] >= since]
     if as_json:
         emit_json(

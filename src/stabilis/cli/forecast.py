@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from stabilis.cli.context import workspace_of
 from stabilis.cli.data import JSON_OPT, _records, _show_frame
 
 if TYPE_CHECKING:
-    from stabilis.cli.context import State
     from stabilis.workspace import ForecastService
 
 app = typer.Typer(
@@ -38,8 +38,7 @@ OUTCOME_OPT = typer.Option(
 
 def _service(ctx: typer.Context, **config: Any) -> ForecastService:
     """The workspace's forecast service, configured with ``config`` (ForecastConfig fields)."""
-    state: State = ctx.obj
-    return state.workspace(forecast=config).forecasts
+    return workspace_of(ctx, forecast=config).forecasts
 
 
 def _write(frame: Any, out: Path) -> None:

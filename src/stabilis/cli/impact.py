@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
+from stabilis.cli.context import workspace_of
+
+if TYPE_CHECKING:
+    from stabilis.workspace import ImpactService
 from stabilis.cli.data import JSON_OPT, _records, _show_frame
 from stabilis.errors import QueryError
 
@@ -15,8 +19,8 @@ app = typer.Typer(
 )
 
 
-def _service(ctx: typer.Context) -> Any:
-    return ctx.obj.workspace().impact
+def _service(ctx: typer.Context) -> ImpactService:
+    return workspace_of(ctx).impact
 
 
 def _years(text: str) -> tuple[int, int]:
@@ -181,7 +185,7 @@ def run_case(
 
     if method is not None and method not in ("abadie", "augmented"):
         raise QueryError(f"--method must be abadie or augmented, not '{method}'.")
-    ws = ctx.obj.workspace()
+    ws = workspace_of(ctx)
     service = ws.impact
     spec = service.registered_file(Path(case)) if _looks_like_file(case) else service.case(case)
     frame = panel_id = None
@@ -247,7 +251,7 @@ def did_command(
         raise QueryError(
             f"--aggregation must be one of {', '.join(AGGREGATIONS)}, not '{aggregation}'."
         )
-    table, overall = result.aggregate(aggregation, balance_e=balance_e)
+    table, overall = result.aggregate(aggregation, balance_e=balance_e)  # type: ignore[arg-type]  # checked above
     sunab = service.event_study(treatment, outcome, years=span) if compare else None
     if as_json:
         data = result.to_dict()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from stabilis.cli.context import workspace_of
+
 
 def serve(
     ctx: typer.Context,
@@ -26,7 +28,7 @@ def serve(
     """
     from stabilis.api.server import run
 
-    ws = ctx.obj.workspace()
+    ws = workspace_of(ctx)
     if not ws.warehouse_exists():
         from stabilis.errors import WarehouseError
 

@@ -7,10 +7,14 @@ Definitions are in docs/threats.md; the support audit and the resilience scoreca
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
+from stabilis.cli.context import workspace_of
+
+if TYPE_CHECKING:
+    from stabilis.workspace import ThreatService
 from stabilis.cli.data import JSON_OPT, _parse_years, _records, _show_frame
 
 threats_app = typer.Typer(
@@ -19,8 +23,8 @@ threats_app = typer.Typer(
 )
 
 
-def _service(ctx: typer.Context) -> Any:
-    return ctx.obj.workspace().threats
+def _service(ctx: typer.Context) -> ThreatService:
+    return workspace_of(ctx).threats
 
 
 def _show(frame: Any, title: str | None = None, limit: int | None = None) -> None:
@@ -128,7 +132,8 @@ def alerts(
     )
     for row in frame.itertuples(index=False):
         typer.echo(f"\n{row.signal} {row.iso3} {row.period}: {row.evidence_total} items, e.g.")
-        for item in row.evidence[:evidence]:
+        items: list[Any] = list(row.evidence)  # type: ignore[arg-type]  # a list per alert
+        for item in items[:evidence]:
             label = item.get("title") or item.get("name") or item
             extra = f" [{item['sources']}]" if item.get("sources") else ""
             typer.echo(f"  - {label}{extra}")
@@ -201,7 +206,11 @@ def incidents(
     service = _service(ctx)
     if matches:
         report = service.match_report()
-        meta = {**report.attrs, "close_days": CLOSE_DAYS, "match_days": MATCH_DAYS}
+        meta: dict[str, Any] = {
+            **{str(k): v for k, v in report.attrs.items()},
+            "close_days": CLOSE_DAYS,
+            "match_days": MATCH_DAYS,
+        }
         if as_json:
             emit_json(_records(report), **meta)
             return
