@@ -13,9 +13,11 @@ annotate with (:class:`User`, :data:`ROLES`, :func:`require_role`, :data:`GROUPS
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
-from collections.abc import Callable, Hashable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from stabilis.store import Warehouse
     from stabilis.store.edits import EditsStore
     from stabilis.store.freshness import Freshness
+    from stabilis.store.warehouse import WarehouseReader
     from stabilis.threats import ThreatService
 
 __all__ = [
@@ -131,6 +134,7 @@ class Workspace:
         self.settings = settings
         self.workers = workers
         self._forecast_options = forecast
+        self._held = threading.local()  # the connection of a reading() block, per thread
 
     def configured(
         self,
@@ -175,6 +179,33 @@ class Workspace:
 
         return Warehouse(self.settings.warehouse_path)
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Workspace]:
+        """Answer every read inside the block over one warehouse connection.
+
+        A page, a profile or a brief asks several questions; outside a server (which keeps one
+        connection open) each would open the file again. Reads in other threads are not
+        affected; nested blocks share the outer connection.
+        """
+        if getattr(self._held, "db", None) is not None:
+            yield self
+            return
+        with self.warehouse.reader() as db:
+            self._held.db = db
+            try:
+                yield self
+            finally:
+                self._held.db = None
+
+    @contextlib.contextmanager
+    def _reader(self) -> Iterator[WarehouseReader]:
+        held: WarehouseReader | None = getattr(self._held, "db", None)
+        if held is not None:
+            yield held
+            return
+        with self.warehouse.reader() as db:
+            yield db
+
     @property
     def warehouse_path(self) -> Path:
         """The warehouse file (it may not exist yet)."""
@@ -189,7 +220,7 @@ class Workspace:
 
     def built_at(self) -> str | None:
         """When the warehouse was last built (ISO time), or None when it says nothing."""
-        with self.warehouse.reader() as db:
+        with self._reader() as db:
             value = db.meta().get("built_at")
         return None if value is None else str(value)
 
@@ -340,7 +371,7 @@ class Workspace:
         """What the warehouse holds: per source, rows and indicators; countries; quality."""
         from stabilis.store.catalogue import warehouse_summary
 
-        with self.warehouse.reader() as db:
+        with self._reader() as db:
             per_source, totals, meta = warehouse_summary(db)
         return {
             "warehouse": str(self.warehouse.path),
@@ -387,7 +418,7 @@ class Workspace:
         """
         from stabilis.store import catalogue
 
-        with self.warehouse.reader() as db:
+        with self._reader() as db:
             if source is not None:
                 return catalogue.source_snapshots(db, source)
             return catalogue.snapshots(db)
@@ -396,7 +427,7 @@ class Workspace:
         """Indicator codes with label, source, scale and direction (is higher better?)."""
         from stabilis.store.catalogue import indicator_catalogue
 
-        with self.warehouse.reader() as db:
+        with self._reader() as db:
             frame = indicator_catalogue(db, source, search)
             has_codebook = "vdem_codebook" in set(db.tables())
         return self._with_codebook(frame) if has_codebook else frame
@@ -405,7 +436,7 @@ class Workspace:
         """Every indicator code the warehouse holds."""
         from stabilis.store.catalogue import indicator_codes
 
-        with self.warehouse.reader() as db:
+        with self._reader() as db:
             return indicator_codes(db)
 
     def indicator_meta(self, codes: Sequence[str]) -> pd.DataFrame:
@@ -413,14 +444,14 @@ class Workspace:
         sorted by code; NotFoundError names the first code the warehouse does not hold."""
         from stabilis.store.series import indicator_metadata
 
-        with self.warehouse.reader() as db:
+        with self._reader() as db:
             return indicator_metadata(db, codes)
 
     def indicator_years(self, code: str) -> pd.DataFrame:
         """The years ``code`` has values, with the number of countries: ``year, countries``."""
         from stabilis.store.series import indicator_years
 
-        with self.warehouse.reader() as db:
+        with self._reader() as db:
             return indicator_years(db, code)
 
     def indicator_series(
@@ -430,14 +461,14 @@ class Workspace:
         upper`` (bounds missing where the producer ships no interval)."""
         from stabilis.store.series import indicator_series
 
-        with self.warehouse.reader() as db:
+        with self._reader() as db:
             return indicator_series(db, iso3, codes, years)
 
     def cross_section(self, code: str, year: int) -> pd.DataFrame:
         """Every country's value of ``code`` in ``year``: ``iso3, value, lower, upper``."""
         from stabilis.store.series import indicator_cross_section
 
-        with self.warehouse.reader() as db:
+        with self._reader() as db:
             return indicator_cross_section(db, code, year)
 
     def panel_bounds(
@@ -449,7 +480,7 @@ class Workspace:
         """The producers' bounds for a panel: ``iso3, year, indicator, lower, upper``."""
         from stabilis.store.series import panel_bounds
 
-        with self.warehouse.reader() as db:
+        with self._reader() as db:
             return panel_bounds(db, codes, iso3, years)
 
     def _with_codebook(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -484,7 +515,7 @@ class Workspace:
         """The quality report: every source row without a country, and superseded rows."""
         from stabilis.store.catalogue import quality_issues
 
-        with self.warehouse.reader() as db:
+        with self._reader() as db:
             return quality_issues(db, unexplained_only=unexplained_only, source=source)
 
     def table(
@@ -498,7 +529,7 @@ class Workspace:
         from stabilis.store.catalogue import records_table
         from stabilis.store.series import country_records
 
-        with self.warehouse.reader() as db:
+        with self._reader() as db:
             if missing_ok and iso3:
                 return country_records(db, name, iso3.upper())
             return records_table(db, name, iso3)
@@ -509,7 +540,7 @@ class Workspace:
         """The canonical country table, optionally only a group's members in ``year``."""
         from stabilis.store.catalogue import country_table
 
-        with self.warehouse.reader() as db:
+        with self._reader() as db:
             table = country_table(db)
         if group in (None, "all"):
             return table
@@ -525,15 +556,30 @@ class Workspace:
         if key == "all":
             from stabilis.store.catalogue import country_table
 
-            with self.warehouse.reader() as db:
+            with self._reader() as db:
                 return list(country_table(db, ["iso3"])["iso3"])
         return sorted(self.registry.group_members(key, when))
+
+    def country(self, iso3: str) -> pd.DataFrame:
+        """One country's row of the canonical table (empty when the warehouse has no such code;
+        see :meth:`check_country` for an error instead)."""
+        from stabilis.store.catalogue import country_row
+
+        with self._reader() as db:
+            return country_row(db, iso3)
+
+    def country_names(self) -> pd.DataFrame:
+        """Every country's ``iso3, name, iso3n`` (the map's shape id), in the table's order."""
+        from stabilis.store.catalogue import country_table
+
+        with self._reader() as db:
+            return country_table(db, ["iso3", "name", "iso3n"])
 
     def present_day_countries(self) -> list[str]:
         """ISO3 codes of the countries that exist today (not historical states)."""
         from stabilis.store.catalogue import present_day_countries
 
-        with self.warehouse.reader() as db:
+        with self._reader() as db:
             return present_day_countries(db)
 
     def resolve_countries(
@@ -548,7 +594,7 @@ class Workspace:
             countries = [c.strip() for c in countries.split(",") if c.strip()]
         from stabilis.store.catalogue import country_table
 
-        with self.warehouse.reader() as db:
+        with self._reader() as db:
             table = country_table(db, ["iso3", "name"])
         by_code = set(table["iso3"])
         by_name = {str(n).casefold(): i for i, n in zip(table["iso3"], table["name"], strict=True)}
@@ -593,7 +639,7 @@ class Workspace:
         iso3 = self.resolve_countries(countries, group_year)
         from stabilis.store.catalogue import indicator_codes
 
-        with self.warehouse.reader() as db:
+        with self._reader() as db:
             known = indicator_codes(db)
             unknown = [c for c in codes if c not in known]
             if unknown:
@@ -684,7 +730,7 @@ class Workspace:
         if self._warehouse_stamp() is not None:
             from stabilis.store.catalogue import country_table
 
-            with self.warehouse.reader() as db:
+            with self._reader() as db:
                 known = set(country_table(db, ["iso3"])["iso3"])
         if code not in known:
             raise NotFoundError(

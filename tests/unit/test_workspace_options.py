@@ -59,3 +59,42 @@ def test_the_cli_gets_its_forecast_service_from_the_workspace(tmp_path):
     assert configured.settings == plain.settings
     assert configured.forecasts.config.model == "logit"
     assert plain.forecasts.config.model == "lgbm"
+
+
+class _CountingWarehouse:
+    """A stand-in warehouse that counts the connections it opens (no file, no DuckDB)."""
+
+    def __init__(self) -> None:
+        self.opened = 0
+
+    def reader(self):
+        import contextlib
+
+        import pandas as pd
+
+        warehouse = self
+
+        class Reader:
+            def query(self, sql, params=None):
+                return pd.DataFrame({"year": [2020, 2021], "countries": [3, 4]})
+
+        @contextlib.contextmanager
+        def opened():
+            warehouse.opened += 1
+            yield Reader()
+
+        return opened()
+
+
+def test_reads_inside_reading_share_one_connection(tmp_path):
+    ws = stabilis.open(tmp_path)
+    fake = ws.__dict__["warehouse"] = _CountingWarehouse()
+    ws.indicator_years("vdem.v2x_polyarchy")
+    ws.indicator_years("wgi.pv_est")
+    assert fake.opened == 2
+    with ws.reading(), ws.reading():  # nested blocks share the outer connection
+        years = ws.indicator_years("vdem.v2x_polyarchy")
+        ws.indicator_years("wgi.pv_est")
+    assert fake.opened == 3 and list(years["year"]) == [2020, 2021]
+    ws.indicator_years("fh.total")
+    assert fake.opened == 4

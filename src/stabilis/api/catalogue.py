@@ -101,9 +101,10 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
     @api.get("/indicators/{code}", summary="One indicator: metadata, coverage and provenance")
     def indicator(code: str) -> Response:
         def compute() -> bytes:
-            meta = records(ws.indicator_meta([code]))[0]
-            years = ws.indicator_years(code)
-            snapshots = ws.snapshots(source=meta["source"])
+            with ws.reading():
+                meta = records(ws.indicator_meta([code]))[0]
+                years = ws.indicator_years(code)
+                snapshots = ws.snapshots(source=meta["source"])
             coverage = {
                 "first_year": int(years["year"].min()) if len(years) else None,
                 "last_year": int(years["year"].max()) if len(years) else None,

@@ -30,14 +30,15 @@ def indicator_values(
     """The ranked cross-section and its metadata (indicator, year, years available, group)."""
     import pandas as pd
 
-    meta = records(ws.indicator_meta([code]))[0]
-    years = ws.indicator_years(code)
-    if years.empty:
-        raise NotFoundError(f"The indicator '{code}' has no values in the warehouse.")
-    available = [int(y) for y in years["year"]]
-    chosen = available[-1] if year is None else check_year(year)
-    values = ws.cross_section(code, chosen)
-    names = ws.countries()[["iso3", "name", "iso3n"]]
+    with ws.reading():  # one connection for the four reads
+        meta = records(ws.indicator_meta([code]))[0]
+        years = ws.indicator_years(code)
+        if years.empty:
+            raise NotFoundError(f"The indicator '{code}' has no values in the warehouse.")
+        available = [int(y) for y in years["year"]]
+        chosen = available[-1] if year is None else check_year(year)
+        values = ws.cross_section(code, chosen)
+        names = ws.country_names()
     members = None if group == "all" else set(ws.group_members(group, chosen))
     table = values.merge(names, on="iso3", how="left")
     if members is not None:

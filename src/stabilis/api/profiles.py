@@ -113,24 +113,24 @@ def country_profile(
     """The profile body (see the module docstring)."""
     this_year = datetime.now(UTC).year
     span = years or (DEFAULT_FIRST_YEAR, this_year)
-    table = ws.countries()
-    country = table[table["iso3"] == iso3].reset_index(drop=True)
-    if country.empty:
-        raise NotFoundError(
-            f"There is no country '{iso3}' in the warehouse. List them at /api/v1/countries.",
-            details={"iso3": iso3},
-        )
-    if indicators:
-        meta = ws.indicator_meta(indicators)
-    else:
-        known = ws.indicator_codes()
-        meta = ws.indicator_meta([c for c in DEFAULT_INDICATORS if c in known])
-    order = {code: i for i, code in enumerate(indicators or DEFAULT_INDICATORS)}
-    meta = meta.sort_values("indicator", key=lambda s: s.map(order)).reset_index(drop=True)
-    series = ws.indicator_series(iso3, list(meta["indicator"]), span)
-    episodes = ws.table("regime_episodes", iso3, missing_ok=True)
-    coups = ws.table("coups", iso3, missing_ok=True)
-    conflicts = ws.table("conflicts", iso3, missing_ok=True)
+    with ws.reading():  # one connection for every read of the profile
+        country = ws.country(iso3)
+        if country.empty:
+            raise NotFoundError(
+                f"There is no country '{iso3}' in the warehouse. List them at /api/v1/countries.",
+                details={"iso3": iso3},
+            )
+        if indicators:
+            meta = ws.indicator_meta(indicators)
+        else:
+            known = ws.indicator_codes()
+            meta = ws.indicator_meta([c for c in DEFAULT_INDICATORS if c in known])
+        order = {code: i for i, code in enumerate(indicators or DEFAULT_INDICATORS)}
+        meta = meta.sort_values("indicator", key=lambda s: s.map(order)).reset_index(drop=True)
+        series = ws.indicator_series(iso3, list(meta["indicator"]), span)
+        episodes = ws.table("regime_episodes", iso3, missing_ok=True)
+        coups = ws.table("coups", iso3, missing_ok=True)
+        conflicts = ws.table("conflicts", iso3, missing_ok=True)
     first, last = span
     if not episodes.empty:
         episodes = episodes[(episodes["end_year"] >= first) & (episodes["start_year"] <= last)]

@@ -816,14 +816,18 @@ class CountryReport:
 
 def country_report(ws: Any, iso3: str, year: int | None = None) -> CountryReport:
     """Assemble every section of :data:`SECTIONS` for ``iso3`` in ``year``."""
+    import contextlib
+
     from stabilis.report import provenance
 
-    country = check_country(ws, iso3)
-    when = year if year is not None else default_year(ws)
-    sections = {
-        name: _guarded(name, lambda f=function: f(ws, country["iso3"], when))  # type: ignore[misc]
-        for name, function in SECTIONS.items()
-    }
+    reading = getattr(ws, "reading", None)
+    with reading() if callable(reading) else contextlib.nullcontext():  # one connection
+        country = check_country(ws, iso3)
+        when = year if year is not None else default_year(ws)
+        sections = {
+            name: _guarded(name, lambda f=function: f(ws, country["iso3"], when))  # type: ignore[misc]
+            for name, function in SECTIONS.items()
+        }
     used = {"reference"}
     for s in sections.values():
         if s.available:

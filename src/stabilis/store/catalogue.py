@@ -122,6 +122,11 @@ def country_table(db: WarehouseReader, columns: Sequence[str] | None = None) -> 
     return db.query(f"SELECT {chosen} FROM countries")
 
 
+def country_row(db: WarehouseReader, iso3: str) -> pd.DataFrame:
+    """One country's row of the canonical table (empty when there is no such country)."""
+    return db.query("SELECT * FROM countries WHERE iso3 = ?", [iso3])
+
+
 def present_day_countries(db: WarehouseReader) -> list[str]:
     """ISO3 codes of the countries that exist today (not historical states)."""
     return list(db.query("SELECT iso3 FROM countries WHERE NOT historical")["iso3"])
