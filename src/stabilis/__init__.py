@@ -19,12 +19,15 @@ if TYPE_CHECKING:
 __all__ = ["__version__", "open"]
 
 
-def open(data_dir: Any = None, **settings: Any) -> Workspace:
-    """Open the workspace in ``data_dir`` (default: the configured data directory)."""
-    from stabilis.config import Settings
-    from stabilis.workspace import Workspace
+def open(
+    data_dir: Any = None, *, forecast: Any = None, workers: int | None = None, **settings: Any
+) -> Workspace:
+    """Open the workspace in ``data_dir`` (default: the configured data directory).
 
-    overrides = dict(settings)
-    if data_dir is not None:
-        overrides["data_dir"] = data_dir
-    return Workspace(Settings.load(**overrides))
+    ``forecast`` configures ``ws.forecasts`` (a ``ForecastConfig`` or a mapping of its fields,
+    e.g. ``{"model": "logit"}``); ``workers`` is the number of worker processes services may use.
+    Other keywords override settings (``mirror=``, ``timeout=``...).
+    """
+    from stabilis.workspace import open_workspace
+
+    return open_workspace(data_dir, forecast=forecast, workers=workers, **settings)

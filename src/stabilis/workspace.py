@@ -4,30 +4,87 @@
 >>> ws = stabilis.open()                                   # doctest: +SKIP
 >>> ws.panel(["vdem.v2x_polyarchy", "fh.total_reversed"], countries="nato", years=(1990, 2024))
 ... # doctest: +SKIP
+
+It is the only door the interfaces (``cli/``, ``api/``, ``dashboard/``) use: it builds every
+service (configured here, e.g. ``stabilis.open(forecast={"model": "logit"}, workers=2)``), owns
+every read they need (the SQL lives in ``store/``), and re-exports the few names they show or
+annotate with (:class:`User`, :data:`ROLES`, :func:`require_role`, :data:`GROUPS`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
-from collections.abc import Callable, Hashable, Sequence
+import hashlib
+import threading
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stabilis.accounts.roles import ROLES, User, require_role
 from stabilis.config import Settings
 from stabilis.errors import NotFoundError, QueryError
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from stabilis.accounts import AccountService
     from stabilis.alliance import AllianceService
-    from stabilis.forecast import ForecastService
+    from stabilis.edits import EditService
+    from stabilis.forecast import ForecastConfig, ForecastService
     from stabilis.impact import ImpactService
     from stabilis.ingest.build import BuildReport, Progress
     from stabilis.ingest.pull import PullResult
     from stabilis.registry import Registry
+    from stabilis.registry.policy import OutletIndex
+    from stabilis.store import Warehouse
+    from stabilis.store.edits import EditsStore
+    from stabilis.store.freshness import Freshness
+    from stabilis.store.warehouse import WarehouseReader
     from stabilis.threats import ThreatService
+
+__all__ = [
+    "GROUPS",
+    "ROLES",
+    "AccountService",
+    "AllianceService",
+    "EditService",
+    "ForecastConfig",
+    "ForecastService",
+    "ImpactService",
+    "Registry",
+    "Settings",
+    "ThreatService",
+    "User",
+    "Workspace",
+    "open_workspace",
+    "require_role",
+]
+
+#: The service classes the interfaces name in annotations, loaded when first asked for (so
+#: ``from stabilis.workspace import Workspace`` stays light).
+_LAZY = {
+    "AccountService": "stabilis.accounts",
+    "AllianceService": "stabilis.alliance",
+    "EditService": "stabilis.edits",
+    "ForecastConfig": "stabilis.forecast",
+    "ForecastService": "stabilis.forecast",
+    "ImpactService": "stabilis.impact",
+    "Registry": "stabilis.registry",
+    "ThreatService": "stabilis.threats",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _LAZY.get(name)
+    if home is None:
+        raise AttributeError(f"module 'stabilis.workspace' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(home), name)
+
 
 #: Groups a user can ask for by name, and what they mean.
 GROUPS: dict[str, str] = {
@@ -42,17 +99,130 @@ GROUPS: dict[str, str] = {
 }
 
 
-class Workspace:
-    """Data directory, warehouse and registry behind every interface."""
+def open_workspace(
+    data_dir: str | Path | None = None,
+    *,
+    forecast: ForecastConfig | Mapping[str, Any] | None = None,
+    workers: int | None = None,
+    **settings: Any,
+) -> Workspace:
+    """The Workspace of ``data_dir`` (default: the configured one) with merged ``settings``
+    (defaults < ``stabilis.toml`` < environment < these), configured as :class:`Workspace` says."""
+    overrides = dict(settings)
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    return Workspace(Settings.load(**overrides), forecast=forecast, workers=workers)
 
-    def __init__(self, settings: Settings) -> None:
+
+class Workspace:
+    """Data directory, warehouse and registry behind every interface, and every service.
+
+    ``forecast`` configures :attr:`forecasts`: a ``ForecastConfig`` or a mapping of its fields
+    (``{"model": "logit"}``); ``workers`` is the number of worker processes a service may use
+    (the forecast's origins, impact placebos). Both default to the services' own defaults.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        forecast: ForecastConfig | Mapping[str, Any] | None = None,
+        workers: int | None = None,
+    ) -> None:
+        if workers is not None and workers < 1:
+            raise QueryError(f"workers must be at least 1, not {workers}.")
         self.settings = settings
+        self.workers = workers
+        self._forecast_options = forecast
+        self._held = threading.local()  # the connection of a reading() block, per thread
+
+    def configured(
+        self,
+        *,
+        forecast: ForecastConfig | Mapping[str, Any] | None = None,
+        workers: int | None = None,
+    ) -> Workspace:
+        """Another Workspace over the same settings with these service options."""
+        return Workspace(
+            self.settings,
+            forecast=forecast if forecast is not None else self._forecast_options,
+            workers=workers if workers is not None else self.workers,
+        )
 
     @cached_property
-    def warehouse(self) -> Any:
+    def forecast_config(self) -> ForecastConfig:
+        """The forecast configuration :attr:`forecasts` uses (checked when first asked)."""
+        import dataclasses
+
+        from stabilis.forecast import ForecastConfig
+
+        given = self._forecast_options
+        if isinstance(given, ForecastConfig):
+            config = given
+        else:
+            options = dict(given or {})
+            known = [f.name for f in dataclasses.fields(ForecastConfig)]
+            unknown = [name for name in options if name not in known]
+            if unknown:
+                raise QueryError(
+                    f"'{unknown[0]}' is not a forecast setting. Settings: {', '.join(known)}.",
+                    details={"forecast": unknown[0]},
+                )
+            config = ForecastConfig(**options)
+        if self.workers is not None:
+            config = dataclasses.replace(config, n_jobs=self.workers)
+        return config
+
+    @cached_property
+    def warehouse(self) -> Warehouse:
         from stabilis.store import Warehouse
 
         return Warehouse(self.settings.warehouse_path)
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Workspace]:
+        """Answer every read inside the block over one warehouse connection.
+
+        A page, a profile or a brief asks several questions; outside a server (which keeps one
+        connection open) each would open the file again. Reads in other threads are not
+        affected; nested blocks share the outer connection.
+        """
+        if getattr(self._held, "db", None) is not None:
+            yield self
+            return
+        with self.warehouse.reader() as db:
+            self._held.db = db
+            try:
+                yield self
+            finally:
+                self._held.db = None
+
+    @contextlib.contextmanager
+    def _reader(self) -> Iterator[WarehouseReader]:
+        held: WarehouseReader | None = getattr(self._held, "db", None)
+        if held is not None:
+            yield held
+            return
+        with self.warehouse.reader() as db:
+            yield db
+
+    @property
+    def warehouse_path(self) -> Path:
+        """The warehouse file (it may not exist yet)."""
+        return Path(self.settings.warehouse_path)
+
+    def warehouse_exists(self) -> bool:
+        return self.warehouse.exists()
+
+    def keep_open(self, enabled: bool = True) -> None:
+        """Keep one read connection for every read (a server process); see ``Warehouse``."""
+        self.warehouse.keep_open(enabled)
+
+    def built_at(self) -> str | None:
+        """When the warehouse was last built (ISO time), or None when it says nothing."""
+        with self._reader() as db:
+            value = db.meta().get("built_at")
+        return None if value is None else str(value)
 
     @property
     def registry(self) -> Registry:
@@ -64,7 +234,7 @@ class Workspace:
         from stabilis.registry import load_registry
 
         stamp = self._warehouse_stamp()
-        cached = self.__dict__.get("_registry_cache")
+        cached: tuple[object, Registry] | None = self.__dict__.get("_registry_cache")
         if cached is not None and cached[0] == stamp:
             return cached[1]
         registry = load_registry(edits=self.applied_edits() if stamp else ())
@@ -74,7 +244,7 @@ class Workspace:
     # -- freshness: one key over the warehouse and every artefact ---------------------------
 
     @cached_property
-    def _freshness(self) -> Any:
+    def _freshness(self) -> Freshness:
         from stabilis.store.freshness import Freshness, file_stamp, folder_stamp
 
         data = Path(self.settings.data_dir)
@@ -114,6 +284,13 @@ class Workspace:
         """
         self._freshness.add(name, stamp)
 
+    def folder_key(self, folder: str | Path) -> str:
+        """A short key that changes when ``folder`` or any entry directly in it changes (for a
+        service given its own artefact folder, e.g. a forecast archive elsewhere)."""
+        from stabilis.store.freshness import folder_stamp
+
+        return hashlib.sha256(repr(folder_stamp(folder)).encode()).hexdigest()[:8]
+
     def _fresh_service(self, name: str, factory: Callable[[], Any]) -> Any:
         """The service ``name``, made again when :meth:`freshness` changed since it was made
         (services memoise warehouse frames; a rebuild must not leave them stale)."""
@@ -130,7 +307,10 @@ class Workspace:
         """Early-warning forecasts, their walk-forward backtest, archive and scores."""
         from stabilis.forecast import ForecastService
 
-        service: ForecastService = self._fresh_service("forecasts", lambda: ForecastService(self))
+        config = self.forecast_config
+        service: ForecastService = self._fresh_service(
+            "forecasts", lambda: ForecastService(self, config)
+        )
         return service
 
     @property
@@ -138,7 +318,10 @@ class Workspace:
         """Synthetic control and staggered DiD case studies of partnerships and operations."""
         from stabilis.impact import ImpactService
 
-        service: ImpactService = self._fresh_service("impact", lambda: ImpactService(self))
+        workers = self.workers or 1
+        service: ImpactService = self._fresh_service(
+            "impact", lambda: ImpactService(self, workers=workers)
+        )
         return service
 
     @property
@@ -186,38 +369,10 @@ class Workspace:
 
     def summary(self) -> dict[str, Any]:
         """What the warehouse holds: per source, rows and indicators; countries; quality."""
-        with self.warehouse.reader() as db:
-            per_source = db.query(
-                "SELECT s.source, count(DISTINCT s.snapshot) AS files, "
-                "  coalesce(any_value(i.n), 0) AS indicator_values, "
-                "  coalesce(any_value(m.k), 0) AS indicators, "
-                "  coalesce(any_value(b.rows), 0) AS rows, "
-                "  coalesce(any_value(q.unmatched), 0) AS unmatched_rows, "
-                "  coalesce(any_value(q.unexplained), 0) AS unexplained_rows "
-                "FROM snapshots s "
-                "LEFT JOIN (SELECT source, count(*) n FROM indicators GROUP BY 1) i USING (source) "
-                "LEFT JOIN (SELECT source, count(*) k FROM indicator_meta GROUP BY 1) m USING (source) "
-                "LEFT JOIN build_steps b ON b.step = s.source "
-                "LEFT JOIN (SELECT source, count(*) FILTER (issue = 'unmatched_country') unmatched, "
-                "  count(*) FILTER (NOT explained) unexplained FROM quality_issues GROUP BY 1) q "
-                "  USING (source) "
-                "GROUP BY s.source ORDER BY s.source"
-            )
-            totals = {
-                "countries": db.scalar("SELECT count(*) FROM countries"),
-                "indicators": db.scalar("SELECT count(*) FROM indicator_meta"),
-                "indicator_values": db.scalar("SELECT count(*) FROM indicators"),
-                "country_years": db.scalar(
-                    "SELECT count(*) FROM (SELECT DISTINCT iso3, year FROM indicators)"
-                ),
-                "unmatched_rows": db.scalar(
-                    "SELECT count(*) FROM quality_issues WHERE issue = 'unmatched_country'"
-                ),
-                "unexplained_rows": db.scalar(
-                    "SELECT count(*) FROM quality_issues WHERE NOT explained"
-                ),
-            }
-            meta = db.meta()
+        from stabilis.store.catalogue import warehouse_summary
+
+        with self._reader() as db:
+            per_source, totals, meta = warehouse_summary(db)
         return {
             "warehouse": str(self.warehouse.path),
             "built_at": meta.get("built_at"),
@@ -254,25 +409,79 @@ class Workspace:
                 )
         return pd.DataFrame(rows)
 
-    def snapshots(self) -> pd.DataFrame:
-        """The snapshots the warehouse was built from, with their provenance."""
-        with self.warehouse.reader() as db:
-            return db.query("SELECT * FROM snapshots ORDER BY source, file_key")
+    def snapshots(self, source: str | None = None) -> pd.DataFrame:
+        """The snapshots the warehouse was built from, with their provenance.
+
+        With ``source``, that source's snapshots only and the columns a citation needs
+        (``snapshot, source, file_key, filename, release, licence, citation, retrieved_at,
+        sha256``).
+        """
+        from stabilis.store import catalogue
+
+        with self._reader() as db:
+            if source is not None:
+                return catalogue.source_snapshots(db, source)
+            return catalogue.snapshots(db)
 
     def indicators(self, source: str | None = None, search: str | None = None) -> pd.DataFrame:
         """Indicator codes with label, source, scale and direction (is higher better?)."""
-        sql = "SELECT * FROM indicator_meta WHERE 1=1"
-        params: list[Any] = []
-        if source:
-            sql += " AND source = ?"
-            params.append(source)
-        if search:
-            sql += " AND (indicator ILIKE ? OR label ILIKE ?)"
-            params += [f"%{search}%", f"%{search}%"]
-        with self.warehouse.reader() as db:
-            frame = db.query(sql + " ORDER BY indicator", params)
+        from stabilis.store.catalogue import indicator_catalogue
+
+        with self._reader() as db:
+            frame = indicator_catalogue(db, source, search)
             has_codebook = "vdem_codebook" in set(db.tables())
         return self._with_codebook(frame) if has_codebook else frame
+
+    def indicator_codes(self) -> set[str]:
+        """Every indicator code the warehouse holds."""
+        from stabilis.store.catalogue import indicator_codes
+
+        with self._reader() as db:
+            return indicator_codes(db)
+
+    def indicator_meta(self, codes: Sequence[str]) -> pd.DataFrame:
+        """``indicator_meta`` rows of ``codes`` (label, source, scale, direction, release...),
+        sorted by code; NotFoundError names the first code the warehouse does not hold."""
+        from stabilis.store.series import indicator_metadata
+
+        with self._reader() as db:
+            return indicator_metadata(db, codes)
+
+    def indicator_years(self, code: str) -> pd.DataFrame:
+        """The years ``code`` has values, with the number of countries: ``year, countries``."""
+        from stabilis.store.series import indicator_years
+
+        with self._reader() as db:
+            return indicator_years(db, code)
+
+    def indicator_series(
+        self, iso3: str, codes: Sequence[str], years: tuple[int, int] | None = None
+    ) -> pd.DataFrame:
+        """One country's values with the producers' bounds: ``indicator, year, value, lower,
+        upper`` (bounds missing where the producer ships no interval)."""
+        from stabilis.store.series import indicator_series
+
+        with self._reader() as db:
+            return indicator_series(db, iso3, codes, years)
+
+    def cross_section(self, code: str, year: int) -> pd.DataFrame:
+        """Every country's value of ``code`` in ``year``: ``iso3, value, lower, upper``."""
+        from stabilis.store.series import indicator_cross_section
+
+        with self._reader() as db:
+            return indicator_cross_section(db, code, year)
+
+    def panel_bounds(
+        self,
+        codes: Sequence[str],
+        iso3: Sequence[str] | None,
+        years: tuple[int, int] | None = None,
+    ) -> pd.DataFrame:
+        """The producers' bounds for a panel: ``iso3, year, indicator, lower, upper``."""
+        from stabilis.store.series import panel_bounds
+
+        with self._reader() as db:
+            return panel_bounds(db, codes, iso3, years)
 
     def _with_codebook(self, frame: pd.DataFrame) -> pd.DataFrame:
         """V-Dem codes get the v15 codebook's label, question, responses and scale.
@@ -304,34 +513,35 @@ class Workspace:
 
     def quality(self, *, unexplained_only: bool = False, source: str | None = None) -> pd.DataFrame:
         """The quality report: every source row without a country, and superseded rows."""
-        sql = "SELECT * FROM quality_issues WHERE 1=1"
-        params: list[Any] = []
-        if unexplained_only:
-            sql += " AND NOT explained"
-        if source:
-            sql += " AND source = ?"
-            params.append(source)
-        with self.warehouse.reader() as db:
-            return db.query(sql + ' ORDER BY source, file, "row"', params)
+        from stabilis.store.catalogue import quality_issues
 
-    def table(self, name: str, iso3: str | None = None) -> pd.DataFrame:
-        """A records table (conflicts, coups, cyber_incidents, disinfo_cases, ...)."""
-        with self.warehouse.reader() as db:
-            tables = db.tables()
-            if name not in tables:
-                raise NotFoundError(
-                    f"The warehouse has no table '{name}'. Tables: {', '.join(tables)}."
-                )
-            if iso3:
-                return db.query(f'SELECT * FROM "{name}" WHERE iso3 = ?', [iso3.upper()])
-            return db.query(f'SELECT * FROM "{name}"')
+        with self._reader() as db:
+            return quality_issues(db, unexplained_only=unexplained_only, source=source)
+
+    def table(
+        self, name: str, iso3: str | None = None, *, missing_ok: bool = False
+    ) -> pd.DataFrame:
+        """A records table (conflicts, coups, cyber_incidents, disinfo_cases, ...).
+
+        An absent table raises NotFoundError naming the tables there are; with ``missing_ok``
+        (pages that show what there is) a country's rows of an absent table are an empty frame.
+        """
+        from stabilis.store.catalogue import records_table
+        from stabilis.store.series import country_records
+
+        with self._reader() as db:
+            if missing_ok and iso3:
+                return country_records(db, name, iso3.upper())
+            return records_table(db, name, iso3)
 
     # -- countries and groups -------------------------------------------------------------
 
     def countries(self, group: str | None = None, year: int | None = None) -> pd.DataFrame:
         """The canonical country table, optionally only a group's members in ``year``."""
-        with self.warehouse.reader() as db:
-            table = db.query("SELECT * FROM countries ORDER BY iso3")
+        from stabilis.store.catalogue import country_table
+
+        with self._reader() as db:
+            table = country_table(db)
         if group in (None, "all"):
             return table
         members = self.group_members(str(group), year)
@@ -344,9 +554,33 @@ class Workspace:
             raise NotFoundError(f"There is no group '{group}'. Groups: {', '.join(GROUPS)}.")
         when = year if year is not None else datetime.now(UTC).year
         if key == "all":
-            with self.warehouse.reader() as db:
-                return list(db.query("SELECT iso3 FROM countries")["iso3"])
+            from stabilis.store.catalogue import country_table
+
+            with self._reader() as db:
+                return list(country_table(db, ["iso3"])["iso3"])
         return sorted(self.registry.group_members(key, when))
+
+    def country(self, iso3: str) -> pd.DataFrame:
+        """One country's row of the canonical table (empty when the warehouse has no such code;
+        see :meth:`check_country` for an error instead)."""
+        from stabilis.store.catalogue import country_row
+
+        with self._reader() as db:
+            return country_row(db, iso3)
+
+    def country_names(self) -> pd.DataFrame:
+        """Every country's ``iso3, name, iso3n`` (the map's shape id), in the table's order."""
+        from stabilis.store.catalogue import country_table
+
+        with self._reader() as db:
+            return country_table(db, ["iso3", "name", "iso3n"])
+
+    def present_day_countries(self) -> list[str]:
+        """ISO3 codes of the countries that exist today (not historical states)."""
+        from stabilis.store.catalogue import present_day_countries
+
+        with self._reader() as db:
+            return present_day_countries(db)
 
     def resolve_countries(
         self, countries: str | Sequence[str] | None, year: int | None = None
@@ -358,8 +592,10 @@ class Workspace:
             if countries.lower() in GROUPS:
                 return None if countries.lower() == "all" else self.group_members(countries, year)
             countries = [c.strip() for c in countries.split(",") if c.strip()]
-        with self.warehouse.reader() as db:
-            table = db.query("SELECT iso3, name FROM countries")
+        from stabilis.store.catalogue import country_table
+
+        with self._reader() as db:
+            table = country_table(db, ["iso3", "name"])
         by_code = set(table["iso3"])
         by_name = {str(n).casefold(): i for i, n in zip(table["iso3"], table["name"], strict=True)}
         out = []
@@ -401,8 +637,10 @@ class Workspace:
         if years is not None:
             group_year = min(years[1], datetime.now(UTC).year)
         iso3 = self.resolve_countries(countries, group_year)
-        with self.warehouse.reader() as db:
-            known = set(db.query("SELECT indicator FROM indicator_meta")["indicator"])
+        from stabilis.store.catalogue import indicator_codes
+
+        with self._reader() as db:
+            known = indicator_codes(db)
             unknown = [c for c in codes if c not in known]
             if unknown:
                 close = difflib.get_close_matches(unknown[0], list(known), n=3)
@@ -430,27 +668,35 @@ class Workspace:
         return read_applied_edits(self.warehouse)
 
     @cached_property
-    def edits_store(self) -> Any:
+    def edits_store(self) -> EditsStore:
         """The SQLite store of users, edits, notes and the audit log (never the warehouse)."""
         from stabilis.store.edits import EditsStore
 
         return EditsStore.in_data_dir(self.settings.data_dir)
 
     @cached_property
-    def accounts(self) -> Any:
+    def accounts(self) -> AccountService:
         """Users, roles, sign-in, sessions and API tokens (:mod:`stabilis.accounts`)."""
         from stabilis.accounts import AccountService
 
         return AccountService(self.edits_store)
 
     @cached_property
-    def edits(self) -> Any:
+    def edits(self) -> EditService:
         """Registry proposals and reviews, notes, the audit log (:mod:`stabilis.edits`)."""
         from stabilis.edits import EditService
 
         return EditService(self.edits_store, outlets=self.disinfo_outlets)
 
-    def disinfo_outlets(self) -> Any:
+    def backup_edits(self, target: str | Path) -> Path:
+        """A consistent copy of the edits store (users, edits, notes, audit log) at ``target``."""
+        return Path(self.edits_store.backup(Path(target)))
+
+    def restore_edits(self, backup: str | Path, *, actor: str, address: str = "") -> dict[str, int]:
+        """Replace the edits store with ``backup`` (checked first; the restore is audited)."""
+        return dict(self.edits_store.restore(Path(backup), actor=actor, address=address))
+
+    def disinfo_outlets(self) -> OutletIndex | None:
         """The EUvsDisinfo outlets in the warehouse, indexed for the source policy (or None)."""
         from stabilis.registry.policy import OutletIndex
         from stabilis.store.registry_edits import read_outlets
@@ -458,7 +704,7 @@ class Workspace:
         stamp = self._warehouse_stamp()
         if stamp is None:
             return None
-        cached = self.__dict__.get("_outlets_cache")
+        cached: tuple[object, OutletIndex | None] | None = self.__dict__.get("_outlets_cache")
         if cached is not None and cached[0] == stamp:
             return cached[1]
         names = read_outlets(self.warehouse)
@@ -482,8 +728,10 @@ class Workspace:
             return code
         known: set[str] = set()
         if self._warehouse_stamp() is not None:
-            with self.warehouse.reader() as db:
-                known = set(db.query("SELECT iso3 FROM countries")["iso3"])
+            from stabilis.store.catalogue import country_table
+
+            with self._reader() as db:
+                known = set(country_table(db, ["iso3"])["iso3"])
         if code not in known:
             raise NotFoundError(
                 f"There is no such country '{code}'. Use an ISO3 code from "
@@ -500,3 +748,32 @@ class Workspace:
         provenance`` (``E-n`` for an analyst edit), ``source``, ``notes``, ``amount``...
         """
         return self.registry.country_records(self.check_country(iso3), year)
+
+    # -- what the interfaces show: the vocabulary of the services ----------------------------
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The account roles, least to most rights (``viewer`` ... ``admin``)."""
+        return tuple(ROLES)
+
+    @property
+    def session_hours(self) -> int:
+        """How long a dashboard session lasts, in hours."""
+        from stabilis.accounts.service import SESSION_HOURS
+
+        return int(SESSION_HOURS)
+
+    def editable_fields(self) -> dict[str, tuple[str, ...]]:
+        """The registry tables an analyst may propose rows for, and each one's fields."""
+        from stabilis.registry.overlay import EDITABLE
+
+        return {table: tuple(fields) for table, fields in EDITABLE.items()}
+
+    def read_case_panel(
+        self, path: str | Path, unit: str, time: str, variables: Sequence[str]
+    ) -> tuple[pd.DataFrame, str]:
+        """A user's CSV or Parquet panel for an impact case, and its identity (sha256)."""
+        from stabilis.impact.registration import read_panel
+
+        frame, panel_id = read_panel(Path(path), unit, time, list(variables))
+        return frame, str(panel_id)

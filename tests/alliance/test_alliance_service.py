@@ -49,7 +49,7 @@ def test_every_component_is_shown_with_its_coverage(service):
     assert "exercises" not in audit.components_used
     early = service.support_audit(2005)
     assert "exercises" in early.components_used
-    summary = audit.summary()
+    summary = audit.meta()
     low, high = summary["gini_range"]
     assert 0 <= low <= summary["gini_support_vs_need"] <= high <= 1
     assert summary["unit"].startswith("share of the year")

@@ -61,5 +61,5 @@ def test_scorecard_uses_latest_values_trends_and_the_coverage_rule():
     coverage = card.coverage.set_index("key")
     assert coverage.loc["communications", "countries_scored"] == 1
     assert coverage.loc["food_and_water", "countries_scored"] == 0
-    assert "food_and_water" in card.summary()["requirements_not_measured"]
+    assert "food_and_water" in card.meta()["requirements_not_measured"]
     assert card.wide().columns[1:8].tolist() == [r.key for r in res.REQUIREMENTS]

@@ -174,7 +174,7 @@ def test_sensitivity_covers_the_grid_and_every_left_out_component():
     table = result.tidy()
     assert (table["rank_best"] <= table["rank"]).all()
     assert (table["rank"] <= table["rank_worst"]).all()
-    low, high = result.summary()["gini_range"]
+    low, high = result.meta()["gini_range"]
     assert low <= result.gini_relative <= high
 
 

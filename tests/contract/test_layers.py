@@ -1,10 +1,13 @@
 """Imports go one way: interfaces -> workspace -> domain -> ingest/panel -> countries ->
-store/sources/registry -> config -> errors."""
+store/sources/registry/services/results -> config -> errors; the interfaces import only the
+Workspace, ``report/``, ``errors``, ``_version`` and their own package; SQL lives in ``store/``."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
+
+import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "stabilis"
 
@@ -15,27 +18,34 @@ LAYERS = {
     "api": 0,
     "dashboard": 0,
     "workspace": 1,
-    "forecast": 2,
-    "impact": 2,
-    "threats": 2,
-    "alliance": 2,
-    "report": 2,
-    "edits": 2,  # registry proposals, reviews, notes, audit log (uses accounts for roles)
-    "ingest": 3,
-    "panel": 3,
-    "accounts": 3,  # users, roles, passwords, sessions and tokens over store.edits
-    "countries": 4,  # builds the country table from the reference source's parsed frames
-    "store": 5,
-    "sources": 5,
-    "registry": 5,
-    "config": 6,
-    "errors": 7,
-    "_version": 8,
+    "report": 2,  # reports over the Workspace and the services; may import the domain below it
+    "forecast": 3,
+    "impact": 3,
+    "threats": 3,
+    "alliance": 3,
+    "edits": 3,  # registry proposals, reviews, notes, audit log (uses accounts for roles)
+    "ingest": 4,
+    "panel": 4,
+    "accounts": 4,  # users, roles, passwords, sessions and tokens over store.edits
+    "countries": 5,  # builds the country table from the reference source's parsed frames
+    "store": 6,
+    "sources": 6,
+    "registry": 6,
+    "services": 6,  # the one WorkspaceLike protocol every service package types its workspace by
+    "results": 6,  # the one results contract: tidy() long, summary() prose, meta(), to_dict()
+    "config": 7,
+    "errors": 8,
+    "_version": 9,
 }
 # Interfaces that compose: `serve` starts the API app, and the API app mounts the dashboard.
 COMPOSES = {("cli", "api"), ("api", "dashboard")}
 # Packages at the same layer that must not import each other.
 INDEPENDENT = {"store", "sources", "registry"}
+# The interfaces go through one door: the Workspace (which re-exports the few names they show or
+# annotate with), report/ (which may import the domain), errors and the version. This holds for
+# imports under TYPE_CHECKING too.
+INTERFACES = {"cli", "api", "dashboard"}
+DOOR = {"workspace", "report", "errors", "_version"}
 
 
 def _owner(path: Path) -> str:
@@ -113,7 +123,7 @@ def test_imports_only_go_downward():
                 continue
             upward = LAYERS[target] < LAYERS[owner]
             sideways = LAYERS[target] == LAYERS[owner] and (
-                (owner in INDEPENDENT and target in INDEPENDENT) or LAYERS[owner] in (0, 2)
+                (owner in INDEPENDENT and target in INDEPENDENT) or LAYERS[owner] in (0, 3)
             )
             if upward or sideways:
                 violations.append(f"{path.relative_to(SRC)} imports {module}")
@@ -172,6 +182,66 @@ def test_the_cycle_check_sees_relative_and_function_level_imports(tmp_path):
         assert "stabilis.demo.a" in _imports(package / "b.py", with_type_checking=False)
     finally:
         globals()["SRC"], globals()["MODULES"] = saved
+
+
+def test_interfaces_import_only_the_workspace_report_errors_and_version():
+    violations = []
+    for path in SRC.rglob("*.py"):
+        owner = _owner(path)
+        if owner not in INTERFACES:
+            continue
+        for module in _imports(path):
+            parts = module.split(".")
+            target = parts[1] if len(parts) > 1 else "stabilis"
+            if target == owner or target in DOOR or (owner, target) in COMPOSES:
+                continue
+            violations.append(f"{path.relative_to(SRC)} imports {module}")
+    assert not violations, "\n".join(violations)
+
+
+def test_the_door_check_sees_a_side_door(tmp_path):
+    """The checker itself: an adapter importing store (even under TYPE_CHECKING) is caught."""
+    package = tmp_path / "stabilis" / "api"
+    package.mkdir(parents=True)
+    (package / "maps.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from stabilis.store import x\n"
+    )
+    saved = globals()["SRC"], globals()["MODULES"]
+    globals()["SRC"] = tmp_path / "stabilis"
+    globals()["MODULES"] = {"stabilis.api", "stabilis.api.maps"}
+    try:
+        with pytest.raises(AssertionError, match=r"api/maps\.py imports stabilis\.store"):
+            test_interfaces_import_only_the_workspace_report_errors_and_version()
+    finally:
+        globals()["SRC"], globals()["MODULES"] = saved
+
+
+#: SQL outside store/, each with its reason. Anything else is a side door.
+SQL_ELSEWHERE = {
+    # The one event SQL specification, transpiled to Spark SQL; store/events.py runs it on DuckDB.
+    "threats/events.py",
+    # One read inside an edits-store write transaction (EditsStore.write hands out the cursor).
+    "edits/service.py",
+}
+
+
+def test_sql_lives_in_store():
+    import re
+
+    statement = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|CREATE\s+TABLE|DELETE\s+FROM)\b")
+    offenders = []
+    for path in SRC.rglob("*.py"):
+        rel = str(path.relative_to(SRC))
+        if _owner(path) == "store" or rel in SQL_ELSEWHERE:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and statement.search(node.value)
+            ):
+                offenders.append(f"{rel}:{node.lineno}")
+    assert not offenders, "SQL outside store/: " + ", ".join(offenders)
 
 
 def test_duckdb_is_imported_only_in_store():

@@ -55,7 +55,7 @@ def test_burden_sharing_page_shows_members_against_two_percent(page, built):
     page.wait_for_selector("#bs-chart rect.bar", timeout=20_000)
     burden = built.alliance.burden(2024)
     assert page.locator("#bs-table tbody tr").count() == len(burden.tidy())
-    met = burden.summary()["meeting_2_percent"]
+    met = burden.meta()["meeting_2_percent"]
     assert page.locator("#bs-chart rect.bar.meets").count() == met
     assert f"{met} of" in page.locator("#bs-summary").inner_text()
     _shot(page, "burden-sharing")

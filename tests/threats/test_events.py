@@ -86,7 +86,7 @@ def test_every_hostile_event_is_matched_or_reported(sample_events, event_names, 
     signal = ev.aggregate_events([sample_events], ev.read_schema(event_columns), TARGETS)
     frame = gdelt.parse_events(sample_events, event_names)
     hostile = int(frame["EventRootCode"].isin(ev.HOSTILE_ROOTS).sum())
-    summary = signal.summary()
+    summary = signal.meta()
     assert summary["hostile_events_matched"] + summary["hostile_events_unmatched"] == hostile
     assert summary["hostile_events_matched"] == int(signal.yearly["events"].sum())
     unmatched = set(signal.unmatched["code"])

@@ -43,7 +43,7 @@ def test_profile_combines_signals_with_provenance(service, built):
     assert yearly.loc[2012, "dcid"] == 0  # inside DCID's coverage: Estonia is in a rival dyad
     assert yearly.loc[2012, "dcid_status"] == "covered"
     assert set(profile.provenance["signal"]) >= {"cyber", "eurepoc", "cfr", "disinfo"}
-    summary = profile.summary()
+    summary = profile.meta()
     assert summary["status"]["member_since"] == 2004
     assert any("No event-stream signal" in n for n in profile.notes)
 

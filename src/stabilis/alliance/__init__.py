@@ -10,6 +10,7 @@
 See docs/alliance.md for definitions, weights, units and coverage rules.
 """
 
-from stabilis.alliance.service import AllianceService, WorkspaceLike
+from stabilis.alliance.service import AllianceService
+from stabilis.services import WorkspaceLike
 
 __all__ = ["AllianceService", "WorkspaceLike"]

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from stabilis.errors import QueryError
+from stabilis.results import frame_records
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,9 +41,33 @@ class BurdenSharing:
     last_year: int
 
     def tidy(self) -> pd.DataFrame:
+        """One row per member: NATO's and SIPRI's figures, the guidelines met, the difference."""
         return self.rows
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> str:
+        """The year in two sentences: who meets the guidelines, where SIPRI differs."""
+        m = self.meta()
+        text = (
+            f"Burden sharing in {self.year}: {m['meeting_2_percent']} of "
+            f"{m['members_with_nato_figures']} members with NATO figures spent at least "
+            f"{GDP_GUIDELINE:g} % of GDP on defence, and {m['meeting_20_percent_equipment']} at "
+            f"least {EQUIPMENT_GUIDELINE:g} % of it on equipment"
+            + (" (NATO's figures for the year are estimates)." if m["nato_figures_are_estimates"]
+               else ".")
+        )  # fmt: skip
+        differs = m["sipri_differs"]
+        if differs:
+            text += (
+                f" SIPRI's share of GDP differs by more than {DIFFERENCE_PP:g} points for "
+                f"{', '.join(differs)}."
+            )
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"data": frame_records(self.tidy()), "meta": self.meta()}
+
+    def meta(self) -> dict[str, Any]:
+        """Counts, the guidelines and thresholds, the sources and NATO's years."""
         rows = self.rows
         measured = rows[rows["defexp_share_gdp"].notna()]
         return {

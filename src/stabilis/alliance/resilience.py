@@ -39,6 +39,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from stabilis.results import frame_records
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -227,6 +229,7 @@ class Scorecard:
     coverage: pd.DataFrame
 
     def tidy(self) -> pd.DataFrame:
+        """One row per country and requirement: score, data years, trend."""
         return self.rows
 
     def wide(self) -> pd.DataFrame:
@@ -235,7 +238,28 @@ class Scorecard:
         table = table.reindex(columns=[r.key for r in REQUIREMENTS])
         return table.reset_index().merge(self.overall, on="iso3", how="left")
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> str:
+        """What was scored, what could not be, and which scores are falling."""
+        m = self.meta()
+        measured, missing = m["requirements_measured"], m["requirements_not_measured"]
+        text = (
+            f"Resilience scorecard for {self.group}, {self.year}: {m['countries']} countries, "
+            f"{len(measured)} of {len(REQUIREMENTS)} baseline requirements measured"
+            + (f" ({', '.join(missing)} not measured by any source)." if missing else ".")
+        )
+        declining = m["declining"]
+        text += (
+            f" {len(declining)} country-requirement scores declined over {self.window} years."
+            if declining
+            else f" No score declined over {self.window} years."
+        )
+        return text + f" The overall score is {m['overall_rule']}."
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"data": frame_records(self.tidy()), "meta": self.meta()}
+
+    def meta(self) -> dict[str, Any]:
+        """Coverage per requirement, the overall rule, the trend window, declining scores."""
         return {
             "year": self.year,
             "group": self.group,

@@ -7,42 +7,20 @@ is given (:class:`WorkspaceLike`) and writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from stabilis.alliance import burden as burden_mod
 from stabilis.alliance import resilience as resilience_mod
 from stabilis.alliance import support as support_mod
 from stabilis.errors import NotFoundError, QueryError
+from stabilis.services import WorkspaceLike
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
-class WorkspaceLike(Protocol):
-    """What the service needs from a workspace (``stabilis.workspace.Workspace`` has it all)."""
-
-    settings: Any
-
-    @property
-    def registry(self) -> Any: ...
-
-    def table(self, name: str, iso3: str | None = None) -> pd.DataFrame: ...
-
-    def panel(
-        self,
-        indicators: Sequence[str] | str,
-        countries: str | Sequence[str] | None = None,
-        years: tuple[int, int] | None = None,
-    ) -> pd.DataFrame: ...
-
-    def countries(self, group: str | None = None, year: int | None = None) -> pd.DataFrame: ...
-
-
-#: Full years each need/threat source covers is read from the data; EUvsDisinfo's last year
-#: (2021, January-February only) is partial and left out.
 _DISINFO_PARTIAL_LAST_YEAR = True
 
 

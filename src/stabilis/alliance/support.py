@@ -71,6 +71,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from stabilis.errors import QueryError
+from stabilis.results import frame_records
 
 if TYPE_CHECKING:
     import numpy as np
@@ -534,7 +535,25 @@ class SupportAudit:
             for c in COMPONENTS
         ]
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> str:
+        """Who gets the most and the least relative to need, and how robust the ranking is."""
+        m = self.meta()
+        return (
+            f"Support audit {self.year}: {m['recipients_ranked']} recipients ranked by resources "
+            f"given relative to need ({len(m['recipients_excluded'])} without a need measure). "
+            f"Most support relative to need: {', '.join(m['most_support_relative_to_need'])}; "
+            f"least: {', '.join(m['least_support_relative_to_need'])}. Gini of support relative "
+            f"to need {m['gini_support_vs_need']:.2f} (from {m['gini_range'][0]:.2f} to "
+            f"{m['gini_range'][1]:.2f} over the weightings); the ranking keeps a Spearman "
+            f"correlation of at least {m['spearman_min']:.2f} with the default under every "
+            "weighting tried."
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"data": frame_records(self.tidy()), "meta": self.meta()}
+
+    def meta(self) -> dict[str, Any]:
+        """Ranks, concentration, sensitivity, coverage, units, weights and definitions."""
         import pandas as pd
 
         ranked = self.recipients.sort_values("rank")

@@ -41,12 +41,12 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
         checked = check_year(year)
 
         def compute() -> bytes:
-            from stabilis.alliance.support import sanity
+            from stabilis.report.rules import sanity
 
             result = ws.alliance.support_audit(checked)
             return envelope(
                 records(result.tidy()),
-                **_jsonable(result.summary()),
+                **_jsonable(result.meta()),
                 lorenz=records(result.lorenz),
                 sensitivity=records(result.sensitivity),
                 leave_one_out=records(result.leave_one_out),
@@ -86,7 +86,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
 
         def compute() -> bytes:
             result = ws.alliance.burden(checked)
-            return envelope(records(result.tidy()), **_jsonable(result.summary()))
+            return envelope(records(result.tidy()), **_jsonable(result.meta()))
 
         return json_response(cache.get_or_compute(("burden", checked), compute))
 
@@ -101,7 +101,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
             result = ws.alliance.resilience_scorecard(group, checked)
             return envelope(
                 records(result.tidy()),
-                **_jsonable(result.summary()),
+                **_jsonable(result.meta()),
                 overall=records(result.overall),
             )
 
@@ -117,7 +117,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
 
         def compute() -> bytes:
             result = ws.alliance.resilience_of(code, checked)
-            return envelope(records(result.tidy()), **_jsonable(result.summary()))
+            return envelope(records(result.tidy()), **_jsonable(result.meta()))
 
         return json_response(cache.get_or_compute(("resilience-country", code, checked), compute))
 

@@ -67,9 +67,7 @@ def create_app(
     """
     from stabilis.dashboard import mount
 
-    keep_open = getattr(ws.warehouse, "keep_open", None)
-    if callable(keep_open):
-        keep_open()  # one read connection per worker, re-opened when a build replaces the file
+    ws.keep_open()  # one read connection per worker, re-opened when a build replaces the file
     freshness = _freshness(ws)
     cache = read_cache(ws, cache_size, freshness)
     lifespan = _warming(ws, cache) if warm and cache_size > 0 else None
@@ -126,7 +124,7 @@ def read_cache(
     freshness; default country profiles and map cross-sections kept as files per build (what
     ``stabilis build`` materialises, see :func:`stabilis.api.profiles.materialise`)."""
     return ReadCache(
-        ws.warehouse.path,
+        ws.warehouse_path,
         maxsize=maxsize,
         freshness=freshness or _freshness(ws),
         persist_dir=Path(ws.settings.data_dir) / "cache" / "api",
@@ -150,7 +148,6 @@ def _document(app: FastAPI) -> None:
 def _freshness(ws: Workspace) -> Callable[[], str]:
     """``ws.freshness()``, plus the archive of a forecast service configured with its own
     folder (a workspace given ready-made services, as tests and embedders do)."""
-    from stabilis.store.freshness import folder_stamp
 
     def key() -> str:
         own = ws.freshness()
@@ -158,7 +155,7 @@ def _freshness(ws: Workspace) -> Callable[[], str]:
         root = getattr(getattr(service, "archive", None), "root", None)
         if root is None:
             return own
-        return f"{own}-{hash(folder_stamp(root)) & 0xFFFFFFFF:08x}"
+        return f"{own}-{ws.folder_key(root)}"
 
     return key
 

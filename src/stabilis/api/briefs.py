@@ -109,10 +109,10 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
 
         def compute() -> bytes:
             found = section(ws, name, code, when)
-            body = found.as_dict()
+            body = found.to_dict()
             rows = body.pop("rows")
             cited = provenance.for_sources(ws, found.sources, {"iso3": code, "section": name})
-            meta = {"iso3": code, **body, "provenance": cited.as_dict()}
+            meta = {"iso3": code, **body, "provenance": cited.to_dict()}
             return encode({"data": rows, "meta": meta})
 
         body = cache.get_or_compute(key, compute)

@@ -30,7 +30,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
             info = ws.summary()
             return envelope(
                 {"built_at": info["built_at"], "totals": info["totals"]},
-                warehouse=ws.warehouse.path.name,  # never the server's absolute path
+                warehouse=ws.warehouse_path.name,  # never the server's absolute path
                 freshness=ws.freshness(),
             )
 
@@ -100,17 +100,11 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
 
     @api.get("/indicators/{code}", summary="One indicator: metadata, coverage and provenance")
     def indicator(code: str) -> Response:
-        from stabilis.store.series import indicator_metadata, indicator_years
-
         def compute() -> bytes:
-            with ws.warehouse.reader() as db:
-                meta = records(indicator_metadata(db, [code]))[0]
-                years = indicator_years(db, code)
-                snapshots = db.query(
-                    "SELECT snapshot, source, file_key, filename, release, licence, citation, "
-                    "retrieved_at, sha256 FROM snapshots WHERE source = ?",
-                    [meta["source"]],
-                )
+            with ws.reading():
+                meta = records(ws.indicator_meta([code]))[0]
+                years = ws.indicator_years(code)
+                snapshots = ws.snapshots(source=meta["source"])
             coverage = {
                 "first_year": int(years["year"].min()) if len(years) else None,
                 "last_year": int(years["year"].max()) if len(years) else None,

@@ -34,7 +34,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
             from stabilis.api.responses import encode
 
             record = ws.threats.elections(code)
-            meta = json.loads(encode(record.summary()))
+            meta = json.loads(encode(record.meta()))
             return envelope(
                 records(record.elections),
                 **meta,

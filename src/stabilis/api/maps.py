@@ -30,21 +30,15 @@ def indicator_values(
     """The ranked cross-section and its metadata (indicator, year, years available, group)."""
     import pandas as pd
 
-    from stabilis.store.series import (
-        indicator_cross_section,
-        indicator_metadata,
-        indicator_years,
-    )
-
-    with ws.warehouse.reader() as db:
-        meta = records(indicator_metadata(db, [code]))[0]
-        years = indicator_years(db, code)
+    with ws.reading():  # one connection for the four reads
+        meta = records(ws.indicator_meta([code]))[0]
+        years = ws.indicator_years(code)
         if years.empty:
             raise NotFoundError(f"The indicator '{code}' has no values in the warehouse.")
         available = [int(y) for y in years["year"]]
         chosen = available[-1] if year is None else check_year(year)
-        values = indicator_cross_section(db, code, chosen)
-        names = db.query("SELECT iso3, name, iso3n FROM countries")
+        values = ws.cross_section(code, chosen)
+        names = ws.country_names()
     members = None if group == "all" else set(ws.group_members(group, chosen))
     table = values.merge(names, on="iso3", how="left")
     if members is not None:
@@ -87,7 +81,7 @@ def values_body(ws: Workspace, code: str, year: int | None, group: str, page: Pa
         records(page.slice(table)),
         **info,
         **page.meta(len(table)),
-        provenance=cited(ws, code, group, info).as_dict(),
+        provenance=cited(ws, code, group, info).to_dict(),
     )
 
 
@@ -96,10 +90,7 @@ def materialise(
 ) -> int:
     """Keep the map's cross-sections of ``code`` (every year from ``first_year``, all countries)
     as files for the current build; returns how many there are."""
-    from stabilis.store.series import indicator_years
-
-    with ws.warehouse.reader() as db:
-        years = [int(y) for y in indicator_years(db, code)["year"] if int(y) >= first_year]
+    years = [int(y) for y in ws.indicator_years(code)["year"] if int(y) >= first_year]
     page = Page()
     for year in [None, *years]:
         cache.persist(

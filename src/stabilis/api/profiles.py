@@ -111,28 +111,26 @@ def country_profile(
     ws: Workspace, iso3: str, indicators: list[str] | None, years: tuple[int, int] | None
 ) -> dict[str, Any]:
     """The profile body (see the module docstring)."""
-    from stabilis.store.series import country_records, indicator_metadata, indicator_series
-
     this_year = datetime.now(UTC).year
     span = years or (DEFAULT_FIRST_YEAR, this_year)
-    with ws.warehouse.reader() as db:
-        country = db.query("SELECT * FROM countries WHERE iso3 = ?", [iso3])
+    with ws.reading():  # one connection for every read of the profile
+        country = ws.country(iso3)
         if country.empty:
             raise NotFoundError(
                 f"There is no country '{iso3}' in the warehouse. List them at /api/v1/countries.",
                 details={"iso3": iso3},
             )
         if indicators:
-            meta = indicator_metadata(db, indicators)
+            meta = ws.indicator_meta(indicators)
         else:
-            known = set(db.query("SELECT indicator FROM indicator_meta")["indicator"])
-            meta = indicator_metadata(db, [c for c in DEFAULT_INDICATORS if c in known])
+            known = ws.indicator_codes()
+            meta = ws.indicator_meta([c for c in DEFAULT_INDICATORS if c in known])
         order = {code: i for i, code in enumerate(indicators or DEFAULT_INDICATORS)}
         meta = meta.sort_values("indicator", key=lambda s: s.map(order)).reset_index(drop=True)
-        series = indicator_series(db, iso3, list(meta["indicator"]), span)
-        episodes = country_records(db, "regime_episodes", iso3)
-        coups = country_records(db, "coups", iso3)
-        conflicts = country_records(db, "conflicts", iso3)
+        series = ws.indicator_series(iso3, list(meta["indicator"]), span)
+        episodes = ws.table("regime_episodes", iso3, missing_ok=True)
+        coups = ws.table("coups", iso3, missing_ok=True)
+        conflicts = ws.table("conflicts", iso3, missing_ok=True)
     first, last = span
     if not episodes.empty:
         episodes = episodes[(episodes["end_year"] >= first) & (episodes["start_year"] <= last)]
@@ -196,10 +194,9 @@ def warm_profiles(
     """
     warmed: object = None
     while not stop.is_set():
-        stamp = cache.stamp() if ws.warehouse.exists() else None
+        stamp = cache.stamp() if ws.warehouse_exists() else None
         if stamp is not None and stamp != warmed:
-            with ws.warehouse.reader() as db:
-                codes = list(db.query("SELECT iso3 FROM countries WHERE NOT historical")["iso3"])
+            codes = ws.present_day_countries()
             for code in codes:
                 if stop.is_set():
                     return
@@ -217,8 +214,7 @@ def materialise(ws: Workspace, cache: ReadCache) -> int:
     """Keep every present-day country's default profile as a file for the current build (what
     ``stabilis build`` does after building), so a server's first request for it is a file read.
     Returns how many profiles are kept."""
-    with ws.warehouse.reader() as db:
-        codes = list(db.query("SELECT iso3 FROM countries WHERE NOT historical")["iso3"])
+    codes = ws.present_day_countries()
     kept = 0
     for code in codes:
         try:

@@ -139,7 +139,7 @@ def router(ws: Workspace) -> APIRouter:
         return json_response(
             envelope(
                 records(frame),
-                provenance=cited.as_dict(),
+                provenance=cited.to_dict(),
                 iso3=iso3.upper(),
                 year=year,
                 rows=len(frame),

@@ -104,7 +104,7 @@ def table_response(
         shown = page.slice(frame) if page is not None else frame
         extra: dict[str, Any] = page.meta(len(frame)) if page else {"total": len(frame)}
         if provenance is not None:
-            extra["provenance"] = provenance.as_dict()
+            extra["provenance"] = provenance.to_dict()
         return json_response(envelope(records(shown), **meta, **extra))
     if len(frame) > MAX_EXPORT_ROWS:
         raise QueryError(

@@ -161,12 +161,11 @@ def _config(app: Any, *, factory: bool = False, workers: int = 1) -> Any:
 def app_from_environment() -> FastAPI:
     """The application of one worker process, from the settings its parent passed on."""
     from stabilis.api.app import create_app
-    from stabilis.config import Settings
-    from stabilis.workspace import Workspace
+    from stabilis.workspace import open_workspace
 
     values = json.loads(os.environ[_SETTINGS_ENV])
     warm = bool(values.pop("_warm", False))
-    return create_app(Workspace(Settings.load(**values)), warm=warm)
+    return create_app(open_workspace(**values), warm=warm)
 
 
 def run(
@@ -198,9 +197,7 @@ def run(
 
             server = QuietStop(_config(create_app(ws, warm=warm)))
             server.run(sockets=[sock])
-            keep_open = getattr(ws.warehouse, "keep_open", None)
-            if callable(keep_open):
-                keep_open(False)
+            ws.keep_open(False)
     finally:
         sock.close()
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 def _result(result: Any) -> bytes:
-    return envelope(records(result.tidy()), **_jsonable(result.summary()))
+    return envelope(records(result.tidy()), **_jsonable(result.meta()))
 
 
 def _jsonable(summary: dict[str, Any]) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
         span = parse_years(years)
 
         def compute() -> bytes:
-            from stabilis.threats.incidents import CLOSE_DAYS, MATCH_DAYS
+            from stabilis.report.rules import CLOSE_DAYS, MATCH_DAYS
 
             frame = ws.threats.cyber_records([code] if code else None, span)
             report = ws.threats.match_report()
@@ -110,7 +110,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
             return envelope(
                 records(result.per_year),
                 episodes=records(result.episodes),
-                **_jsonable(result.summary()),
+                **_jsonable(result.meta()),
             )
 
         return json_response(cache.get_or_compute(("alert-backtest",), compute))

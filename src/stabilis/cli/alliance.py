@@ -1,15 +1,19 @@
 """``stabilis support|resilience ...``: the support audit, burden-sharing, the resilience scorecard.
 
-Two sub-apps over :class:`stabilis.alliance.AllianceService`: ``support_app`` (group
+Two sub-apps over the workspace's ``ws.alliance``: ``support_app`` (group
 ``support``) and ``resilience_app`` (group ``resilience``). Definitions are in docs/alliance.md.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
+from stabilis.cli.context import workspace_of
+
+if TYPE_CHECKING:
+    from stabilis.workspace import AllianceService
 from stabilis.cli.data import JSON_OPT, _records, _show_frame
 from stabilis.errors import QueryError
 
@@ -22,8 +26,8 @@ resilience_app = typer.Typer(
 )
 
 
-def _service(ctx: typer.Context) -> Any:
-    return ctx.obj.workspace().alliance
+def _service(ctx: typer.Context) -> AllianceService:
+    return workspace_of(ctx).alliance
 
 
 def _show(frame: Any, title: str | None = None, limit: int | None = None) -> None:
@@ -56,8 +60,8 @@ def audit(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Rank recipients by resources given relative to need; components, Lorenz/Gini, sensitivity."""
-    from stabilis.alliance.support import COMPONENTS, NEED_WEIGHTS, sanity
     from stabilis.cli.context import emit_json
+    from stabilis.report.rules import COMPONENTS, NEED_WEIGHTS, sanity
 
     given = _weights(weight)
     need = {k: v for k, v in given.items() if k in NEED_WEIGHTS}
@@ -73,10 +77,10 @@ def audit(
                 "leave_one_out": _records(result.leave_one_out),
                 "sanity": _records(cases),
             },
-            **result.summary(),
+            **result.meta(),
         )
         return
-    s = result.summary()
+    s = result.meta()
     used = s["components_used"]
     shares = [f"{k}_share" for k in used]
     short = {"operation_personnel": "ops", "allied_troops": "US troops", "exercises": "exerc.",
@@ -171,7 +175,7 @@ def burden(
     from stabilis.cli.context import emit_json
 
     result = _service(ctx).burden(year)
-    s = result.summary()
+    s = result.meta()
     if as_json:
         emit_json(_records(result.tidy()), **s)
         return
@@ -220,8 +224,8 @@ def scorecard(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Seven baseline requirements per country: score, data years, trend, coverage."""
-    from stabilis.alliance.resilience import OVERALL_MIN_REQUIREMENTS, REQUIREMENTS
     from stabilis.cli.context import emit_json
+    from stabilis.report.rules import OVERALL_MIN_REQUIREMENTS, REQUIREMENTS
 
     result = _service(ctx).resilience_scorecard(group, year, window)
     _print_scorecard(result, as_json, emit_json, REQUIREMENTS, OVERALL_MIN_REQUIREMENTS)
@@ -239,7 +243,7 @@ def country(
 
     result = _service(ctx).resilience_of(iso3, year)
     if as_json:
-        emit_json(_records(result.rows), **result.summary())
+        emit_json(_records(result.rows), **result.meta())
         return
     rows = result.rows[
         [
@@ -266,7 +270,7 @@ def _print_scorecard(
                 "overall": _records(result.overall),
                 "coverage": _records(result.coverage),
             },
-            **result.summary(),
+            **result.meta(),
         )
         return
     wide = result.wide().rename(columns={r.key: f"R{r.number}" for r in requirements})

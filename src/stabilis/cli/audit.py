@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from stabilis.cli.context import workspace_of
 from stabilis.cli.data import JSON_OPT, _show_frame
 from stabilis.cli.users import address, operator
 
@@ -27,7 +28,7 @@ def log(
 
     from stabilis.cli.context import emit_json
 
-    entries = ctx.obj.workspace().edits.audit_entries(limit=limit)
+    entries = workspace_of(ctx).edits.audit_entries(limit=limit)
     if as_json:
         emit_json(entries, count=len(entries))
         return
@@ -47,8 +48,8 @@ def backup(
     target: Path = typer.Argument(..., help="File to write, e.g. edits-2026-12-01.sqlite."),
 ) -> None:
     """Back up users, edits, notes and the audit log to one file (safe while serving)."""
-    ws = ctx.obj.workspace()
-    path = ws.edits_store.backup(target)
+    ws = workspace_of(ctx)
+    path = ws.backup_edits(target)
     typer.echo(f"Backed up the edits store to {path}.")
 
 
@@ -58,8 +59,8 @@ def restore(
     source: Path = typer.Argument(..., help="A file written by 'stabilis audit backup'."),
 ) -> None:
     """Replace the edits store with a backup (checked first; the restore itself is audited)."""
-    ws = ctx.obj.workspace()
+    ws = workspace_of(ctx)
     who = operator()
-    counts = ws.edits_store.restore(source, actor=who.username, address=address())
+    counts = ws.restore_edits(source, actor=who.username, address=address())
     summary = ", ".join(f"{n} {table}" for table, n in counts.items())
     typer.echo(f"Restored {source}: {summary}. Run 'stabilis build' to apply its approved edits.")

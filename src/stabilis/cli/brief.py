@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from stabilis.cli.context import workspace_of
 from stabilis.errors import QueryError
 
 
@@ -25,7 +26,7 @@ def brief(
     from stabilis.report.country import country_report
 
     chosen = check_format(fmt)
-    ws = ctx.obj.workspace()
+    ws = workspace_of(ctx)
     codes = ws.resolve_countries([country])
     if not codes or len(codes) != 1:
         raise QueryError(f"'{country}' does not name one country; give an ISO3 code such as UKR.")

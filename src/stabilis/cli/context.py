@@ -7,10 +7,14 @@ command modules to register them (so the import graph has no cycle).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from stabilis.workspace import Workspace
 
 
 class State:
@@ -22,16 +26,24 @@ class State:
             "mirror": mirror,
             "config_file": config,
         }
-        self._workspace: Any = None
+        self._workspace: Workspace | None = None
 
-    def workspace(self, **more: Any) -> Any:
-        from stabilis.config import Settings
-        from stabilis.workspace import Workspace
+    def workspace(self, *, forecast: Mapping[str, Any] | None = None) -> Workspace:
+        """The Workspace of the global options; ``forecast`` configures its forecast service
+        (fields of ``ForecastConfig``, e.g. ``{"model": "logit"}``) for this command."""
+        from stabilis.workspace import open_workspace
 
-        if self._workspace is None or more:
-            settings = Settings.load(**{**self.overrides, **more})
-            self._workspace = Workspace(settings)
+        if self._workspace is None:
+            self._workspace = open_workspace(**self.overrides)
+        if forecast:
+            return self._workspace.configured(forecast=forecast)
         return self._workspace
+
+
+def workspace_of(ctx: typer.Context, *, forecast: Mapping[str, Any] | None = None) -> Workspace:
+    """The command's Workspace (typed: ``ctx.obj`` is Any to typer)."""
+    state: State = ctx.obj
+    return state.workspace(forecast=forecast)
 
 
 def emit_json(data: Any, **meta: Any) -> None:

@@ -6,10 +6,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
+from stabilis.cli.context import workspace_of
+
+if TYPE_CHECKING:
+    from stabilis.workspace import Workspace
 from stabilis.errors import QueryError
 
 JSON_OPT = typer.Option(False, "--json", help="Print a JSON envelope for scripts.")
@@ -83,7 +87,7 @@ def _records(frame: Any) -> list[dict[str, Any]]:
     return list(json.loads(frame.to_json(orient="records", date_format="iso")))
 
 
-def _materialise(ws: Any, progress: Any) -> None:
+def _materialise(ws: Workspace, progress: Any) -> None:
     """Keep the default country profiles and the map's cross-sections of this build as files
     (``<data_dir>/cache/api/``), so a server's first request for each is a file read."""
     from stabilis.api.app import read_cache
@@ -91,7 +95,7 @@ def _materialise(ws: Any, progress: Any) -> None:
     from stabilis.api.profiles import materialise as materialise_profiles
 
     cache = read_cache(ws)
-    ws.warehouse.keep_open()
+    ws.keep_open()
     try:
         if progress:
             progress("country profiles", 0, 2)
@@ -102,7 +106,7 @@ def _materialise(ws: Any, progress: Any) -> None:
         if progress:
             progress("done", 2, 2)
     finally:
-        ws.warehouse.keep_open(False)
+        ws.keep_open(False)
 
 
 def register(app: typer.Typer) -> None:
@@ -118,7 +122,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = JSON_OPT,
     ) -> None:
         """Fetch every source's files into snapshots with provenance sidecars."""
-        ws = ctx.obj.workspace()
+        ws = workspace_of(ctx)
         with _progress(not quiet and not as_json and sys.stderr.isatty(), "pull") as bar:
             results = ws.pull(source or None, progress=bar)
         data = [r.as_dict() for r in results]
@@ -147,7 +151,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = JSON_OPT,
     ) -> None:
         """Build the DuckDB warehouse from the pulled snapshots (incremental and atomic)."""
-        ws = ctx.obj.workspace()
+        ws = workspace_of(ctx)
         with _progress(not quiet and not as_json and sys.stderr.isatty(), "build") as bar:
             report = ws.build(full=full, progress=bar, accept_shrink=accept_shrink)
         with _progress(not quiet and not as_json and sys.stderr.isatty(), "materialise") as bar:
@@ -185,7 +189,7 @@ def register(app: typer.Typer) -> None:
         """Summarise what the warehouse holds: sources, indicators, countries, quality."""
         import pandas as pd
 
-        info = ctx.obj.workspace().summary()
+        info = workspace_of(ctx).summary()
         if as_json:
             emit_json(info)
             return
@@ -240,7 +244,7 @@ def register(app: typer.Typer) -> None:
 
         year_range = _parse_years(years)
         codes = [c.strip() for c in indicators.split(",") if c.strip()]
-        ws = ctx.obj.workspace()
+        ws = workspace_of(ctx)
         if bounds:
             frame = panel_with_bounds(ws, codes, countries=countries, years=year_range)
         else:
@@ -268,7 +272,7 @@ def register(app: typer.Typer) -> None:
             writer(frame, out, cited)
         elif fmt == "json":
             emit_json(
-                _records(frame), rows=len(frame), indicators=codes, provenance=cited.as_dict()
+                _records(frame), rows=len(frame), indicators=codes, provenance=cited.to_dict()
             )
         else:
             raise QueryError(
@@ -294,7 +298,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = JSON_OPT,
     ) -> None:
         """List indicator codes with label, source, scale and direction."""
-        frame = ctx.obj.workspace().indicators(source=source, search=search)
+        frame = workspace_of(ctx).indicators(source=source, search=search)
         if as_json:
             emit_json(_records(frame), rows=len(frame))
         else:
@@ -314,7 +318,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = JSON_OPT,
     ) -> None:
         """List countries (optionally a group's members in a year)."""
-        frame = ctx.obj.workspace().countries(group=group, year=year)
+        frame = workspace_of(ctx).countries(group=group, year=year)
         if as_json:
             emit_json(_records(frame), rows=len(frame))
         else:
@@ -326,7 +330,7 @@ def register(app: typer.Typer) -> None:
     @sources_app.command("list")
     def sources_list(ctx: typer.Context, as_json: bool = JSON_OPT) -> None:
         """List every source: producer, release, licence and official address."""
-        frame = ctx.obj.workspace().sources()
+        frame = workspace_of(ctx).sources()
         if as_json:
             emit_json(_records(frame), rows=len(frame))
         else:
@@ -341,7 +345,7 @@ def register(app: typer.Typer) -> None:
     @sources_app.command("snapshots")
     def sources_snapshots(ctx: typer.Context, as_json: bool = JSON_OPT) -> None:
         """List the snapshots the warehouse was built from, with checksums."""
-        frame = ctx.obj.workspace().snapshots()
+        frame = workspace_of(ctx).snapshots()
         if as_json:
             emit_json(_records(frame), rows=len(frame))
         else:
@@ -358,7 +362,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = JSON_OPT,
     ) -> None:
         """The quality report: source rows without a country, and superseded rows."""
-        frame = ctx.obj.workspace().quality(unexplained_only=unexplained, source=source)
+        frame = workspace_of(ctx).quality(unexplained_only=unexplained, source=source)
         if as_json:
             emit_json(_records(frame), rows=len(frame))
             return

@@ -1,6 +1,6 @@
 """``stabilis elections ISO3``: a country's elections, their integrity and interference around them.
 
-A thin command over :meth:`stabilis.threats.ThreatService.elections`; definitions are in
+A thin command over ``ws.threats.elections``; definitions are in
 docs/threats.md ("Elections").
 """
 
@@ -10,6 +10,7 @@ from typing import Any
 
 import typer
 
+from stabilis.cli.context import workspace_of
 from stabilis.cli.data import JSON_OPT, _records, _show_frame
 
 
@@ -25,9 +26,9 @@ def elections(
 ) -> None:
     """A country's elections: PEI scores, V-Dem items, V-Party, cyber incidents, disinformation."""
     from stabilis.cli.context import emit_json
-    from stabilis.threats.signals import status_text
+    from stabilis.report.rules import status_text
 
-    record = ctx.obj.workspace().threats.elections(country)
+    record = workspace_of(ctx).threats.elections(country)
     shown = record.elections[record.elections["year"] >= since]
     if as_json:
         emit_json(
@@ -36,7 +37,7 @@ def elections(
                 "parties": _records(record.parties[record.parties["year"] >= since]),
                 "cyber_incidents": _records(record.cyber),
             },
-            **record.summary(),
+            **record.meta(),
         )
         return
     typer.echo(f"{record.name} ({record.iso3}): {len(shown)} national elections since {since}")
@@ -59,7 +60,7 @@ def elections(
     )
     pei = shown[shown["pei_index"].notna()]
     if len(pei):
-        from stabilis.threats.elections import PEI_DIMENSIONS
+        from stabilis.report.rules import PEI_DIMENSIONS
 
         _show(
             pei[

@@ -4,11 +4,15 @@ changes, calibration, targets)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
+from stabilis.cli.context import workspace_of
 from stabilis.cli.data import JSON_OPT, _records, _show_frame
+
+if TYPE_CHECKING:
+    from stabilis.workspace import ForecastService
 
 app = typer.Typer(
     help="Early warning: two-year forecasts of democratic opening/closing and instability.",
@@ -32,14 +36,9 @@ OUTCOME_OPT = typer.Option(
 )
 
 
-def _service(ctx: typer.Context, **config: Any) -> Any:
-    from stabilis.forecast.design import ForecastConfig
-    from stabilis.forecast.service import ForecastService
-
-    ws = ctx.obj.workspace()
-    if not config:
-        return ws.forecasts
-    return ForecastService(ws, ForecastConfig(**config))
+def _service(ctx: typer.Context, **config: Any) -> ForecastService:
+    """The workspace's forecast service, configured with ``config`` (ForecastConfig fields)."""
+    return workspace_of(ctx, forecast=config).forecasts
 
 
 def _write(frame: Any, out: Path) -> None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
+from stabilis.cli.context import workspace_of
+
+if TYPE_CHECKING:
+    from stabilis.workspace import ImpactService
 from stabilis.cli.data import JSON_OPT, _records, _show_frame
 from stabilis.errors import QueryError
 
@@ -15,8 +19,8 @@ app = typer.Typer(
 )
 
 
-def _service(ctx: typer.Context) -> Any:
-    return ctx.obj.workspace().impact
+def _service(ctx: typer.Context) -> ImpactService:
+    return workspace_of(ctx).impact
 
 
 def _years(text: str) -> tuple[int, int]:
@@ -112,7 +116,7 @@ def _echo_verdicts(table: Any) -> None:
 
 
 def _verdict_text(verdict: Any) -> str:
-    from stabilis.impact.verdict import display
+    from stabilis.report.rules import display
 
     return display(str(verdict)) if isinstance(verdict, str) else ""
 
@@ -178,16 +182,16 @@ def run_case(
     from pathlib import Path
 
     from stabilis.cli.context import emit_json
-    from stabilis.impact.registration import read_panel
 
     if method is not None and method not in ("abadie", "augmented"):
         raise QueryError(f"--method must be abadie or augmented, not '{method}'.")
-    service = _service(ctx)
+    ws = workspace_of(ctx)
+    service = ws.impact
     spec = service.registered_file(Path(case)) if _looks_like_file(case) else service.case(case)
     frame = panel_id = None
     if panel is not None:
         variables = [*(outcome or spec.outcomes), *(p.variable for p in spec.predictors)]
-        frame, panel_id = read_panel(Path(panel), unit, time, list(dict.fromkeys(variables)))
+        frame, panel_id = ws.read_case_panel(panel, unit, time, list(dict.fromkeys(variables)))
     elif unit != "iso3" or time != "year":
         raise QueryError("--unit and --time name the columns of a --panel file; give --panel too.")
     result = service.run_spec(
@@ -241,13 +245,13 @@ def did_command(
     service = _service(ctx)
     span = _years(years) if years else None
     result = service.did(treatment, outcome, control=control, years=span, anticipation=anticipation)
-    from stabilis.impact.did import AGGREGATIONS
+    from stabilis.report.rules import AGGREGATIONS
 
     if aggregation not in AGGREGATIONS:
         raise QueryError(
             f"--aggregation must be one of {', '.join(AGGREGATIONS)}, not '{aggregation}'."
         )
-    table, overall = result.aggregate(aggregation, balance_e=balance_e)
+    table, overall = result.aggregate(aggregation, balance_e=balance_e)  # type: ignore[arg-type]  # checked above
     sunab = service.event_study(treatment, outcome, years=span) if compare else None
     if as_json:
         data = result.to_dict()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from stabilis.cli.context import workspace_of
 from stabilis.cli.data import JSON_OPT, _show_frame
 from stabilis.cli.users import signed_in
 
@@ -32,7 +33,7 @@ def add(
     impact_case: str | None = typer.Option(None, "--impact-case", help="An impact case id."),
 ) -> None:
     """Attach a note to a country, a forecast or an impact case."""
-    ws = ctx.obj.workspace()
+    ws = workspace_of(ctx)
     kind, subject = _subject(country, forecast, impact_case)
     if kind == "country":
         subject = ws.check_country(subject)
@@ -56,7 +57,7 @@ def list_notes(
     kind, subject = (None, None)
     if country or forecast or impact_case:
         kind, subject = _subject(country, forecast, impact_case)
-    notes = ctx.obj.workspace().edits.notes(kind, subject)
+    notes = workspace_of(ctx).edits.notes(kind, subject)
     if as_json:
         emit_json(notes, count=len(notes))
         return

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
+from stabilis.cli.context import workspace_of
+
+if TYPE_CHECKING:
+    from stabilis.workspace import Registry
 from stabilis.cli.data import JSON_OPT, _records, _show_frame
 
 app = typer.Typer(
@@ -13,8 +17,8 @@ app = typer.Typer(
 )
 
 
-def _registry(ctx: typer.Context) -> Any:
-    return ctx.obj.workspace().registry
+def _registry(ctx: typer.Context) -> Registry:
+    return workspace_of(ctx).registry
 
 
 def _this_year() -> int:
@@ -41,7 +45,7 @@ def frameworks(
     """
     from stabilis.cli.context import emit_json
 
-    ws = ctx.obj.workspace()
+    ws = workspace_of(ctx)
     code = ws.check_country(country)
     when = year if year is not None else _this_year()
     registry = ws.registry
@@ -91,7 +95,7 @@ def records_command(
     """Every registry row about a country (membership, frameworks, programmes, operations)."""
     from stabilis.cli.context import emit_json
 
-    ws = ctx.obj.workspace()
+    ws = workspace_of(ctx)
     when = year if year is not None else _this_year()
     frame = ws.registry_records(country, when)
     cols = [
@@ -240,7 +244,7 @@ def propose(
     from stabilis.cli.context import emit_json
     from stabilis.cli.users import signed_in
 
-    ws = ctx.obj.workspace()
+    ws = workspace_of(ctx)
     fields = _fields(field)
     if source:
         fields["source"] = " | ".join(s.strip() for s in source)
@@ -265,7 +269,7 @@ def review(
     """List edits waiting for review (or with another status)."""
     from stabilis.cli.context import emit_json
 
-    edits = ctx.obj.workspace().edits.list_edits(None if status == "all" else status)
+    edits = workspace_of(ctx).edits.list_edits(None if status == "all" else status)
     if as_json:
         emit_json(edits, count=len(edits))
         return
@@ -280,7 +284,7 @@ def _decide(
 ) -> None:
     from stabilis.cli.users import signed_in
 
-    ws = ctx.obj.workspace()
+    ws = workspace_of(ctx)
     edit = ws.edits.review(
         signed_in(ctx, user), edit_id, decision=decision, revision=revision, note=note
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from stabilis.cli.context import workspace_of
+
 
 def serve(
     ctx: typer.Context,
@@ -26,12 +28,12 @@ def serve(
     """
     from stabilis.api.server import run
 
-    ws = ctx.obj.workspace()
-    if not ws.warehouse.exists():
+    ws = workspace_of(ctx)
+    if not ws.warehouse_exists():
         from stabilis.errors import WarehouseError
 
         raise WarehouseError(
-            f"There is no warehouse at {ws.warehouse.path}. Run 'stabilis pull' and "
+            f"There is no warehouse at {ws.warehouse_path}. Run 'stabilis pull' and "
             "'stabilis build' first (or 'make demo')."
         )
     run(

@@ -1,4 +1,4 @@
-"""``stabilis threats ...``: hybrid threats over :class:`stabilis.threats.ThreatService`.
+"""``stabilis threats ...``: hybrid threats over the workspace's threat service (``ws.threats``).
 
 Definitions are in docs/threats.md; the support audit and the resilience scorecard moved to
 ``stabilis.cli.alliance``.
@@ -7,10 +7,14 @@ Definitions are in docs/threats.md; the support audit and the resilience scoreca
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
+from stabilis.cli.context import workspace_of
+
+if TYPE_CHECKING:
+    from stabilis.workspace import ThreatService
 from stabilis.cli.data import JSON_OPT, _parse_years, _records, _show_frame
 
 threats_app = typer.Typer(
@@ -19,8 +23,8 @@ threats_app = typer.Typer(
 )
 
 
-def _service(ctx: typer.Context) -> Any:
-    return ctx.obj.workspace().threats
+def _service(ctx: typer.Context) -> ThreatService:
+    return workspace_of(ctx).threats
 
 
 def _show(frame: Any, title: str | None = None, limit: int | None = None) -> None:
@@ -42,7 +46,7 @@ def profile(
     if as_json:
         emit_json(
             {
-                "summary": result.summary(),
+                "summary": result.meta(),
                 "yearly": _records(result.yearly),
                 "cyber_incidents": _records(result.cyber_incidents),
                 "coverage": result.coverage,
@@ -54,7 +58,7 @@ def profile(
             iso3=result.iso3,
         )
         return
-    summary = result.summary()
+    summary = result.meta()
     status = summary["status"]
     role = (
         f"NATO member since {status['member_since']}"
@@ -105,7 +109,7 @@ def alerts(
 ) -> None:
     """Signals that jumped well above their own history (robust z-score >= 3.5), with evidence."""
     from stabilis.cli.context import emit_json
-    from stabilis.threats.alerts import MONTHLY, YEARLY
+    from stabilis.report.rules import MONTHLY, YEARLY
 
     codes = [c.strip() for c in countries.split(",")] if countries else None
     frame = _service(ctx).alerts(since, codes, evidence=evidence)
@@ -114,7 +118,7 @@ def alerts(
             _records(frame),
             since=since,
             count=len(frame),
-            rules={"monthly": MONTHLY.as_dict(), "yearly": YEARLY.as_dict()},
+            rules={"monthly": MONTHLY.to_dict(), "yearly": YEARLY.to_dict()},
         )
         return
     typer.echo(f"Monthly rule: {MONTHLY.describe()}.")
@@ -128,7 +132,8 @@ def alerts(
     )
     for row in frame.itertuples(index=False):
         typer.echo(f"\n{row.signal} {row.iso3} {row.period}: {row.evidence_total} items, e.g.")
-        for item in row.evidence[:evidence]:
+        items: list[Any] = list(row.evidence)  # type: ignore[arg-type]  # a list per alert
+        for item in items[:evidence]:
             label = item.get("title") or item.get("name") or item
             extra = f" [{item['sources']}]" if item.get("sources") else ""
             typer.echo(f"  - {label}{extra}")
@@ -152,10 +157,10 @@ def events(
     if as_json:
         emit_json(
             {"yearly": _records(signal.yearly), "unmatched": _records(signal.unmatched)},
-            **signal.summary(),
+            **signal.meta(),
         )
         return
-    summary = signal.summary()
+    summary = signal.meta()
     typer.echo(
         f"{summary['hostile_events_matched']:,} hostile events against "
         f"{summary['countries']} countries ({summary['country_months']} country-months) on "
@@ -196,12 +201,16 @@ def incidents(
 ) -> None:
     """Cyber incidents reconciled across DCID, EuRepoC and CFR, with the source(s) of each."""
     from stabilis.cli.context import emit_json
-    from stabilis.threats.incidents import CLOSE_DAYS, MATCH_DAYS
+    from stabilis.report.rules import CLOSE_DAYS, MATCH_DAYS
 
     service = _service(ctx)
     if matches:
         report = service.match_report()
-        meta = {**report.attrs, "close_days": CLOSE_DAYS, "match_days": MATCH_DAYS}
+        meta: dict[str, Any] = {
+            **{str(k): v for k, v in report.attrs.items()},
+            "close_days": CLOSE_DAYS,
+            "match_days": MATCH_DAYS,
+        }
         if as_json:
             emit_json(_records(report), **meta)
             return
@@ -254,7 +263,7 @@ def backtest(
     if as_json:
         emit_json(
             {"per_year": _records(result.per_year), "episodes": _records(result.episodes)},
-            **result.summary(),
+            **result.meta(),
         )
         return
     _show(result.per_year, title=f"Alerts per year, {first}-{last} (all countries)")

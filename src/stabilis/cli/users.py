@@ -10,11 +10,15 @@ from __future__ import annotations
 import getpass
 import os
 import socket
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
+from stabilis.cli.context import workspace_of
 from stabilis.cli.data import JSON_OPT, _show_frame
+
+if TYPE_CHECKING:
+    from stabilis.workspace import User
 
 app = typer.Typer(help="Users and roles: viewer, analyst, editor, admin.", no_args_is_help=True)
 
@@ -26,8 +30,8 @@ def address() -> str:
     return f"cli@{socket.gethostname()}"
 
 
-def operator() -> Any:
-    from stabilis.accounts import User
+def operator() -> User:
+    from stabilis.workspace import User
 
     return User(f"operator:{getpass.getuser()}", "admin", address=address())
 
@@ -39,9 +43,9 @@ def read_password(prompt: str = "Password", *, confirm: bool = False) -> str:
     return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm))
 
 
-def signed_in(ctx: typer.Context, username: str) -> Any:
+def signed_in(ctx: typer.Context, username: str) -> User:
     """The user after a password check (rate-limited like the dashboard's sign-in)."""
-    ws = ctx.obj.workspace()
+    ws = workspace_of(ctx)
     return ws.accounts.verify(username, read_password(f"Password for {username}"), address())
 
 
@@ -52,7 +56,7 @@ def add(
     role: str = typer.Option("analyst", "--role", help="viewer, analyst, editor or admin."),
 ) -> None:
     """Add a user (asks for the password twice, or reads STABILIS_PASSWORD)."""
-    ws = ctx.obj.workspace()
+    ws = workspace_of(ctx)
     user = ws.accounts.add_user(username, read_password(confirm=True), role, actor=operator())
     typer.echo(f"Added {user.username} ({user.role}).")
 
@@ -64,7 +68,7 @@ def list_users(ctx: typer.Context, as_json: bool = JSON_OPT) -> None:
 
     from stabilis.cli.context import emit_json
 
-    users = ctx.obj.workspace().accounts.users()
+    users = workspace_of(ctx).accounts.users()
     if as_json:
         emit_json(users, count=len(users))
         return
@@ -75,7 +79,7 @@ def list_users(ctx: typer.Context, as_json: bool = JSON_OPT) -> None:
 @app.command("disable")
 def disable(ctx: typer.Context, username: str = typer.Argument(...)) -> None:
     """Disable a user and revoke their sessions and tokens."""
-    ctx.obj.workspace().accounts.disable(username, actor=operator())
+    workspace_of(ctx).accounts.disable(username, actor=operator())
     typer.echo(f"Disabled {username}; their sessions and tokens are revoked.")
 
 
@@ -86,5 +90,5 @@ def set_role(
     role: str = typer.Argument(..., help="viewer, analyst, editor or admin."),
 ) -> None:
     """Change a user's role."""
-    ctx.obj.workspace().accounts.set_role(username, role, actor=operator())
+    workspace_of(ctx).accounts.set_role(username, role, actor=operator())
     typer.echo(f"{username} is now {role.lower()}.")

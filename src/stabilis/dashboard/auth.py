@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from stabilis.accounts.roles import User, require_role
 from stabilis.errors import AuthenticationError, PermissionDeniedError, StabilisError
+from stabilis.workspace import User, require_role
 
 if TYPE_CHECKING:
     from stabilis.workspace import Workspace

@@ -18,8 +18,6 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from stabilis.accounts.roles import ROLES, User, require_role
-from stabilis.accounts.service import SESSION_HOURS
 from stabilis.dashboard.auth import (
     CSRF_FIELD,
     SESSION_COOKIE,
@@ -34,6 +32,7 @@ from stabilis.errors import (
     RateLimitError,
     StabilisError,
 )
+from stabilis.workspace import User, require_role
 
 if TYPE_CHECKING:
     from stabilis.workspace import Workspace
@@ -56,7 +55,7 @@ def _sign_in_redirect(request: Request) -> Response:
 
 def mount(app: FastAPI, ws: Workspace, render: Render) -> None:
     """Add the write pages to ``app`` (``render`` is the dashboard's page renderer)."""
-    from stabilis.registry.overlay import EDITABLE
+    editable = ws.editable_fields()
 
     def who(request: Request) -> User | None:
         try:
@@ -126,7 +125,7 @@ def mount(app: FastAPI, ws: Workspace, render: Render) -> None:
         except AuthenticationError as exc:
             return sign_in_form(request, next, exc.message, 401, username)
         response = RedirectResponse(_safe_next(next), status_code=303)
-        set_session_cookie(response, request, credential.token, SESSION_HOURS * 3600)
+        set_session_cookie(response, request, credential.token, ws.session_hours * 3600)
         response.delete_cookie(SIGN_IN_CSRF_COOKIE, path="/")
         return response
 
@@ -152,13 +151,13 @@ def mount(app: FastAPI, ws: Workspace, render: Render) -> None:
         error: str = "",
         status: int = 200,
     ) -> Response:
-        columns = [c for c in EDITABLE.get(table, ()) if c != "source"]
+        columns = [c for c in editable.get(table, ()) if c != "source"]
         return page(
             request,
             "propose.html",
             status=status,
             table=table,
-            tables=tuple(EDITABLE),
+            tables=tuple(editable),
             columns=columns,
             row_id=row_id,
             values=values,
@@ -171,12 +170,12 @@ def mount(app: FastAPI, ws: Workspace, render: Render) -> None:
         user = needs(request, "analyst", "propose a registry edit")
         if isinstance(user, Response):
             return user
-        if table not in EDITABLE:
+        if table not in editable:
             table = "programmes"
         values: dict[str, str] = {}
         if row_id:
             row = ws.edits.current_registry().row(table, row_id)
-            values = {c: str(row.get(c, "") or "") for c in EDITABLE[table]}
+            values = {c: str(row.get(c, "") or "") for c in editable[table]}
         return propose_form(request, user, table, row_id, values)
 
     @app.post("/registry/propose", include_in_schema=False)
@@ -289,4 +288,4 @@ def mount(app: FastAPI, ws: Workspace, render: Render) -> None:
             }
             for e in ws.edits.audit_log(user, limit=200, offset=max(0, offset))
         ]
-        return page(request, "audit.html", entries=entries, offset=offset, roles=ROLES)
+        return page(request, "audit.html", entries=entries, offset=offset, roles=ws.roles)

@@ -74,8 +74,8 @@ def mount(
 
     def built_at() -> str:
         def compute() -> bytes:
-            with ws.warehouse.reader() as db:
-                return str(db.meta().get("built_at", "unknown")).encode()
+            built = ws.built_at()
+            return str("unknown" if built is None else built).encode()
 
         try:
             return cache.get_or_compute(("built_at",), compute).decode()

@@ -60,7 +60,7 @@ def mount(app: FastAPI, ws: Workspace, render: Render) -> None:
         now = datetime.now(UTC).year
         if not 1990 <= since <= now:
             raise QueryError(f"'since' must be a year from 1990 to {now}; it was {since}.")
-        from stabilis.threats.alerts import MONTHLY, YEARLY
+        from stabilis.report.rules import MONTHLY, YEARLY
 
         return render(
             request,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -47,28 +47,10 @@ from stabilis.forecast.targets import (
     resolve_outcomes,
     resolve_space,
 )
+from stabilis.services import WorkspaceLike
 
 if TYPE_CHECKING:
     import pandas as pd
-
-
-class WorkspaceLike(Protocol):
-    """What the service needs from a :class:`~stabilis.workspace.Workspace`."""
-
-    settings: Any
-
-    def panel(self, indicators: Sequence[str] | str, countries: Any = None,
-              years: tuple[int, int] | None = None) -> pd.DataFrame: ...  # fmt: skip
-
-    def table(self, name: str, iso3: str | None = None) -> pd.DataFrame: ...
-
-    def countries(self, group: str | None = None, year: int | None = None) -> pd.DataFrame: ...
-
-    def group_members(self, group: str, year: int | None = None) -> list[str]: ...
-
-    def snapshots(self) -> pd.DataFrame: ...
-
-    def indicators(self, source: str | None = None, search: str | None = None) -> pd.DataFrame: ...
 
 
 def lag_summary(design: ForecastDesign) -> list[dict[str, Any]]:

@@ -14,12 +14,13 @@ import os
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from stabilis.errors import NotFoundError, QueryError, StabilisError
+from stabilis.services import WorkspaceLike
 
 from .artefacts import ResultStore
 from .cases import (
@@ -46,29 +47,6 @@ from .registration import (
 from .results import SynthResult, synth
 from .treatments import cohort_frame, treatment
 
-
-class WorkspaceLike(Protocol):
-    """The part of :class:`stabilis.workspace.Workspace` the service uses."""
-
-    @property
-    def registry(self) -> Any: ...
-
-    def panel(
-        self,
-        indicators: Sequence[str] | str,
-        countries: Any = None,
-        years: tuple[int, int] | None = None,
-    ) -> pd.DataFrame: ...
-
-    def table(self, name: str, iso3: str | None = None) -> pd.DataFrame: ...
-
-    def countries(self, group: str | None = None, year: int | None = None) -> pd.DataFrame: ...
-
-    def indicators(self, source: str | None = None, search: str | None = None) -> pd.DataFrame: ...
-
-
-#: Default panel years per staggered treatment: from a few years before the first cohort,
-#: late enough that most of the population is observed every year (the panel is balanced).
 DID_YEARS: dict[str, tuple[int, int]] = {
     "pfp": (1990, 2024),
     "map": (1995, 2024),

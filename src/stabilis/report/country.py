@@ -67,7 +67,27 @@ class Section:
             return extra[name]
         raise AttributeError(name)
 
-    def as_dict(self) -> dict[str, Any]:
+    def tidy(self) -> pd.DataFrame:
+        """The section's rows, one per item shown (an indicator, an episode, a forecast...)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows)
+
+    def summary(self) -> str:
+        """The section's sentence: what it shows, or why it has nothing."""
+        return self.message
+
+    def meta(self) -> dict[str, Any]:
+        """The section's key, title, availability, sources and extra fields (charts, years)."""
+        return {
+            "key": self.key,
+            "title": self.title,
+            "available": self.available,
+            "sources": list(self.sources),
+            **self.extra,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
             "title": self.title,
@@ -111,10 +131,7 @@ def check_country(ws: Any, iso3: str) -> dict[str, Any]:
 
 def default_year(ws: Any) -> int:
     """The latest year of V-Dem's electoral democracy index (the brief's default)."""
-    from stabilis.store.series import indicator_years
-
-    with ws.warehouse.reader() as db:
-        years = indicator_years(db, "vdem.v2x_polyarchy")
+    years = ws.indicator_years("vdem.v2x_polyarchy")
     return int(years["year"].max()) if len(years) else datetime.now(UTC).year - 1
 
 
@@ -124,15 +141,12 @@ def default_year(ws: Any) -> int:
 def headline(ws: Any, iso3: str, year: int) -> Section:
     """Latest value (at or before ``year``) of each headline indicator with its interval and
     the change over ten years; the series from 1990 for the charts."""
-    from stabilis.store.series import indicator_metadata, indicator_series
-
-    with ws.warehouse.reader() as db:
-        known = set(db.query("SELECT indicator FROM indicator_meta")["indicator"])
-        codes = [c for c in HEADLINE if c in known]
-        if not codes:
-            return _missing("headline", "Headline indicators", "No headline indicator is loaded.")
-        meta = indicator_metadata(db, codes)
-        series = indicator_series(db, iso3, codes, (FIRST_YEAR, year))
+    known = ws.indicator_codes()
+    codes = [c for c in HEADLINE if c in known]
+    if not codes:
+        return _missing("headline", "Headline indicators", "No headline indicator is loaded.")
+    meta = ws.indicator_meta(codes)
+    series = ws.indicator_series(iso3, codes, (FIRST_YEAR, year))
     rows, charts, sources = [], [], set()
     by_code = {r["indicator"]: r for r in _records(meta)}
     for code in codes:
@@ -176,11 +190,8 @@ def headline(ws: Any, iso3: str, year: int) -> Section:
 
 def regime(ws: Any, iso3: str, year: int) -> Section:
     """The regime class (V-Dem RoW) and the regime-transformation episodes (V-Dem ERT)."""
-    from stabilis.store.series import country_records, indicator_series
-
-    with ws.warehouse.reader() as db:
-        episodes = country_records(db, "regime_episodes", iso3)
-        row = indicator_series(db, iso3, ["vdem.v2x_regime"], (FIRST_YEAR, year))
+    episodes = ws.table("regime_episodes", iso3, missing_ok=True)
+    row = ws.indicator_series(iso3, ["vdem.v2x_regime"], (FIRST_YEAR, year))
     row = row[row["value"].notna()]
     extra: dict[str, Any] = {}
     sentences = []
@@ -493,7 +504,7 @@ def threats(ws: Any, iso3: str, year: int) -> Section:
         result = profile(iso3)
     except StabilisError as exc:
         return _missing("threats", title, exc.message)
-    summary = result.summary()
+    summary = result.meta()
     yearly = result.yearly[result.yearly["year"] <= year].copy()
     parts = []
     # DCID codes cyber operations between rival states only: a country in no rival pair is not
@@ -624,7 +635,7 @@ def resilience(ws: Any, iso3: str, year: int) -> Section:
     if frame is not None and "overall" in frame:
         hit = frame[frame["iso3"] == iso3]["overall"].dropna()
         overall = float(hit.iloc[0]) if len(hit) else None
-    rule = (card.summary() or {}).get("overall_rule")
+    rule = (card.meta() or {}).get("overall_rule")
     message = (
         f"{len(measured)} of {len(rows)} requirements measured"
         + (f" (data up to {data_year})" if data_year else "")
@@ -706,7 +717,7 @@ def _support_from_audit(ws: Any, iso3: str, year: int) -> Section:
         f"Ranked {int(r['rank'])} of {len(table)} partners by support relative to need in {year}"
         f"{band}."
     )
-    summary = result.summary()
+    summary = result.meta()
     return Section("support", title, True, message, [r],
                    {"year": year, "partners": len(table), "components": [],
                     "gini_support_vs_need": summary.get("gini_support_vs_need")},
@@ -762,26 +773,61 @@ class CountryReport:
     provenance: Any
     generated_at: str
 
-    def as_dict(self) -> dict[str, Any]:
+    def tidy(self) -> pd.DataFrame:
+        """One row per section: key, title, whether it has data, its sentence."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [
+                {"key": k, "title": s.title, "available": s.available, "message": s.message}
+                for k, s in self.sections.items()
+            ],
+            columns=["key", "title", "available", "message"],
+        )
+
+    def summary(self) -> str:
+        """Which sections have something to say, and which have not."""
+        missing = [s.title for s in self.sections.values() if not s.available]
+        shown = len(self.sections) - len(missing)
+        text = (
+            f"Country report for {self.country.get('name', self.country.get('iso3'))}, "
+            f"{self.year}: {shown} of {len(self.sections)} sections have data"
+        )
+        return text + (f"; nothing yet for {', '.join(missing)}." if missing else ".")
+
+    def meta(self) -> dict[str, Any]:
+        """The country, the year, when it was made and the provenance of what it used."""
         return {
             "country": self.country,
             "year": self.year,
             "generated_at": self.generated_at,
-            "sections": {k: s.as_dict() for k, s in self.sections.items()},
-            "provenance": self.provenance.as_dict(),
+            "provenance": self.provenance.to_dict(),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "country": self.country,
+            "year": self.year,
+            "generated_at": self.generated_at,
+            "sections": {k: s.to_dict() for k, s in self.sections.items()},
+            "provenance": self.provenance.to_dict(),
         }
 
 
 def country_report(ws: Any, iso3: str, year: int | None = None) -> CountryReport:
     """Assemble every section of :data:`SECTIONS` for ``iso3`` in ``year``."""
+    import contextlib
+
     from stabilis.report import provenance
 
-    country = check_country(ws, iso3)
-    when = year if year is not None else default_year(ws)
-    sections = {
-        name: _guarded(name, lambda f=function: f(ws, country["iso3"], when))  # type: ignore[misc]
-        for name, function in SECTIONS.items()
-    }
+    reading = getattr(ws, "reading", None)
+    with reading() if callable(reading) else contextlib.nullcontext():  # one connection
+        country = check_country(ws, iso3)
+        when = year if year is not None else default_year(ws)
+        sections = {
+            name: _guarded(name, lambda f=function: f(ws, country["iso3"], when))  # type: ignore[misc]
+            for name, function in SECTIONS.items()
+        }
     used = {"reference"}
     for s in sections.values():
         if s.available:

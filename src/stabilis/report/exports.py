@@ -21,14 +21,11 @@ def panel_with_bounds(
     years: tuple[int, int] | None = None,
 ) -> pd.DataFrame:
     """The wide panel with ``<code>.lower``/``<code>.upper`` where bounds exist."""
-    from stabilis.store.series import panel_bounds
-
     wide = ws.panel(list(codes), countries=countries, years=years)
     iso3 = sorted(set(wide["iso3"])) if len(wide) else []
     if not iso3:
         return wide
-    with ws.warehouse.reader() as db:
-        bounds = panel_bounds(db, list(codes), iso3, years)
+    bounds = ws.panel_bounds(list(codes), iso3, years)
     if bounds.empty:
         return wide
     out = wide.set_index(["iso3", "year"])

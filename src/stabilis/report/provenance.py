@@ -58,14 +58,34 @@ class Provenance:
         default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds")
     )
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
+        """The whole bundle, JSON-ready (what ``meta.provenance`` and Parquet files carry)."""
+        return {**self.meta(), "sources": [dict(s) for s in self.sources]}
+
+    def meta(self) -> dict[str, Any]:
+        """Who made the export, when, from what query, and how to cite Stabilis."""
         return {
             "generated_by": f"Stabilis {__version__}",
             "generated_at": self.generated_at,
             "query": self.query,
             "cite": STABILIS_CITATION,
-            "sources": [dict(s) for s in self.sources],
         }
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per source file cited (source, release, snapshot, checksum, licence...)."""
+        import pandas as pd
+
+        return pd.DataFrame([dict(s) for s in self.sources])
+
+    def summary(self) -> str:
+        """What the export cites, in a sentence (:meth:`citation_text` has every citation)."""
+        named = sorted({str(s.get("source")) for s in self.sources if s.get("source")})
+        files = len(self.sources)
+        return (
+            f"This export cites {files} source file{'s' if files != 1 else ''}"
+            + (f" from {', '.join(named)}" if named else "")
+            + f". {STABILIS_CITATION}"
+        )
 
     def citation_text(self) -> str:
         """Plain-text citations, one paragraph per source file."""
@@ -217,7 +237,7 @@ def descriptor(frame: pd.DataFrame, name: str, csv_path: str, prov: Provenance) 
                 },
             }
         ],
-        "stabilis": prov.as_dict(),
+        "stabilis": prov.to_dict(),
     }
 
 
@@ -241,7 +261,7 @@ def parquet_bytes(frame: pd.DataFrame, prov: Provenance) -> bytes:
 
     table = pa.Table.from_pandas(frame, preserve_index=False)
     metadata = dict(table.schema.metadata or {})
-    metadata[PARQUET_KEY.encode()] = json.dumps(prov.as_dict(), default=str).encode()
+    metadata[PARQUET_KEY.encode()] = json.dumps(prov.to_dict(), default=str).encode()
     metadata[PARQUET_CITATION_KEY.encode()] = prov.citation_text().encode()
     buffer = io.BytesIO()
     pq.write_table(table.replace_schema_metadata(metadata), buffer)

@@ -11,6 +11,7 @@
 See docs/threats.md for definitions and caveats.
 """
 
-from stabilis.threats.service import ThreatService, WorkspaceLike
+from stabilis.services import WorkspaceLike
+from stabilis.threats.service import ThreatService
 
 __all__ = ["ThreatService", "WorkspaceLike"]

@@ -46,6 +46,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from stabilis.errors import QueryError
+from stabilis.results import frame_records
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -81,7 +82,7 @@ class AlertRule:
             f"{self.min_history} previous {self.unit} observed"
         )
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "rule": self.describe()}
 
 
@@ -208,7 +209,29 @@ class Backtest:
     per_year: pd.DataFrame
     episodes: pd.DataFrame
 
-    def summary(self) -> dict[str, Any]:
+    def tidy(self) -> pd.DataFrame:
+        """One row per alert raised over the history (country, signal, period, value, z)."""
+        return self.alerts.reset_index(drop=True)
+
+    def summary(self) -> str:
+        """How many alerts, over which years, and how many known episodes they flagged."""
+        m = self.meta()
+        span = f" over {m['years']}" if m["years"] else ""
+        return (
+            f"The alert rules raised {m['alerts']} alerts{span}; they flagged "
+            f"{m['episodes_flagged']} of the {m['episodes_checked']} known episodes checked. "
+            f"Monthly rule: {MONTHLY.describe()}. Yearly rule: {YEARLY.describe()}."
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "data": frame_records(self.tidy()),
+            "meta": {**self.meta(), "per_year": frame_records(self.per_year),
+                     "episodes": frame_records(self.episodes)},
+        }  # fmt: skip
+
+    def meta(self) -> dict[str, Any]:
+        """Counts, the years, the episodes flagged and the rules."""
         return {
             "alerts": len(self.alerts),
             "years": f"{int(self.per_year['year'].min())}-{int(self.per_year['year'].max())}"

@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from stabilis.results import frame_records
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -79,9 +81,33 @@ class ElectionRecord:
     notes: list[str] = field(default_factory=list)
 
     def tidy(self) -> pd.DataFrame:
+        """One row per election: date, office, PEI scores, V-Dem items, interference."""
         return self.elections
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> str:
+        """How many elections the data hold, PEI's share, interference, the next one."""
+        m = self.meta()
+        if not m["elections"]:
+            return f"The staged data hold no election for {self.name}."
+        text = (
+            f"{self.name}: {m['elections']} elections from {m['first_year']} to "
+            f"{m['last_year']}, {m['pei_elections']} with a PEI expert survey; "
+            f"{m['cyber_incidents_against_elections']} cyber incidents against elections."
+        )
+        upcoming = [n for n in self.next_expected if n.get("upcoming")]
+        if upcoming:
+            text += (
+                " Expected next (inferred from the past cycle, not a scheduled date): "
+                + "; ".join(f"{n['office']} in {n['expected_year']}" for n in upcoming)
+                + "."
+            )
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"data": frame_records(self.tidy()), "meta": self.meta()}
+
+    def meta(self) -> dict[str, Any]:
+        """Counts, the next expected elections, the interference windows, notes."""
         e = self.elections
         pei = e[e["pei_index"].notna()]
         return {
@@ -107,7 +133,7 @@ class ElectionRecord:
         latest = e.tail(3)
         return {
             "title": "Elections",
-            "summary": self.summary(),
+            "summary": self.meta(),
             "latest": [
                 {
                     k: (None if _missing(v) else v)

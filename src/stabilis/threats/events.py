@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from stabilis.errors import DataFileError, QueryError
+from stabilis.results import frame_records
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -229,7 +230,23 @@ class EventSignal:
 
         return pd.concat([self.monthly, self.yearly], ignore_index=True)
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> str:
+        """What the run read and how much of it reached a country."""
+        m = self.meta()
+        total = m["hostile_events_matched"] + m["hostile_events_unmatched"]
+        return (
+            f"{len(self.files)} event file{'s' if len(self.files) != 1 else ''} read on "
+            f"{self.engine}: {total:,} hostile events, "
+            f"{m['hostile_events_matched']:,} against {m['countries']} countries "
+            f"({m['country_months']:,} country-months); {m['hostile_events_unmatched']:,} name "
+            "no country (regions, blanks or unknown codes)."
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"data": frame_records(self.tidy()), "meta": self.meta()}
+
+    def meta(self) -> dict[str, Any]:
+        """The engine, the files, the SQL spec's hash, counts and the top unmatched codes."""
         matched = int(self.codes.loc[self.codes["iso3"].notna(), "events"].sum())
         unmatched = int(self.unmatched["events"].sum())
         return {

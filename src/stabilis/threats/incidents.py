@@ -37,6 +37,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from stabilis.results import frame_records
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -401,6 +403,41 @@ class Reconciled:
 
     def report(self) -> pd.DataFrame:
         return match_report(self)
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per reconciled incident (its sources, dates, victims, initiator)."""
+        return self.incidents.reset_index(drop=True)
+
+    def summary(self) -> str:
+        """How many source records became how many incidents, and by which rule."""
+        m = self.meta()
+        per = ", ".join(f"{n:,} from {source}" for source, n in m["records_per_source"].items())
+        return (
+            f"{m['records']:,} source records ({per}) reconcile into {m['incidents']:,} cyber "
+            f"incidents, {m['multi_source']:,} of them reported by more than one source "
+            f"({m['matched_pairs']:,} matched pairs). Records of different sources match when "
+            "they share the target country and an initiator and start at most "
+            f"{CLOSE_DAYS} days apart, or at most {MATCH_DAYS} days apart with a distinctive "
+            "word in common."
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"data": frame_records(self.tidy()), "meta": self.meta()}
+
+    def meta(self) -> dict[str, Any]:
+        """Counts per source, matched pairs and the matching windows."""
+        per_source = {s: int((self.records["source"] == s).sum()) for s in SOURCES}
+        return {
+            "records": len(self.records),
+            "records_per_source": per_source,
+            "incidents": len(self.incidents),
+            "multi_source": int((self.incidents["n_sources"] > 1).sum())
+            if len(self.incidents)
+            else 0,
+            "matched_pairs": len(self.matches),
+            "match_days": MATCH_DAYS,
+            "close_days": CLOSE_DAYS,
+        }
 
 
 def reconcile(records: pd.DataFrame, days: int = MATCH_DAYS) -> Reconciled:

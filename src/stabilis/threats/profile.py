@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from stabilis.results import frame_records
 from stabilis.threats.coverage import NOT_COVERED
 
 if TYPE_CHECKING:
@@ -78,7 +79,28 @@ class ThreatProfile:
         ]
         return out
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> str:
+        """The country's threat picture in sentences (a count outside coverage is not zero)."""
+        m = self.meta()
+
+        def count(value: int | None, what: str) -> str:
+            return f"{what} not covered" if value is None else f"{value:,} {what}"
+
+        text = (
+            f"{self.name}: {count(m['cyber_incidents'], 'cyber incidents')} "
+            f"({m['cyber_incidents_multi_source']} reported by more than one source), "
+            f"{count(m['disinfo_cases'], 'disinformation cases')}, "
+            f"{count(m['hostile_events'], 'hostile events')}; {m['alerts']} alerts."
+        )
+        if m["top_initiators"]:
+            text += f" Most frequent initiators: {', '.join(m['top_initiators'])}."
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"data": frame_records(self.tidy()), "meta": self.meta()}
+
+    def meta(self) -> dict[str, Any]:
+        """Totals, coverage status, top initiators and keywords, snapshots, notes."""
         y = self.yearly
 
         def total(column: str) -> int | None:

@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from stabilis.errors import NotFoundError, QueryError
+from stabilis.services import WorkspaceLike
 from stabilis.threats import alerts as alert_rules
 from stabilis.threats import coverage as coverage_mod
 from stabilis.threats import cyber as cyber_mod
@@ -32,28 +33,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from stabilis.threats.events import EventSignal
-
-
-class WorkspaceLike(Protocol):
-    """What the service needs from a workspace (``stabilis.workspace.Workspace`` has it all)."""
-
-    settings: Any
-
-    @property
-    def registry(self) -> Any: ...
-
-    def table(self, name: str, iso3: str | None = None) -> pd.DataFrame: ...
-
-    def panel(
-        self,
-        indicators: Sequence[str] | str,
-        countries: str | Sequence[str] | None = None,
-        years: tuple[int, int] | None = None,
-    ) -> pd.DataFrame: ...
-
-    def countries(self, group: str | None = None, year: int | None = None) -> pd.DataFrame: ...
-
-    def snapshots(self) -> pd.DataFrame: ...
 
 
 _SIGNAL_SOURCES = {
