@@ -339,9 +339,27 @@ class ThreatService:
 
     def alert_scores(self, countries: Sequence[str] | None = None) -> pd.DataFrame:
         """Every signal's series with its robust z-score on covered periods (alerts flagged)."""
+        codes = sorted(countries) if countries is not None else sorted(self._country_names)
+        # Scored once for every country and kept while the saved event signal is the same
+        # (a profile or brief asks for one country; scoring them all took seconds each time).
+        key = self._events_stamp()
+        if self._scores_memo is None or self._scores_memo[0] != key:
+            self._scores_memo = (key, self._score_every_signal())
+        out = self._scores_memo[1]
+        return out[out["iso3"].isin(codes)].reset_index(drop=True)
+
+    _scores_memo: tuple[tuple[int, int] | None, pd.DataFrame] | None = None
+
+    def _events_stamp(self) -> tuple[int, int] | None:
+        meta = self.events_dir / "meta.json"
+        if not meta.exists():
+            return None
+        stat = meta.stat()
+        return stat.st_mtime_ns, stat.st_size
+
+    def _score_every_signal(self) -> pd.DataFrame:
         import pandas as pd
 
-        codes = sorted(countries) if countries is not None else sorted(self._country_names)
         frames = []
         cyber = self.cyber_yearly(sorted(self._country_names), _CYBER_SPAN)
         for source in signals_mod.CYBER_SOURCES:
@@ -377,7 +395,6 @@ class ThreatService:
         columns = ["signal", "iso3", "year", "month", "value", "baseline_median",
                    "baseline_mad", "z", "alert", "suppressed", "source_breadth", "source_z"]  # fmt: skip
         out = pd.concat([f[columns] for f in frames], ignore_index=True)
-        out = out[out["iso3"].isin(codes)]
         out["month"] = out["month"].astype("Int64")
         out["year"] = out["year"].astype("int64")
         return out.reset_index(drop=True)
