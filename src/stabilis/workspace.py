@@ -29,18 +29,6 @@ if TYPE_CHECKING:
     from stabilis.registry import Registry
     from stabilis.threats import ThreatService
 
-#: Groups a user can ask for by name, and what they mean.
-GROUPS: dict[str, str] = {
-    "all": "every country in the warehouse",
-    "nato": "NATO members",
-    "partners": "NATO partners (any framework), not members",
-    "pfp": "Partnership for Peace",
-    "eapc": "Euro-Atlantic Partnership Council",
-    "md": "Mediterranean Dialogue",
-    "ici": "Istanbul Cooperation Initiative",
-    "global": "partners across the globe",
-}
-
 
 class Workspace:
     """Data directory, warehouse and registry behind every interface."""
@@ -338,10 +326,11 @@ class Workspace:
         return table[table["iso3"].isin(members)].reset_index(drop=True)
 
     def group_members(self, group: str, year: int | None = None) -> list[str]:
-        """ISO3 codes of a group (see :data:`GROUPS`) in ``year`` (default: this year)."""
-        key = group.lower()
-        if key not in GROUPS:
-            raise NotFoundError(f"There is no group '{group}'. Groups: {', '.join(GROUPS)}.")
+        """ISO3 codes of a group (the one table, :mod:`stabilis.registry.groups`) in ``year``
+        (default: this year); ``all`` is every country in the warehouse."""
+        from stabilis.registry.groups import check_group
+
+        key = check_group(group)
         when = year if year is not None else datetime.now(UTC).year
         if key == "all":
             with self.warehouse.reader() as db:
@@ -352,6 +341,8 @@ class Workspace:
         self, countries: str | Sequence[str] | None, year: int | None = None
     ) -> list[str] | None:
         """Turn a group name, or a list of ISO3 codes or names, into ISO3 codes."""
+        from stabilis.registry.groups import GROUPS
+
         if countries is None:
             return None
         if isinstance(countries, str):

@@ -92,7 +92,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
 
     @api.get("/resilience", summary="NATO's seven baseline requirements, measured where data allow")
     def resilience(
-        group: str = Query("nato", description="nato, partners or all."),
+        group: str = Query("nato", description="nato, partners or members_and_partners."),
         year: int | None = Query(None, description="Scorecard year (default: last year)."),
     ) -> Response:
         checked = check_year(year) if year is not None else None

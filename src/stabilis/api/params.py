@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import UnionType
 from typing import Any, Literal, Union, cast, get_args, get_origin
 from urllib.parse import parse_qsl
 
 from fastapi import Depends, Request
 
-from stabilis.errors import QueryError
+from stabilis.errors import NotFoundError, QueryError
 
 Format = Literal["json", "csv", "parquet", "datapackage"]
 #: ``datapackage`` is the CSV zipped with its Frictionless ``datapackage.json`` (the citation).
@@ -91,6 +93,34 @@ def parse_iso3(value: str) -> str:
             details={"parameter": "iso3", "value": value},
         )
     return code
+
+
+@contextmanager
+def query_value(parameter: str, value: Any) -> Iterator[None]:
+    """Inside: a :class:`NotFoundError` about ``value`` is a bad query value, so a 422 naming
+    ``parameter`` (an unknown thing in the *path* stays a 404: there is no such resource)."""
+    try:
+        yield
+    except NotFoundError as exc:
+        details = {**exc.details, "parameter": parameter, "value": value}
+        raise QueryError(exc.message, details=details) from exc
+
+
+def known_country(ws: Any, value: str, parameter: str = "iso3") -> str:
+    """The ISO3 code of a country the warehouse knows, else a 422 naming ``parameter``."""
+    from stabilis.report.country import check_country
+
+    code = parse_iso3(value)
+    with query_value(parameter, value):
+        return str(check_country(ws, code)["iso3"])
+
+
+def known_group(value: str, parameter: str = "group") -> str:
+    """A group name from the one table (:mod:`stabilis.registry.groups`), else a 422 naming
+    ``parameter`` and listing the groups."""
+    from stabilis.registry.groups import check_group
+
+    return check_group(value, parameter)
 
 
 # -- the query string as a whole: no unknown or repeated parameters -------------------------------

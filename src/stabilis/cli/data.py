@@ -212,7 +212,7 @@ def register(app: typer.Typer) -> None:
             None,
             "--countries",
             "-c",
-            help="A group (nato, partners, pfp, eapc, md, ici, global, all) or comma-separated ISO3 codes or names.",
+            help="A group (all, nato, partners, members_and_partners, pfp, ...; GET /api/v1/groups describes each) or comma-separated ISO3 codes or names.",
         ),
         years: str | None = typer.Option(
             None, "--years", "-y", help="Year range FIRST-LAST, e.g. 1990-2024."
@@ -306,7 +306,10 @@ def register(app: typer.Typer) -> None:
     def countries_list(
         ctx: typer.Context,
         group: str | None = typer.Option(
-            None, "--group", "-g", help="nato, partners, pfp, eapc, md, ici, global, all."
+            None,
+            "--group",
+            "-g",
+            help="A group name (all = every country, nato, partners, members_and_partners, pfp, ...; each one described at GET /api/v1/groups).",
         ),
         year: int | None = typer.Option(
             None, "--year", help="Membership in this year (default: this year)."

@@ -1,0 +1,68 @@
+"""One groups table: ``all`` is every country everywhere, and the CLI and the API agree."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from stabilis.cli.main import get_app
+from stabilis.errors import QueryError
+from stabilis.registry.groups import GROUPS, check_group
+
+
+def _cli(built, *args: str) -> dict:
+    result = CliRunner().invoke(get_app(), ["--data-dir", str(built.settings.data_dir), *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_every_group_has_a_one_line_description():
+    assert list(GROUPS)[:4] == ["all", "nato", "partners", "members_and_partners"]
+    assert all(text and "\n" not in text for text in GROUPS.values())
+
+
+def test_an_unknown_group_names_the_parameter_and_lists_the_groups():
+    with pytest.raises(QueryError) as raised:
+        check_group("warsaw", "countries")
+    assert raised.value.details == {"parameter": "countries", "value": "warsaw",
+                                    "groups": list(GROUPS)}  # fmt: skip
+    assert "Groups: all, nato, partners, members_and_partners" in raised.value.message
+
+
+def test_the_groups_route_lists_the_table_with_its_members(client, built):
+    body = client.get("/api/v1/groups?year=2010").json()["data"]
+    assert [g["group"] for g in body] == list(GROUPS)
+    groups = {g["group"]: g for g in body}
+    assert groups["all"]["description"] == "every country in the warehouse"
+    assert len(groups["all"]["members"]) == len(built.countries())
+    both = set(groups["nato"]["members"]) | set(groups["partners"]["members"])
+    assert set(groups["members_and_partners"]["members"]) == both
+    assert len(groups["all"]["members"]) > len(both)
+
+
+@pytest.mark.parametrize("group", ["all", "partners", "members_and_partners"])
+def test_the_same_group_gives_the_same_countries_in_the_cli_and_the_api(client, built, group):
+    cli = _cli(built, "countries", "list", "--group", group, "--year", "2010", "--json")
+    api = client.get(f"/api/v1/countries?group={group}&year=2010&limit=10000").json()
+    assert [r["iso3"] for r in cli["data"]] == [r["iso3"] for r in api["data"]]
+    assert len(cli["data"]) > 10
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/countries?group=partner",
+        "/api/v1/forecasts?group=partner",
+        "/api/v1/indicators/fh.total/values?group=warsaw",
+        "/api/v1/resilience?group=ici",
+    ],
+)
+def test_an_unknown_group_in_the_query_is_a_422_listing_the_groups(client, path):
+    response = client.get(path)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "invalid_query"
+    assert error["details"]["parameter"] == "group"
+    assert "nato, partners" in error["message"]
