@@ -48,7 +48,12 @@ def test_every_route_answers_with_the_data_meta_envelope(client, path):
             "Unknown indicator 'vdem.nope'",
         ),
         ("/api/v1/panel?indicators=fh.total&years=2020-1990", 422, "invalid_query", "reversed"),
-        ("/api/v1/panel?indicators=fh.total&years=last", 422, "invalid_query", "years=1990-2024"),
+        (
+            "/api/v1/panel?indicators=fh.total&years=last",
+            422,
+            "invalid_query",
+            "e.g. 2020 or 1990-2024",
+        ),
         ("/api/v1/panel?indicators=fh.total&format=xlsx", 422, "invalid_query", "csv, parquet"),
         ("/api/v1/panel?indicators=fh.total&countries=Atlantis", 422, "invalid_query", "Atlantis"),
         ("/api/v1/panel?indicators=,", 422, "invalid_query", "at least one indicator"),

@@ -1,4 +1,4 @@
-"""One groups table: ``all`` is every country everywhere, and the CLI and the API agree."""
+"""One groups table and one year syntax: the CLI and the API give the same answers."""
 
 from __future__ import annotations
 
@@ -66,3 +66,24 @@ def test_an_unknown_group_in_the_query_is_a_422_listing_the_groups(client, path)
     assert error["code"] == "invalid_query"
     assert error["details"]["parameter"] == "group"
     assert "nato, partners" in error["message"]
+
+
+# -- the one year syntax, read by both interfaces -------------------------------------------------
+
+
+def test_the_same_years_give_the_same_rows_in_the_cli_and_the_api(client, built):
+    cli = _cli(built, "panel", "-i", "fh.total", "-c", "GEO", "-y", "2015-2020", "-f", "json")
+    api = client.get("/api/v1/panel?indicators=fh.total&countries=GEO&years=2015-2020").json()
+    assert cli["data"] == api["data"]
+    assert [r["year"] for r in api["data"]] == list(range(2015, 2021))
+
+
+def test_a_range_the_syntax_refuses_is_refused_by_both(client, built):
+    base = ["--data-dir", str(built.settings.data_dir), "panel", "-i", "fh.total"]
+    result = CliRunner().invoke(get_app(), [*base, "-y", "2015..2020"])
+    assert isinstance(result.exception, QueryError)  # stabilis.cli.main.run prints it, exit 1
+    response = client.get("/api/v1/panel?indicators=fh.total&years=2015..2020")
+    assert response.status_code == 422
+    assert "e.g. 2020 or 1990-2024" in response.json()["error"]["message"]
+    assert "e.g. 2020 or 1990-2024" in result.exception.message
+    assert result.exception.details == {"parameter": "--years", "value": "2015..2020"}

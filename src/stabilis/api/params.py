@@ -1,7 +1,7 @@
 """Query-string values turned into checked Python values, or a QueryError that says what to send.
 
 FastAPI checks types (an integer is an integer); these functions check meaning: a year range in
-order, a known output format, a list that is not empty and not absurdly long. The dependency
+order (the one year syntax, :mod:`stabilis.panel.years`), a known output format, a list that is not empty and not absurdly long. The dependency
 :data:`KNOWN_PARAMETERS` checks the query string as a whole: a parameter the route does not
 declare, or a single-valued one given twice, is a 422 naming it (never silently ignored).
 """
@@ -19,16 +19,32 @@ from urllib.parse import parse_qsl
 from fastapi import Depends, Request
 
 from stabilis.errors import NotFoundError, QueryError
+from stabilis.panel.years import YEAR_MAX, YEAR_MIN, check_year, parse_years
+
+__all__ = [
+    "FORMATS",
+    "KNOWN_PARAMETERS",
+    "MAX_INDICATORS",
+    "YEAR_MAX",
+    "YEAR_MIN",
+    "Format",
+    "check_query_string",
+    "check_year",
+    "declared_query_parameters",
+    "known_country",
+    "known_group",
+    "parse_format",
+    "parse_iso3",
+    "parse_list",
+    "parse_years",
+    "query_value",
+]
 
 Format = Literal["json", "csv", "parquet", "datapackage"]
 #: ``datapackage`` is the CSV zipped with its Frictionless ``datapackage.json`` (the citation).
 FORMATS: tuple[str, ...] = ("json", "csv", "parquet", "datapackage")
 #: The most indicators one request may ask for (the panel is wide: one column per indicator).
 MAX_INDICATORS = 50
-#: Years the API accepts; data before 1789 do not exist in any source.
-YEAR_MIN, YEAR_MAX = 1700, 2100
-
-_YEARS = re.compile(r"^\s*(\d{4})\s*(?:(?:-|\.\.|:)\s*(\d{4})\s*)?$")
 
 
 def parse_format(value: str) -> Format:
@@ -40,37 +56,6 @@ def parse_format(value: str) -> Format:
             details={"parameter": "format", "value": value},
         )
     return cast(Format, fmt)
-
-
-def parse_years(value: str | None) -> tuple[int, int] | None:
-    """``"1990-2024"`` (or ``1990..2024``, ``1990:2024``) or a single year ``"2020"``."""
-    if value is None or not value.strip():
-        return None
-    match = _YEARS.match(value)
-    if not match:
-        raise QueryError(
-            f"'{value}' is not a year or a year range. Write years=1990-2024 or years=2020.",
-            details={"parameter": "years", "value": value},
-        )
-    first = int(match.group(1))
-    last = int(match.group(2) or first)
-    if first > last:
-        raise QueryError(
-            f"The year range {first}-{last} is reversed; write years={last}-{first}.",
-            details={"parameter": "years", "value": value},
-        )
-    check_year(first, "years")
-    check_year(last, "years")
-    return first, last
-
-
-def check_year(year: int, parameter: str = "year") -> int:
-    if not YEAR_MIN <= year <= YEAR_MAX:
-        raise QueryError(
-            f"The year {year} is outside {YEAR_MIN}-{YEAR_MAX}.",
-            details={"parameter": parameter, "value": year},
-        )
-    return year
 
 
 def parse_list(value: str | None, parameter: str, *, limit: int = MAX_INDICATORS) -> list[str]:

@@ -235,10 +235,11 @@ def register(app: typer.Typer) -> None:
         Files carry their sources: Parquet in its key-value metadata, a CSV file a companion
         NAME.datapackage.json beside it, a datapackage zip its datapackage.json, JSON its meta.
         """
+        from stabilis.panel.years import parse_years
         from stabilis.report import provenance
         from stabilis.report.exports import panel_with_bounds
 
-        year_range = _parse_years(years)
+        year_range = parse_years(years, "--years")
         codes = [c.strip() for c in indicators.split(",") if c.strip()]
         ws = ctx.obj.workspace()
         if bounds:
@@ -375,18 +376,3 @@ def register(app: typer.Typer) -> None:
             .sort_values(["source", "rows"], ascending=[True, False])
         )
         _show_frame(grouped, title=f"{len(frame)} source rows", limit=200)
-
-
-def _parse_years(text: str | None) -> tuple[int, int] | None:
-    if not text:
-        return None
-    parts = text.replace("..", "-").split("-")
-    try:
-        if len(parts) == 1:
-            year = int(parts[0])
-            return (year, year)
-        if len(parts) == 2:
-            return (int(parts[0]), int(parts[1]))
-    except ValueError:
-        pass
-    raise QueryError(f"'{text}' is not a year range; write FIRST-LAST, e.g. 1990-2024.")

@@ -11,7 +11,7 @@ from typing import Any
 
 import typer
 
-from stabilis.cli.data import JSON_OPT, _parse_years, _records, _show_frame
+from stabilis.cli.data import JSON_OPT, _records, _show_frame
 
 threats_app = typer.Typer(
     help="Hybrid threats: cyber operations, disinformation, event streams, profiles, alerts.",
@@ -21,6 +21,12 @@ threats_app = typer.Typer(
 
 def _service(ctx: typer.Context) -> Any:
     return ctx.obj.workspace().threats
+
+
+def _parse_years(text: str | None, option: str) -> tuple[int, int] | None:
+    from stabilis.panel.years import parse_years  # lazily: 'stabilis --help' stays light
+
+    return parse_years(text, option)
 
 
 def _show(frame: Any, title: str | None = None, limit: int | None = None) -> None:
@@ -38,7 +44,7 @@ def profile(
     """A country's threat profile: cyber, disinformation and event signals, alerts, provenance."""
     from stabilis.cli.context import emit_json
 
-    result = _service(ctx).profile(country, _parse_years(years))
+    result = _service(ctx).profile(country, _parse_years(years, "--years"))
     if as_json:
         emit_json(
             {
@@ -178,7 +184,7 @@ def cyber(
 
     codes = [c.strip().upper() for c in countries.split(",")] if countries else None
     service = _service(ctx)
-    span = _parse_years(years)
+    span = _parse_years(years, "--years")
     frame = service.cyber_incidents(codes, span) if incidents else service.cyber(codes, span)
     if as_json:
         emit_json(_records(frame), rows=len(frame))
@@ -214,7 +220,7 @@ def incidents(
         )
         return
     codes = [c.strip().upper() for c in countries.split(",")] if countries else None
-    frame = service.cyber_records(codes, _parse_years(years))
+    frame = service.cyber_records(codes, _parse_years(years, "--years"))
     if as_json:
         emit_json(_records(frame), rows=len(frame))
         return
@@ -231,7 +237,7 @@ def coverage(
     """Which source covers a country in which year: covered, partial or not covered."""
     from stabilis.cli.context import emit_json
 
-    span = _parse_years(years) or (2000, 2023)
+    span = _parse_years(years, "--years") or (2000, 2023)
     frame = _service(ctx).coverage([country], span)
     wide = frame.pivot(index="year", columns="source", values="status").reset_index()
     if as_json:
