@@ -1,6 +1,7 @@
 """The success shape ``{"data": ..., "meta": ...}``, pagination, and table downloads.
 
-Every JSON body the API returns on success goes through :func:`envelope`. Tables (the panel, the
+Every JSON body the API returns on success goes through :func:`envelope`, and every body
+through :func:`~stabilis.panel.serialise.encode` (the one JSON conversion, shared with the CLI). Tables (the panel, the
 registry, the snapshots, a map's values) can also be downloaded as CSV, Parquet or a zipped
 Frictionless data package with ``format=csv|parquet|datapackage``, each carrying its citation
 (:func:`table_response`); downloads are not paginated but are capped at :data:`MAX_EXPORT_ROWS`.
@@ -8,7 +9,6 @@ Frictionless data package with ``format=csv|parquet|datapackage``, each carrying
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -17,6 +17,7 @@ from fastapi import Depends, Query
 from fastapi.responses import Response
 
 from stabilis.errors import QueryError
+from stabilis.panel.serialise import encode, jsonable, records
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,17 +32,8 @@ MAX_EXPORT_ROWS = 1_000_000
 
 JSON_TYPE = "application/json"
 
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-ready dicts: missing values become null, dates ISO strings."""
-    if frame.empty:
-        return []
-    return list(json.loads(frame.to_json(orient="records", date_format="iso")))
-
-
-def encode(payload: Any) -> bytes:
-    """JSON bytes; NaN is refused (``records`` has already turned it into null)."""
-    return json.dumps(payload, ensure_ascii=False, allow_nan=False, default=str).encode()
+__all__ = ["Found", "Page", "cached_result", "encode", "envelope", "json_response", "jsonable",
+           "records", "respond", "table_response"]  # fmt: skip
 
 
 def envelope(data: Any, **meta: Any) -> bytes:

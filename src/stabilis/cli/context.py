@@ -6,7 +6,6 @@ command modules to register them (so the import graph has no cycle).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -35,4 +34,7 @@ class State:
 
 
 def emit_json(data: Any, **meta: Any) -> None:
-    typer.echo(json.dumps({"data": data, "meta": meta}, indent=2, default=str, ensure_ascii=False))
+    """The envelope ``{data, meta}`` on stdout, through the API's one JSON conversion."""
+    from stabilis.panel.serialise import encode
+
+    typer.echo(encode({"data": data, "meta": meta}, indent=2).decode())

@@ -78,9 +78,9 @@ def _isna(value: Any) -> bool:
 
 
 def _records(frame: Any) -> list[dict[str, Any]]:
-    import json
+    from stabilis.panel.serialise import records
 
-    return list(json.loads(frame.to_json(orient="records", date_format="iso")))
+    return records(frame)
 
 
 def _materialise(ws: Any, progress: Any) -> None:

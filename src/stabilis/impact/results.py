@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from stabilis.errors import QueryError
+from stabilis.panel.serialise import records
 
 from .checks import (
     CheckResult,
@@ -229,7 +230,7 @@ class SynthResult:
         return {
             "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
             "title": f"{self.label or self.data.treated}: {self.data.outcome}",
-            "data": {"values": long.replace({np.nan: None}).to_dict(orient="records")},
+            "data": {"values": records(long)},
             "layer": [
                 {
                     "mark": "line",
