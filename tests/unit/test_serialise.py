@@ -53,6 +53,7 @@ def test_any_payload_is_written_without_nan_or_infinity():
 @pytest.mark.parametrize("indent", [None, 2])
 def test_plain_payloads_take_the_fast_path_unchanged(indent):
     payload = {"data": [{"iso3": "GEO", "p": 0.1}], "meta": {"total": 1, "name": "Grúzia"}}
-    assert encode(payload, indent=indent) == json.dumps(
-        payload, ensure_ascii=False, indent=indent
-    ).encode()
+    assert (
+        encode(payload, indent=indent)
+        == json.dumps(payload, ensure_ascii=False, indent=indent).encode()
+    )
