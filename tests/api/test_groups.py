@@ -88,3 +88,13 @@ def test_a_range_the_syntax_refuses_is_refused_by_both(client, built):
     assert "e.g. 2020 or 1990-2024" in response.json()["error"]["message"]
     assert "e.g. 2020 or 1990-2024" in result.exception.message
     assert result.exception.details == {"parameter": "--years", "value": "2015..2020"}
+
+
+def test_a_threat_layer_of_the_map_keeps_only_the_group_it_was_asked_for(client, built):
+    """The map sends ?group= with every layer; the signal route used to ignore it silently."""
+    every = client.get("/api/v1/signals/cyber_operations/values?year=2015").json()
+    nato = client.get("/api/v1/signals/cyber_operations/values?year=2015&group=nato").json()
+    members = set(built.group_members("nato", 2015))
+    assert {r["iso3"] for r in nato["data"]} == {r["iso3"] for r in every["data"]} & members
+    assert [r["rank"] for r in nato["data"]] == list(range(1, len(nato["data"]) + 1))
+    assert nato["meta"]["group"] == "nato" and every["meta"]["group"] == "all"
