@@ -34,10 +34,17 @@ if TYPE_CHECKING:
     from stabilis.alliance import AllianceService
     from stabilis.edits import EditService
     from stabilis.forecast import ForecastConfig, ForecastService
+    from stabilis.forecast.archive import ArchiveEntry
+    from stabilis.forecast.backtest import annotate
+    from stabilis.impact.cases import CaseResult, PooledResult
+    from stabilis.impact.results import SynthResult
     from stabilis.impact import ImpactService
     from stabilis.ingest.build import BuildReport, Progress
     from stabilis.ingest.pull import PullResult
+    from stabilis.panel.serialise import encode, jsonable, records
+    from stabilis.panel.years import YEAR_MAX, YEAR_MIN, check_year, parse_years
     from stabilis.registry import Registry
+    from stabilis.registry.groups import GROUPS, LABELS, check_group
     from stabilis.registry.policy import OutletIndex
     from stabilis.store import Warehouse
     from stabilis.store.edits import EditsStore
@@ -47,19 +54,33 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GROUPS",
+    "LABELS",
     "ROLES",
+    "YEAR_MAX",
+    "YEAR_MIN",
     "AccountService",
     "AllianceService",
+    "ArchiveEntry",
+    "CaseResult",
     "EditService",
     "ForecastConfig",
     "ForecastService",
     "ImpactService",
+    "PooledResult",
     "Registry",
     "Settings",
+    "SynthResult",
     "ThreatService",
     "User",
     "Workspace",
+    "annotate",
+    "check_group",
+    "check_year",
+    "encode",
+    "jsonable",
     "open_workspace",
+    "parse_years",
+    "records",
     "require_role",
 ]
 
@@ -74,6 +95,23 @@ _LAZY = {
     "ImpactService": "stabilis.impact",
     "Registry": "stabilis.registry",
     "ThreatService": "stabilis.threats",
+    # Result types the interfaces read, and the forecast frame's direction labels.
+    "ArchiveEntry": "stabilis.forecast.archive",
+    "annotate": "stabilis.forecast.backtest",
+    "CaseResult": "stabilis.impact.cases",
+    "PooledResult": "stabilis.impact.cases",
+    "SynthResult": "stabilis.impact.results",
+    # The single concepts the interfaces share (ARCHITECTURE.md, "One of each concept").
+    "GROUPS": "stabilis.registry.groups",
+    "LABELS": "stabilis.registry.groups",
+    "check_group": "stabilis.registry.groups",
+    "YEAR_MIN": "stabilis.panel.years",
+    "YEAR_MAX": "stabilis.panel.years",
+    "check_year": "stabilis.panel.years",
+    "parse_years": "stabilis.panel.years",
+    "encode": "stabilis.panel.serialise",
+    "jsonable": "stabilis.panel.serialise",
+    "records": "stabilis.panel.serialise",
 }
 
 
@@ -84,19 +122,6 @@ def __getattr__(name: str) -> Any:
     import importlib
 
     return getattr(importlib.import_module(home), name)
-
-
-#: Groups a user can ask for by name, and what they mean.
-GROUPS: dict[str, str] = {
-    "all": "every country in the warehouse",
-    "nato": "NATO members",
-    "partners": "NATO partners (any framework), not members",
-    "pfp": "Partnership for Peace",
-    "eapc": "Euro-Atlantic Partnership Council",
-    "md": "Mediterranean Dialogue",
-    "ici": "Istanbul Cooperation Initiative",
-    "global": "partners across the globe",
-}
 
 
 def open_workspace(
@@ -548,10 +573,11 @@ class Workspace:
         return table[table["iso3"].isin(members)].reset_index(drop=True)
 
     def group_members(self, group: str, year: int | None = None) -> list[str]:
-        """ISO3 codes of a group (see :data:`GROUPS`) in ``year`` (default: this year)."""
-        key = group.lower()
-        if key not in GROUPS:
-            raise NotFoundError(f"There is no group '{group}'. Groups: {', '.join(GROUPS)}.")
+        """ISO3 codes of a group (the one table, :mod:`stabilis.registry.groups`) in ``year``
+        (default: this year); ``all`` is every country in the warehouse."""
+        from stabilis.registry.groups import check_group
+
+        key = check_group(group)
         when = year if year is not None else datetime.now(UTC).year
         if key == "all":
             from stabilis.store.catalogue import country_table
@@ -586,6 +612,8 @@ class Workspace:
         self, countries: str | Sequence[str] | None, year: int | None = None
     ) -> list[str] | None:
         """Turn a group name, or a list of ISO3 codes or names, into ISO3 codes."""
+        from stabilis.registry.groups import GROUPS
+
         if countries is None:
             return None
         if isinstance(countries, str):

@@ -84,7 +84,7 @@ def test_forecasts_csv_is_refused_plainly_when_none_were_issued(client):
 
 def test_sections_refuse_unknown_countries_and_sections(client):
     assert client.get("/api/v1/countries/GOE/sections/threats").status_code == 404
-    assert client.get("/api/v1/forecasts?iso3=GOE").status_code == 404
+    assert client.get("/api/v1/forecasts?iso3=GOE").status_code == 422  # a query value
     assert client.get("/api/v1/countries/UKR/sections/weather").status_code == 404
     body = client.get("/api/v1/countries/HUN/sections/support").json()
     assert body["meta"]["available"] is False and "not in the" in body["meta"]["message"]

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from stabilis.api import create_app
+from stabilis.errors import NotFoundError
 
 
 class WithServices:
@@ -27,6 +28,7 @@ class WithServices:
 class Entry:
     id: str
     kind: str
+    as_of: int = 2023
 
 
 class Archive:
@@ -39,7 +41,7 @@ class Archive:
         assert entry_id == "1-old"
         return pd.DataFrame(
             {
-                "outcome": ["associational_down", "associational_up", "coup"],
+                "outcome": ["associational_down", "associational_up", "coup_attempt"],
                 "origin": [2023, 2023, 2023],
                 "iso3": ["GEO", "GEO", "UKR"],
                 "p": [0.3, 0.1, 0.05],
@@ -51,6 +53,8 @@ class Archive:
 
 
 class Forecasts:
+    """The archive part of the real ForecastService (what the watch list reads)."""
+
     archive = Archive()
 
 
@@ -64,7 +68,11 @@ class Path:
 class Part:
     data = Path()
     verdict = "estimate"
+    reasons: tuple[str, ...] = ()
     higher_is_better = True
+
+    def placebo_band(self) -> None:
+        return None
 
     def tidy(self) -> pd.DataFrame:
         return pd.DataFrame({"year": [2002, 2003, 2004], "treated": [0.3, 0.31, 0.4],
@@ -74,6 +82,9 @@ class Part:
 class Result:
     results = (Part(),)
 
+    def verdicts(self) -> list[str]:
+        return ["ESTIMATE: +0.05"]
+
     def summary(self) -> str:
         return "Georgia IPAP [georgia-2004]\nThe estimate is 0.05 (p = 0.3); few donors."
 
@@ -82,13 +93,30 @@ class Result:
 
 
 class Impact:
+    """The methods of the real ImpactService that the impact routes call."""
+
     def cases(self) -> pd.DataFrame:
-        return pd.DataFrame({"id": ["kosovo-1999", "georgia-2004"], "treated": ["XKX", "GEO"]})
+        return pd.DataFrame({"id": ["kosovo-1999", "georgia-2004"], "title": ["K", "G"],
+                             "treated": ["XKX", "GEO"]})  # fmt: skip
+
+    def case(self, case_id: str) -> str:
+        if case_id not in ("kosovo-1999", "georgia-2004"):
+            raise NotFoundError(f"There is no case '{case_id}'. List them with 'stabilis impact "
+                                "list'.")  # fmt: skip
+        return case_id
+
+    def headlines(self) -> pd.DataFrame:
+        return pd.DataFrame({"case": ["kosovo-1999", "georgia-2004"], "outcome": ["x", "y"],
+                             "treated": ["XKX", "GEO"], "verdict": ["not run", "estimate"],
+                             "estimate": [None, 0.05], "lower": [None, 0.0],
+                             "upper": [None, 0.1], "p_value": [None, 0.3]})  # fmt: skip
+
+    def stored_state(self) -> list[str]:
+        return []
 
     def run_case(self, case: str) -> Result:
-        if case == "georgia-2004":
-            return Result()
-        raise KeyError(f"There is no case '{case}'")
+        self.case(case)
+        return Result()
 
 
 @pytest.fixture(scope="module")
@@ -98,27 +126,6 @@ def with_results(built):
         yield test_client
 
 
-class WithoutServices(WithServices):
-    """The built workspace as an installation without forecast and impact services sees it."""
-
-    def __getattr__(self, name: str) -> Any:
-        if name in ("forecasts", "impact"):
-            raise AttributeError(name)
-        return getattr(self._ws, name)
-
-
-def test_without_services_the_api_says_results_are_not_available_yet(built):
-    with TestClient(create_app(WithoutServices(built))) as client:
-        for path in ("/api/v1/forecasts", "/api/v1/forecasts/scores",
-                     "/api/v1/forecasts/calibration", "/api/v1/impact/cases"):  # fmt: skip
-            body = client.get(path).json()
-            assert body["data"] == []
-            assert body["meta"]["available"] is False
-            assert "not available yet" in body["meta"]["message"]
-        case = client.get("/api/v1/impact/cases/kosovo-1999").json()
-    assert case["meta"]["available"] is False
-
-
 def test_forecasts_come_from_the_latest_archived_run_filtered_by_country(with_results):
     body = with_results.get("/api/v1/forecasts").json()
     assert body["meta"]["available"] is True and body["meta"]["archive_id"] == "1-old"
@@ -126,19 +133,24 @@ def test_forecasts_come_from_the_latest_archived_run_filtered_by_country(with_re
     assert [(r["space"], r["direction"]) for r in rows] == [
         ("associational", "down"),
         ("associational", "up"),
-        ("coup", "event"),
+        ("coup_attempt", "event"),
     ]
     assert rows[0]["lower"] == 0.2 and rows[0]["drivers"].startswith("v2xcs_ccsi")
     georgia = with_results.get("/api/v1/forecasts?iso3=geo").json()
     assert {r["iso3"] for r in georgia["data"]} == {"GEO"}
-    malta = with_results.get("/api/v1/forecasts?iso3=MLT").json()
-    assert malta["meta"]["available"] is False and "MLT" in malta["meta"]["message"]
+    malta = with_results.get("/api/v1/forecasts?iso3=MLT").json()  # a country, not forecast
+    assert malta["data"] == [] and malta["meta"]["available"] is True
+    assert "concerns MLT" in malta["meta"]["message"]
+    unknown = with_results.get("/api/v1/forecasts?iso3=ZZZ")
+    assert unknown.status_code == 422 and unknown.json()["error"]["details"]["parameter"] == "iso3"
 
 
-def test_a_service_without_the_read_method_is_reported_not_crashed(with_results):
-    body = with_results.get("/api/v1/forecasts/scores").json()
-    assert body["meta"]["available"] is False
-    assert "score()" in body["meta"]["message"]
+def test_forecasts_of_a_group_are_its_members_in_the_origin_year(with_results, built):
+    partners = with_results.get("/api/v1/forecasts?group=partners").json()
+    assert {r["iso3"] for r in partners["data"]} == {"GEO", "UKR"}  # both partners in 2023
+    nato = with_results.get("/api/v1/forecasts?group=nato").json()
+    assert nato["data"] == [] and nato["meta"]["group"] == "nato"
+    assert set(built.group_members("partners", 2023)) >= {"GEO", "UKR"}
 
 
 def test_calibration_curves_come_from_archived_forecasts_whose_outcome_is_known(built, tmp_path):
@@ -172,27 +184,11 @@ def test_impact_case_result_has_summary_paths_and_estimates(with_results):
     assert done["data"] == [{"outcome": "vdem.v2x_libdem", "estimate": 0.05, "p_value": 0.3}]
     path = done["meta"]["paths"][0]
     assert path["treatment_year"] == 2004 and len(path["points"]) == 3
-    unknown = with_results.get("/api/v1/impact/cases/atlantis").json()
-    assert unknown["meta"]["available"] is False and "atlantis" in unknown["meta"]["message"]
+    unknown = with_results.get("/api/v1/impact/cases/atlantis")
+    assert unknown.status_code == 404
+    assert "There is no case 'atlantis'" in unknown.json()["error"]["message"]
     listed = with_results.get("/api/v1/impact/cases?iso3=GEO").json()
     assert [c["case"] for c in listed["data"]] == ["georgia-2004"]
-
-
-def test_archived_forecasts_missing_required_columns_are_explained(built):
-    class Partial:
-        class archive:
-            @staticmethod
-            def entries() -> list[Entry]:
-                return [Entry("x", "run")]
-
-            @staticmethod
-            def load(entry_id: str) -> pd.DataFrame:
-                return pd.DataFrame({"iso3": ["GEO"], "p": [0.2]})
-
-    with TestClient(create_app(WithServices(built, forecasts=Partial()))) as partial:
-        body = partial.get("/api/v1/forecasts").json()
-    assert body["meta"]["available"] is False
-    assert "outcome" in body["meta"]["message"]
 
 
 def test_a_service_with_an_empty_archive_says_to_run_a_forecast(built):
@@ -205,3 +201,28 @@ def test_a_service_with_an_empty_archive_says_to_run_a_forecast(built):
     with TestClient(create_app(WithServices(built, forecasts=Empty()))) as empty:
         body = empty.get("/api/v1/forecasts").json()
     assert "stabilis forecast run" in body["meta"]["message"]
+
+
+def test_a_failing_service_answers_500_in_the_error_shape_and_is_logged(built, caplog):
+    class Broken(Forecasts):
+        def score(self) -> pd.DataFrame:
+            raise RuntimeError("the archive disk is on fire")
+
+    app = create_app(WithServices(built, forecasts=Broken()), cache_size=0)
+    with TestClient(app, raise_server_exceptions=False) as broken, caplog.at_level("ERROR"):
+        response = broken.get("/api/v1/forecasts/scores")
+    assert response.status_code == 500
+    error = response.json()["error"]
+    assert error["code"] == "stabilis_error" and error["details"] == {}
+    assert "unexpected error" in error["message"] and "server log" in error["message"]
+    assert "fire" not in response.text  # the traceback stays in the log
+    logged = [r for r in caplog.records if r.name == "stabilis.api"]
+    assert logged and "the archive disk is on fire" in str(logged[0].exc_info[1])
+
+
+def test_an_unknown_impact_case_is_a_404_naming_it(client):
+    response = client.get("/api/v1/impact/cases/NOPE")
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert error["code"] == "not_found"
+    assert "There is no case 'NOPE'" in error["message"] and "impact list" in error["message"]

@@ -172,7 +172,7 @@ def test_screenshot_for_the_readme_is_small(page):
 
 
 class _Entry:
-    id, kind = "2024-run", "run"
+    id, kind, as_of = "2024-run", "run", 2023
 
 
 class _Archive:
@@ -187,7 +187,7 @@ class _Archive:
         countries = ["GEO", "UKR", "MDA", "ARM"]
         return pd.DataFrame(
             {
-                "outcome": ["associational_down"] * 4 + ["electoral_up"] * 4 + ["coup"] * 4,
+                "outcome": ["associational_down"] * 4 + ["electoral_up"] * 4 + ["coup_attempt"] * 4,
                 "origin": 2023,
                 "iso3": countries * 3,
                 "p": [0.31, 0.42, 0.12, 0.2, 0.1, 0.05, 0.2, 0.15, 0.02, 0.03, 0.01, 0.04],
@@ -199,7 +199,14 @@ class _Archive:
 
 
 class _Forecasts:
+    """The methods of the real ForecastService that the pages read."""
+
     archive = _Archive()
+
+    def score(self) -> object:
+        import pandas as pd
+
+        return pd.DataFrame()  # nothing scored yet
 
     def calibration(self) -> object:
         """Two directions' curves (made-up counts: this test checks the drawing, not a model)."""
@@ -212,7 +219,7 @@ class _Forecasts:
                 "lower": [0.0, 0.1, 0.2] * 2, "upper": [0.1, 0.2, 0.3] * 2,
                 "mean_predicted": [0.04, 0.15, None, 0.03, 0.14, 0.25],
                 "observed_rate": [0.05, 0.18, None, 0.05, 0.16, 0.26],
-                "count": [900, 200, 0, 950, 150, 40],
+                "count": [900, 200, 0, 950, 150, 40], "verdict": "well calibrated",
             }
         )  # fmt: skip
 

@@ -54,7 +54,7 @@ def test_case_list_shows_verdict_estimate_interval_and_p_of_the_stored_results(a
     assert all("SRB" in r["treated"].replace(",", " ").split() for r in only)
 
 
-def test_an_unknown_case_says_how_to_list_them(api):
-    body = api.get("/api/v1/impact/cases/atlantis-2099").json()
-    assert body["meta"]["available"] is False
-    assert "impact list" in body["meta"]["message"]
+def test_an_unknown_case_is_a_404_that_says_how_to_list_them(api):
+    response = api.get("/api/v1/impact/cases/atlantis-2099")
+    assert response.status_code == 404
+    assert "impact list" in response.json()["error"]["message"]

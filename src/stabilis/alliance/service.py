@@ -21,6 +21,12 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+#: The groups a resilience scorecard covers (names from :mod:`stabilis.registry.groups`).
+SCORECARD_GROUPS = ("nato", "partners", "members_and_partners")
+
+
+#: Full years each need/threat source covers is read from the data; EUvsDisinfo's last year
+#: (2021, January-February only) is partial and left out.
 _DISINFO_PARTIAL_LAST_YEAR = True
 
 
@@ -253,17 +259,24 @@ class AllianceService:
     def resilience_scorecard(
         self, group: str = "nato", year: int | None = None, window: int = 10
     ) -> resilience_mod.Scorecard:
-        """Seven baseline requirements for ``group`` (nato, partners or all) in ``year``."""
-        key = group.lower()
-        if key not in ("nato", "partners", "all"):
-            raise QueryError(f"Unknown group '{group}'; use nato, partners or all.")
+        """Seven baseline requirements for ``group`` (nato, partners or members_and_partners,
+        from the one group table) in ``year``."""
+        from stabilis.registry.groups import check_group
+
+        key = check_group(group)
+        if key not in SCORECARD_GROUPS:
+            raise QueryError(
+                f"The scorecard covers NATO members and partners; use one of "
+                f"{', '.join(SCORECARD_GROUPS)} (not '{group}').",
+                details={"parameter": "group", "value": group, "groups": list(SCORECARD_GROUPS)},
+            )
         if window < 3:
             raise QueryError("The trend window must be at least 3 years.")
         when = year if year is not None else datetime.now(UTC).year - 1
         registry = self.ws.registry
         roles = dict.fromkeys(registry.partners(when), "partner")
         roles.update(dict.fromkeys(registry.members(when), "member"))
-        if key != "all":
+        if key != "members_and_partners":
             wanted = "member" if key == "nato" else "partner"
             roles = {c: r for c, r in roles.items() if r == wanted}
         return self._scorecard(sorted(roles), roles, when, window, key)

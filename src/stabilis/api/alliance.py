@@ -15,22 +15,17 @@ All read only the warehouse and the registry, so they are cached per warehouse b
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from stabilis.api.params import check_year, parse_iso3
-from stabilis.api.responses import encode, envelope, json_response, records
+from stabilis.api.responses import envelope, json_response, jsonable, records
 
 if TYPE_CHECKING:
     from stabilis.api.cache import ReadCache
     from stabilis.workspace import Workspace
-
-
-def _jsonable(value: Any) -> Any:
-    return json.loads(encode(value))
 
 
 def router(ws: Workspace, cache: ReadCache) -> APIRouter:
@@ -46,7 +41,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
             result = ws.alliance.support_audit(checked)
             return envelope(
                 records(result.tidy()),
-                **_jsonable(result.meta()),
+                **jsonable(result.meta()),
                 lorenz=records(result.lorenz),
                 sensitivity=records(result.sensitivity),
                 leave_one_out=records(result.leave_one_out),
@@ -76,7 +71,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
         code, checked = parse_iso3(iso3), check_year(year)
 
         def compute() -> bytes:
-            return envelope(_jsonable(ws.alliance.support_position(code, checked)), year=checked)
+            return envelope(jsonable(ws.alliance.support_position(code, checked)), year=checked)
 
         return json_response(cache.get_or_compute(("support-position", code, checked), compute))
 
@@ -86,13 +81,13 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
 
         def compute() -> bytes:
             result = ws.alliance.burden(checked)
-            return envelope(records(result.tidy()), **_jsonable(result.meta()))
+            return envelope(records(result.tidy()), **jsonable(result.meta()))
 
         return json_response(cache.get_or_compute(("burden", checked), compute))
 
     @api.get("/resilience", summary="NATO's seven baseline requirements, measured where data allow")
     def resilience(
-        group: str = Query("nato", description="nato, partners or all."),
+        group: str = Query("nato", description="nato, partners or members_and_partners."),
         year: int | None = Query(None, description="Scorecard year (default: last year)."),
     ) -> Response:
         checked = check_year(year) if year is not None else None
@@ -101,7 +96,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
             result = ws.alliance.resilience_scorecard(group, checked)
             return envelope(
                 records(result.tidy()),
-                **_jsonable(result.meta()),
+                **jsonable(result.meta()),
                 overall=records(result.overall),
             )
 
@@ -117,7 +112,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
 
         def compute() -> bytes:
             result = ws.alliance.resilience_of(code, checked)
-            return envelope(records(result.tidy()), **_jsonable(result.meta()))
+            return envelope(records(result.tidy()), **jsonable(result.meta()))
 
         return json_response(cache.get_or_compute(("resilience-country", code, checked), compute))
 

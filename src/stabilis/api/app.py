@@ -34,6 +34,7 @@ from stabilis.api import (
 )
 from stabilis.api.cache import ReadCache, ResponseCacheMiddleware
 from stabilis.api.handlers import install_error_handlers
+from stabilis.api.params import KNOWN_PARAMETERS
 from stabilis.dashboard.auth import install_sign_in_requirement
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def create_app(
         briefs.router(ws, cache),
         edits.router(ws),
     ):
-        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router, prefix=API_PREFIX, dependencies=[KNOWN_PARAMETERS])
     html_error = mount(app, ws, cache, assets_dir=assets_dir)
     install_error_handlers(app, html_error)
     _document(app)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from stabilis.api.params import check_year, parse_format, parse_iso3
+from stabilis.api.params import check_year, known_group, parse_format, parse_iso3
 from stabilis.api.responses import encode, json_response, table_response
 
 if TYPE_CHECKING:
@@ -140,6 +140,9 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
     def signal_values(
         signal: str = Path(description="cyber_operations or disinfo_cases"),
         year: int | None = Query(None, description="Default: the last year the source covers."),
+        group: str = Query(
+            "all", description="Only this group's members in the year, ranked among themselves."
+        ),
         format: str = Query("json", description="json, csv, parquet or datapackage."),
     ) -> Response:
         from stabilis.report import provenance
@@ -147,8 +150,14 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
 
         fmt = parse_format(format)
         when = check_year(year) if year is not None else None
+        chosen = known_group(group)
 
         table, info = threat_signals.signal_values(ws, signal, when)
+        if chosen != "all":
+            members = set(ws.group_members(chosen, info["year"]))
+            table = table[table["iso3"].isin(members)].reset_index(drop=True)
+            table["rank"] = range(1, len(table) + 1)
+        info = {**info, "group": chosen}
         source = info["indicator"]["source"]
         cited = provenance.for_sources(ws, [source], {"signal": signal, "year": info["year"]})
         return table_response(table, fmt, f"{signal}-{info['year']}", provenance=cited, **info)

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import os
 import threading
 import time
@@ -279,9 +278,9 @@ class _Entry:
 
 
 def _error_body(code: str, message: str, details: dict[str, Any]) -> bytes:
-    return json.dumps(
-        {"error": {"code": code, "message": message, "details": details}}, ensure_ascii=False
-    ).encode()
+    from stabilis.workspace import encode
+
+    return encode({"error": {"code": code, "message": message, "details": details}})
 
 
 class ResponseCacheMiddleware:

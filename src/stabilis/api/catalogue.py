@@ -53,7 +53,10 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
 
     @api.get("/countries", summary="The canonical country table, optionally one group's members")
     def countries(
-        group: str | None = Query(None, description="nato, partners, pfp, md, ici, global, all"),
+        group: str | None = Query(
+            None,
+            description="A group name (all = every country, nato, partners, members_and_partners, pfp, ...; each one described at GET /api/v1/groups).",
+        ),
         year: int | None = Query(None, ge=1949, le=2100, description="Group membership year."),
         format: str = FORMAT_QUERY,
         page: Page = PAGE,

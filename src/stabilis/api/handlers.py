@@ -26,6 +26,10 @@ log = logging.getLogger("stabilis.api")
 HtmlErrorPage = Callable[[Request, StabilisError, int], Response]
 
 
+#: Where FastAPI says a bad value came from (dropped from the parameter's name).
+_LOCATIONS = frozenset({"query", "path", "header", "cookie", "body"})
+
+
 class _HttpError(StabilisError):
     """A routing error from the web framework itself (405 method not allowed, ...)."""
 
@@ -38,18 +42,19 @@ def _as_stabilis(exc: Exception) -> tuple[StabilisError, int]:
     if isinstance(exc, RequestValidationError):
         problems = [
             {
-                "parameter": ".".join(str(p) for p in e.get("loc", ()) if p != "query"),
+                "parameter": ".".join(str(p) for p in e.get("loc", ()) if p not in _LOCATIONS),
                 "problem": e.get("msg", ""),
                 "value": e.get("input"),
             }
             for e in exc.errors()
         ]
-        first = problems[0] if problems else {"parameter": "?", "problem": "invalid"}
+        first = problems[0] if problems else {"parameter": "?", "problem": "invalid", "value": None}
         message = (
             f"Invalid value for '{first['parameter']}': {first['problem']}. "
             "The routes and their parameters are listed at /api."
         )
-        return QueryError(message, details={"problems": problems}), QueryError.http_status
+        details = {"parameter": first["parameter"], "value": first["value"], "problems": problems}
+        return QueryError(message, details=details), QueryError.http_status
     if isinstance(exc, HTTPException):
         if exc.status_code == 404:
             return (

@@ -110,7 +110,10 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
     def values(
         code: str = Path(description="Indicator code, e.g. vdem.v2x_polyarchy"),
         year: int | None = Query(None, description="Default: the latest year with values."),
-        group: str = Query("all", description="all, nato, partners, pfp, eapc, md, ici, global"),
+        group: str = Query(
+            "all",
+            description="A group name (all = every country, nato, partners, members_and_partners, pfp, ...; each one described at GET /api/v1/groups).",
+        ),
         format: str = Query(
             "json", description="json (paginated), csv, parquet or datapackage (whole, cited)."
         ),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from stabilis.api.params import parse_format, parse_list, parse_years
+from stabilis.api.params import parse_format, parse_list, parse_years, query_value
 from stabilis.api.responses import PAGE, Page, table_response
 from stabilis.errors import QueryError
 
@@ -28,8 +28,9 @@ def router(ws: Workspace) -> APIRouter:
         ),
         countries: str | None = Query(
             None,
-            description="A group (nato, partners, pfp, md, ici, global, all) or ISO3 codes "
-            "separated by commas. Default: all.",
+            description="A group name (all = every country, nato, partners, "
+            "members_and_partners, ...; see /api/v1/groups) or ISO3 codes separated by commas. "
+            "Default: all.",
         ),
         years: str | None = Query(None, description="1990-2024 or 2020. Default: every year."),
         format: str = Query(
@@ -55,10 +56,13 @@ def router(ws: Workspace) -> APIRouter:
         from stabilis.report import provenance
         from stabilis.report.exports import panel_with_bounds
 
-        if bounds:
-            frame = panel_with_bounds(ws, codes, countries=countries or None, years=span)
-        else:
-            frame = ws.panel(codes, countries=countries or None, years=span)
+        with query_value("countries", countries):
+            ws.resolve_countries(countries or None)
+        with query_value("indicators", indicators):
+            if bounds:
+                frame = panel_with_bounds(ws, codes, countries=countries or None, years=span)
+            else:
+                frame = ws.panel(codes, countries=countries or None, years=span)
         query = {"indicators": codes, "countries": countries or "all", "years": span}
         return table_response(
             frame,

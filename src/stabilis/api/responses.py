@@ -1,6 +1,7 @@
 """The success shape ``{"data": ..., "meta": ...}``, pagination, and table downloads.
 
-Every JSON body the API returns on success goes through :func:`envelope`. Tables (the panel, the
+Every JSON body the API returns on success goes through :func:`envelope`, and every body
+through :func:`~stabilis.panel.serialise.encode` (the one JSON conversion, shared with the CLI). Tables (the panel, the
 registry, the snapshots, a map's values) can also be downloaded as CSV, Parquet or a zipped
 Frictionless data package with ``format=csv|parquet|datapackage``, each carrying its citation
 (:func:`table_response`); downloads are not paginated but are capped at :data:`MAX_EXPORT_ROWS`.
@@ -8,14 +9,15 @@ Frictionless data package with ``format=csv|parquet|datapackage``, each carrying
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from fastapi import Depends, Query
 from fastapi.responses import Response
 
 from stabilis.errors import QueryError
+from stabilis.workspace import encode, jsonable, records
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,17 +32,8 @@ MAX_EXPORT_ROWS = 1_000_000
 
 JSON_TYPE = "application/json"
 
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-ready dicts: missing values become null, dates ISO strings."""
-    if frame.empty:
-        return []
-    return list(json.loads(frame.to_json(orient="records", date_format="iso")))
-
-
-def encode(payload: Any) -> bytes:
-    """JSON bytes; NaN is refused (``records`` has already turned it into null)."""
-    return json.dumps(payload, ensure_ascii=False, allow_nan=False, default=str).encode()
+__all__ = ["Found", "Page", "cached_result", "encode", "envelope", "json_response", "jsonable",
+           "records", "respond", "table_response"]  # fmt: skip
 
 
 def envelope(data: Any, **meta: Any) -> bytes:
@@ -135,6 +128,34 @@ def table_response(
     )
 
 
+@dataclass
+class Found:
+    """A results answer: rows, a sentence about them, and ``available`` false only when the
+    thing exists but has not been computed yet (no forecast issued, no case defined)."""
+
+    available: bool
+    message: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_meta(self) -> dict[str, Any]:
+        return {"available": self.available, "message": self.message, **self.extra}
+
+    def about(self, iso3: str, key: str = "iso3") -> Found:
+        """Only the rows about one country (``key`` may hold several codes: ``"SRB XKX"``); an
+        empty list, still available, when none concerns it."""
+        if not self.available:
+            return self
+        rows = [r for r in self.rows if iso3 in str(r.get(key) or "").replace(",", " ").split()]
+        message = self.message if rows else f"None of these results concerns {iso3}."
+        return Found(True, message, rows, self.extra)
+
+
+def respond(found: Found) -> Response:
+    """``found`` as the success envelope (not cached)."""
+    return json_response(envelope(found.rows, **found.as_meta()))
+
+
 class _NotCached(Exception):
     """A 'not available' answer: returned, but not kept, so a later run shows up at once."""
 
@@ -143,8 +164,8 @@ class _NotCached(Exception):
         self.body = body
 
 
-def cached_result(cache: Any, key: tuple[Any, ...], read: Any) -> Response:
-    """The envelope of ``read()`` (an object with ``available``, ``rows`` and ``as_meta()``),
+def cached_result(cache: Any, key: tuple[Any, ...], read: Callable[[], Found]) -> Response:
+    """The envelope of ``read()``,
     kept in ``cache`` under ``key`` only when it is available: a "nothing yet" answer is sent
     but not kept, so results computed later show up at once."""
 

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from stabilis.api.params import check_year, parse_iso3, parse_years
-from stabilis.api.responses import envelope, json_response, records
+from stabilis.api.responses import envelope, json_response, jsonable, records
 
 if TYPE_CHECKING:
     from stabilis.api.cache import ReadCache
@@ -22,15 +22,7 @@ if TYPE_CHECKING:
 
 
 def _result(result: Any) -> bytes:
-    return envelope(records(result.tidy()), **_jsonable(result.meta()))
-
-
-def _jsonable(summary: dict[str, Any]) -> dict[str, Any]:
-    import json
-
-    from stabilis.api.responses import encode
-
-    return dict(json.loads(encode(summary)))
+    return envelope(records(result.tidy()), **jsonable(result.meta()))
 
 
 def router(ws: Workspace, cache: ReadCache) -> APIRouter:
@@ -110,7 +102,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
             return envelope(
                 records(result.per_year),
                 episodes=records(result.episodes),
-                **_jsonable(result.meta()),
+                **jsonable(result.meta()),
             )
 
         return json_response(cache.get_or_compute(("alert-backtest",), compute))

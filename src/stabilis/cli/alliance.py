@@ -218,7 +218,9 @@ def position(
 @resilience_app.command("scorecard")
 def scorecard(
     ctx: typer.Context,
-    group: str = typer.Option("nato", "--group", "-g", help="nato, partners or all."),
+    group: str = typer.Option(
+        "nato", "--group", "-g", help="nato, partners or members_and_partners."
+    ),
     year: int | None = typer.Option(None, "--year", help="Scorecard year (default: last year)."),
     window: int = typer.Option(10, "--window", help="Years in the trend and in the look-back."),
     as_json: bool = JSON_OPT,

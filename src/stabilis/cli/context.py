@@ -6,7 +6,6 @@ command modules to register them (so the import graph has no cycle).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,4 +46,7 @@ def workspace_of(ctx: typer.Context, *, forecast: Mapping[str, Any] | None = Non
 
 
 def emit_json(data: Any, **meta: Any) -> None:
-    typer.echo(json.dumps({"data": data, "meta": meta}, indent=2, default=str, ensure_ascii=False))
+    """The envelope ``{data, meta}`` on stdout, through the API's one JSON conversion."""
+    from stabilis.workspace import encode
+
+    typer.echo(encode({"data": data, "meta": meta}, indent=2).decode())

@@ -82,9 +82,9 @@ def _isna(value: Any) -> bool:
 
 
 def _records(frame: Any) -> list[dict[str, Any]]:
-    import json
+    from stabilis.workspace import records
 
-    return list(json.loads(frame.to_json(orient="records", date_format="iso")))
+    return records(frame)
 
 
 def _materialise(ws: Workspace, progress: Any) -> None:
@@ -216,7 +216,7 @@ def register(app: typer.Typer) -> None:
             None,
             "--countries",
             "-c",
-            help="A group (nato, partners, pfp, eapc, md, ici, global, all) or comma-separated ISO3 codes or names.",
+            help="A group (all, nato, partners, members_and_partners, pfp, ...; GET /api/v1/groups describes each) or comma-separated ISO3 codes or names.",
         ),
         years: str | None = typer.Option(
             None, "--years", "-y", help="Year range FIRST-LAST, e.g. 1990-2024."
@@ -241,8 +241,9 @@ def register(app: typer.Typer) -> None:
         """
         from stabilis.report import provenance
         from stabilis.report.exports import panel_with_bounds
+        from stabilis.workspace import parse_years
 
-        year_range = _parse_years(years)
+        year_range = parse_years(years, "--years")
         codes = [c.strip() for c in indicators.split(",") if c.strip()]
         ws = workspace_of(ctx)
         if bounds:
@@ -310,7 +311,10 @@ def register(app: typer.Typer) -> None:
     def countries_list(
         ctx: typer.Context,
         group: str | None = typer.Option(
-            None, "--group", "-g", help="nato, partners, pfp, eapc, md, ici, global, all."
+            None,
+            "--group",
+            "-g",
+            help="A group name (all = every country, nato, partners, members_and_partners, pfp, ...; each one described at GET /api/v1/groups).",
         ),
         year: int | None = typer.Option(
             None, "--year", help="Membership in this year (default: this year)."
@@ -376,18 +380,3 @@ def register(app: typer.Typer) -> None:
             .sort_values(["source", "rows"], ascending=[True, False])
         )
         _show_frame(grouped, title=f"{len(frame)} source rows", limit=200)
-
-
-def _parse_years(text: str | None) -> tuple[int, int] | None:
-    if not text:
-        return None
-    parts = text.replace("..", "-").split("-")
-    try:
-        if len(parts) == 1:
-            year = int(parts[0])
-            return (year, year)
-        if len(parts) == 2:
-            return (int(parts[0]), int(parts[1]))
-    except ValueError:
-        pass
-    raise QueryError(f"'{text}' is not a year range; write FIRST-LAST, e.g. 1990-2024.")

@@ -171,7 +171,11 @@ def explain(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    group: str | None = typer.Option(None, "--group", help="nato, partners, pfp, md, ..."),
+    group: str | None = typer.Option(
+        None,
+        "--group",
+        help="A group name (all = every country, nato, partners, members_and_partners, pfp, ...; each one described at GET /api/v1/groups).",
+    ),
     top: int = typer.Option(20, "--top", help="How many countries."),
     as_of: int | None = typer.Option(None, "--as-of", help="Origin year (default: latest)."),
     outcome: str | None = typer.Option(

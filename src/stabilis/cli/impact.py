@@ -23,16 +23,6 @@ def _service(ctx: typer.Context) -> ImpactService:
     return workspace_of(ctx).impact
 
 
-def _years(text: str) -> tuple[int, int]:
-    try:
-        first, last = (int(part) for part in text.split("-"))
-    except ValueError as exc:
-        raise QueryError(f"Write the years as FIRST-LAST, e.g. 1990-2024 (got '{text}').") from exc
-    if first > last:
-        raise QueryError(f"The year range {text} is reversed; give the earlier year first.")
-    return first, last
-
-
 @app.command("list")
 def list_cases(
     ctx: typer.Context,
@@ -243,7 +233,9 @@ def did_command(
     from stabilis.cli.context import emit_json
 
     service = _service(ctx)
-    span = _years(years) if years else None
+    from stabilis.workspace import parse_years
+
+    span = parse_years(years, "--years")
     result = service.did(treatment, outcome, control=control, years=span, anticipation=anticipation)
     from stabilis.report.rules import AGGREGATIONS
 

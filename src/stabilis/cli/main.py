@@ -7,7 +7,6 @@ A :class:`~stabilis.errors.StabilisError` becomes its message on stderr and its 
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -96,7 +95,9 @@ def run() -> None:
         application()
     except StabilisError as exc:
         if json_mode:
-            typer.echo(json.dumps({"error": exc.to_dict()}, indent=2, default=str))
+            from stabilis.workspace import encode
+
+            typer.echo(encode({"error": exc.to_dict()}, indent=2).decode())
         else:
             typer.secho(f"Error: {exc.message}", err=True, fg=typer.colors.RED)
         sys.exit(exc.exit_code)

@@ -15,7 +15,7 @@ from stabilis.cli.context import workspace_of
 
 if TYPE_CHECKING:
     from stabilis.workspace import ThreatService
-from stabilis.cli.data import JSON_OPT, _parse_years, _records, _show_frame
+from stabilis.cli.data import JSON_OPT, _records, _show_frame
 
 threats_app = typer.Typer(
     help="Hybrid threats: cyber operations, disinformation, event streams, profiles, alerts.",
@@ -25,6 +25,12 @@ threats_app = typer.Typer(
 
 def _service(ctx: typer.Context) -> ThreatService:
     return workspace_of(ctx).threats
+
+
+def _parse_years(text: str | None, option: str) -> tuple[int, int] | None:
+    from stabilis.workspace import parse_years  # lazily: 'stabilis --help' stays light
+
+    return parse_years(text, option)
 
 
 def _show(frame: Any, title: str | None = None, limit: int | None = None) -> None:
@@ -42,7 +48,7 @@ def profile(
     """A country's threat profile: cyber, disinformation and event signals, alerts, provenance."""
     from stabilis.cli.context import emit_json
 
-    result = _service(ctx).profile(country, _parse_years(years))
+    result = _service(ctx).profile(country, _parse_years(years, "--years"))
     if as_json:
         emit_json(
             {
@@ -183,7 +189,7 @@ def cyber(
 
     codes = [c.strip().upper() for c in countries.split(",")] if countries else None
     service = _service(ctx)
-    span = _parse_years(years)
+    span = _parse_years(years, "--years")
     frame = service.cyber_incidents(codes, span) if incidents else service.cyber(codes, span)
     if as_json:
         emit_json(_records(frame), rows=len(frame))
@@ -223,7 +229,7 @@ def incidents(
         )
         return
     codes = [c.strip().upper() for c in countries.split(",")] if countries else None
-    frame = service.cyber_records(codes, _parse_years(years))
+    frame = service.cyber_records(codes, _parse_years(years, "--years"))
     if as_json:
         emit_json(_records(frame), rows=len(frame))
         return
@@ -240,7 +246,7 @@ def coverage(
     """Which source covers a country in which year: covered, partial or not covered."""
     from stabilis.cli.context import emit_json
 
-    span = _parse_years(years) or (2000, 2023)
+    span = _parse_years(years, "--years") or (2000, 2023)
     frame = _service(ctx).coverage([country], span)
     wide = frame.pivot(index="year", columns="source", values="status").reset_index()
     if as_json:

@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from stabilis.dashboard import assets
 from stabilis.errors import NotFoundError, StabilisError
 from stabilis.report.signals import SIGNALS as THREAT_SIGNALS
+from stabilis.workspace import LABELS as GROUP_LABELS
 
 if TYPE_CHECKING:
     from stabilis.workspace import Workspace
@@ -43,14 +44,8 @@ NAV = (
     ("api", "/api", "API"),
 )
 #: Groups offered by the map's filter, in the order an analyst reads them.
-MAP_GROUPS = (
-    ("all", "All countries"),
-    ("nato", "NATO members"),
-    ("partners", "All partners"),
-    ("pfp", "Partnership for Peace"),
-    ("md", "Mediterranean Dialogue"),
-    ("ici", "Istanbul Cooperation Initiative"),
-    ("global", "Partners across the globe"),
+MAP_GROUPS = tuple(
+    (name, GROUP_LABELS[name]) for name in ("all", "nato", "partners", "pfp", "md", "ici", "global")
 )
 REGISTRY_TABLES = ("members", "partnerships", "programmes", "operations")
 #: The scenario form's repeatable ``change=CODE=VALUE`` fields.

@@ -19,12 +19,7 @@ from stabilis.forecast.targets import SPACES
 #: Labels of the base codes (the part of a feature code before any suffix).
 BASE_LABELS: dict[str, str] = {
     # the six spaces (the Barometer's indicators; economic space = 1 - public-sector corruption)
-    "v2x_veracc_osp": "Electoral space (vertical accountability)",
-    "v2xcs_ccsi": "Associational space (core civil society)",
-    "v2xcl_rol": "Individual space (equality before the law, individual liberty)",
-    "v2x_freexp_altinf": "Informational space (free expression, alternative information)",
-    "v2x_horacc_osp": "Governing space (horizontal accountability)",
-    "v2x_pubcorr": "Economic space (public-sector integrity, 1 - corruption)",
+    **{s.indicator: f"{s.label} space ({s.gist})" for s in SPACES.values()},
     # V-Dem indices
     "v2x_polyarchy": "Electoral democracy (V-Dem)",
     "v2x_libdem": "Liberal democracy (V-Dem)",

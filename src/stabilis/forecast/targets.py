@@ -41,6 +41,8 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from stabilis.errors import NotFoundError, QueryError
+from stabilis.sources.demspaces import SPACES as BAROMETER_SPACES
+from stabilis.sources.demspaces import Space
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,32 +52,9 @@ TIE_RULES: tuple[str, ...] = ("float", "above", "at_or_above")
 HORIZON = 2
 
 
-@dataclass(frozen=True)
-class Space:
-    """One of the Barometer's six spaces of democratic governance."""
-
-    name: str
-    indicator: str
-    label: str
-
-    @property
-    def code(self) -> str:
-        """The warehouse indicator code (``demspaces.<indicator>``)."""
-        return f"demspaces.{self.indicator}"
-
-
-#: The six spaces under the Barometer's own names (its README and dashboard).
-SPACES: dict[str, Space] = {
-    s.name: s
-    for s in (
-        Space("electoral", "v2x_veracc_osp", "Electoral"),
-        Space("associational", "v2xcs_ccsi", "Associational"),
-        Space("individual", "v2xcl_rol", "Individual"),
-        Space("informational", "v2x_freexp_altinf", "Informational"),
-        Space("governing", "v2x_horacc_osp", "Governing"),
-        Space("economic", "v2x_pubcorr", "Economic"),
-    )
-}
+#: The six spaces under the Barometer's own names, by short name (the one list is
+#: :data:`stabilis.sources.demspaces.SPACES`).
+SPACES: dict[str, Space] = {s.name: s for s in BAROMETER_SPACES}
 #: Other names users type for a space.
 SPACE_ALIASES = {"governmental": "governing", "governance": "governing"}
 

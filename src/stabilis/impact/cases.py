@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from stabilis.errors import NotFoundError, RegistryError
+from stabilis.panel.serialise import records
 
 from .results import SynthResult
 from .synth import Predictor
@@ -552,7 +553,7 @@ class PooledResult:
         return {
             "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
             "title": f"Gaps by treated country: {self.outcome}",
-            "data": {"values": tidy.replace({np.nan: None}).to_dict(orient="records")},
+            "data": {"values": records(tidy)},
             "mark": "line",
             "encoding": {
                 "x": {"field": "year", "type": "quantitative"},

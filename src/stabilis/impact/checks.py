@@ -28,6 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from stabilis.panel.serialise import records
+
 from .synth import Estimator, SynthData, clone, fit_gaps, simplex_weights
 
 
@@ -69,7 +71,7 @@ class CheckResult:
             "passed": self.passed,
             "message": self.message,
             "details": {k: v for k, v in self.details.items() if not isinstance(v, pd.DataFrame)},
-            "table": _records(self.table),
+            "table": records(self.table),
         }
 
 
@@ -77,11 +79,6 @@ def _num(value: float | None) -> float | None:
     if value is None or not np.isfinite(value):
         return None
     return float(value)
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    out = frame.replace({np.nan: None}).to_dict(orient="records")
-    return [{str(k): v for k, v in row.items()} for row in out]
 
 
 #: Placebos whose pre-period MSPE exceeds this multiple of the treated unit's are "poor fits"
@@ -125,7 +122,7 @@ def _line_chart(
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "title": title,
-        "data": {"values": _records(frame)},
+        "data": {"values": records(frame)},
         "layer": layers,
     }
 

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from stabilis.errors import QueryError
+from stabilis.panel.serialise import records
 
 from .checks import CheckResult, pretrend_test
 from .verdict import DEFAULT_RULES, Verdict, VerdictRules, did_verdict, display
@@ -183,7 +184,7 @@ class DidResult:
 
     def plot_spec(self) -> dict[str, Any]:
         """Vega-Lite event-study plot: estimates with pointwise and uniform bands."""
-        values = self.event.replace({np.nan: None}).to_dict(orient="records")
+        values = records(self.event)
         x = {"field": "event_time", "type": "quantitative", "title": "years since treatment"}
         return {
             "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
@@ -219,10 +220,7 @@ class DidResult:
 
     def to_dict(self) -> dict[str, Any]:
         def recs(frame: pd.DataFrame) -> list[dict[str, Any]]:
-            return [
-                {str(k): v for k, v in r.items()}
-                for r in frame.replace({np.nan: None}).to_dict(orient="records")
-            ]
+            return [{str(k): v for k, v in r.items()} for r in records(frame)]
 
         verdict, reasons = self.verdict_reasons
         return {

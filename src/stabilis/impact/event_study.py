@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from stabilis.errors import QueryError
+from stabilis.panel.serialise import records
 
 from .checks import CheckResult, pretrend_test
 
@@ -101,7 +102,7 @@ class EventStudyResult:
         return {
             "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
             "title": f"{self.treatment} on {self.outcome}: {self.design} event study",
-            "data": {"values": self.event.replace({np.nan: None}).to_dict(orient="records")},
+            "data": {"values": records(self.event)},
             "layer": [
                 {
                     "mark": "rule",
@@ -124,10 +125,7 @@ class EventStudyResult:
             "design": self.design,
             "outcome": self.outcome,
             "treatment": self.treatment,
-            "event_study": [
-                {str(k): v for k, v in r.items()}
-                for r in self.event.replace({np.nan: None}).to_dict(orient="records")
-            ],
+            "event_study": [{str(k): v for k, v in r.items()} for r in records(self.event)],
             "pretrend": self.pretrend.to_dict(),
             "n_units": self.n_units,
             "n_obs": self.n_obs,

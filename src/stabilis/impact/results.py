@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from stabilis.errors import QueryError
+from stabilis.panel.serialise import records
 
 from .checks import (
     CheckResult,
@@ -118,6 +119,35 @@ class SynthResult:
             }
         )
 
+    def placebo_band(self, level: float = 0.9) -> pd.DataFrame | None:
+        """``year, placebo_low, placebo_high``: the synthetic path plus the central ``level``
+        share of the gaps that placebo-in-space fits for every donor, per year.
+
+        A treated path outside the band is unusual among countries that were not treated. None
+        when no placebo run exists (inference off, or too few donors).
+        """
+        if not 0 < level < 1:
+            raise QueryError(f"The band's level must be between 0 and 1 (got {level}).")
+        check = self.checks.get("placebo_in_space")
+        gaps = check.details.get("placebo_gaps") if check is not None else None
+        if not isinstance(gaps, pd.DataFrame) or gaps.empty:
+            return None
+        donors = gaps[gaps["unit"] != self.data.treated]
+        if donors.empty:
+            return None
+        tail = (1 - level) / 2
+        by_year = donors.groupby("year")["gap"]
+        synthetic = pd.Series(self.synthetic, index=self.data.years)
+        band = pd.DataFrame({"low": by_year.quantile(tail), "high": by_year.quantile(1 - tail)})
+        band = band.reindex(synthetic.index)
+        return pd.DataFrame(
+            {
+                "year": synthetic.index,
+                "placebo_low": (synthetic + band["low"]).to_numpy(),
+                "placebo_high": (synthetic + band["high"]).to_numpy(),
+            }
+        )
+
     def balance(self) -> pd.DataFrame:
         """Predictor balance: treated, synthetic and donor-average values (unscaled)."""
         raw_x0 = self.data.raw_X0
@@ -200,7 +230,7 @@ class SynthResult:
         return {
             "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
             "title": f"{self.label or self.data.treated}: {self.data.outcome}",
-            "data": {"values": long.replace({np.nan: None}).to_dict(orient="records")},
+            "data": {"values": records(long)},
             "layer": [
                 {
                     "mark": "line",

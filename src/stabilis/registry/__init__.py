@@ -30,8 +30,9 @@ from typing import TYPE_CHECKING, Any
 
 from .dates import DateSpan, PartialDate
 from .flags import FLAG_DEFINITIONS, build_flags
+from .groups import GROUPS
 from .load import DATA_DIR, TABLES, RegistryVersion, read_table, read_tables, read_version
-from .query import GROUPS, Registry, framework_code
+from .query import Registry, framework_code
 from .schema import CONFIDENCE, FRAMEWORKS, PROGRAMME_CODES, SCHEMAS, STATUSES
 
 if TYPE_CHECKING:

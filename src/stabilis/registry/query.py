@@ -33,6 +33,7 @@ from stabilis.errors import NotFoundError, QueryError
 
 from .dates import check_year as _check_year
 from .dates import check_year_range
+from .groups import GROUPS, REGISTRY_GROUPS, check_group
 from .load import RegistryVersion, read_tables, read_version
 from .policy import second_tier_only, support
 from .schema import FRAMEWORKS, ISO3
@@ -48,18 +49,6 @@ from .spells import (
     spell_years,
 )
 from .status import as_of_day, status_as_of
-
-GROUPS: dict[str, str] = {
-    "nato": "NATO member states",
-    "partners": "partners in any framework that are not members (notes.md registry rule)",
-    "pfp": "Partnership for Peace partners (not members)",
-    "eapc": "Euro-Atlantic Partnership Council partners (not members)",
-    "md": "Mediterranean Dialogue partners",
-    "ici": "Istanbul Cooperation Initiative partners",
-    "global": "partners across the globe",
-    "all": "members and partners",
-}
-"""Group name -> what it holds in a given year."""
 
 _FRAMEWORK_ALIASES: dict[str, str] = {
     **{code.lower(): code for code in FRAMEWORKS.values()},
@@ -402,21 +391,27 @@ class Registry:
     # ---- groups -------------------------------------------------------------------------
 
     def groups(self) -> pd.DataFrame:
-        """The group names ``group_members`` accepts, with what each holds."""
+        """Every group name (:mod:`.groups`), with what each holds."""
         return pd.DataFrame({"name": list(GROUPS), "description": list(GROUPS.values())})
 
     def group_members(self, name: str, year: int) -> list[str]:
-        """ISO3 codes in group ``name`` during ``year``."""
-        key = name.strip().lower()
-        if key not in GROUPS:
-            raise NotFoundError(
-                f"'{name}' is not a registry group. Use one of: {', '.join(GROUPS)}."
+        """ISO3 codes in group ``name`` during ``year``.
+
+        ``all`` (every country) is not the registry's to know: ask
+        :meth:`stabilis.workspace.Workspace.group_members`.
+        """
+        key = check_group(name)
+        if key not in REGISTRY_GROUPS:
+            raise QueryError(
+                f"'{key}' means every country in the warehouse, which the registry does not "
+                "hold; ask the Workspace (ws.group_members).",
+                details={"parameter": "group", "value": name},
             )
         if key == "nato":
             return self.members(year)
         if key == "partners":
             return self.partners(year)
-        if key == "all":
+        if key == "members_and_partners":
             return sorted(set(self.members(year)) | set(self.partners(year)))
         return self.partners(year, framework=key)
 

@@ -100,11 +100,9 @@ class Section:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    import json
+    from stabilis.panel.serialise import records
 
-    if frame is None or frame.empty:
-        return []
-    return list(json.loads(frame.to_json(orient="records", date_format="iso")))
+    return records(frame)
 
 
 def _missing(key: str, title: str, message: str) -> Section:

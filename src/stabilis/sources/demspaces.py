@@ -52,6 +52,7 @@ All country-year files are keyed by Gleditsch-Ward ``gwcode`` and ``year``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,16 +67,42 @@ _RAW = (
     "1012a66d590d2315c292f2ec745f168abbf84d05"
 )
 
-#: The six space indicators: (column, space, label).
-SPACES = (
-    ("v2x_veracc_osp", "Electoral", "Vertical accountability index (0-1 version)"),
-    ("v2xcs_ccsi", "Associational", "Core civil society index"),
-    ("v2xcl_rol", "Individual", "Equality before the law and individual liberty index"),
-    ("v2x_freexp_altinf", "Informational", "Freedom of expression and alternative sources"),
-    ("v2x_horacc_osp", "Governing", "Horizontal accountability index (0-1 version)"),
-    ("v2x_pubcorr", "Economic", "Public sector corruption index, reversed (1 = least corrupt)"),
-)
-_SPACE_NAMES = tuple(s[0] for s in SPACES)
+
+@dataclass(frozen=True)
+class Space:
+    """One of the Barometer's six spaces of democratic governance: its short name (what users
+    type, and the forecast outcomes' prefix), the V-Dem indicator that measures it, its label,
+    what the indicator measures in a few words, and the indicator's full name."""
+
+    name: str
+    indicator: str
+    label: str
+    gist: str
+    measure: str
+
+    @property
+    def code(self) -> str:
+        """The warehouse indicator code (``demspaces.<indicator>``)."""
+        return f"demspaces.{self.indicator}"
+
+
+#: The six spaces, named once (the forecasts, their labels and this parser read them here).
+SPACES: tuple[Space, ...] = (
+    Space("electoral", "v2x_veracc_osp", "Electoral", "vertical accountability",
+          "Vertical accountability index (0-1 version)"),
+    Space("associational", "v2xcs_ccsi", "Associational", "core civil society",
+          "Core civil society index"),
+    Space("individual", "v2xcl_rol", "Individual", "equality before the law, individual liberty",
+          "Equality before the law and individual liberty index"),
+    Space("informational", "v2x_freexp_altinf", "Informational",
+          "free expression, alternative information",
+          "Freedom of expression and alternative sources"),
+    Space("governing", "v2x_horacc_osp", "Governing", "horizontal accountability",
+          "Horizontal accountability index (0-1 version)"),
+    Space("economic", "v2x_pubcorr", "Economic", "public-sector integrity, 1 - corruption",
+          "Public sector corruption index, reversed (1 = least corrupt)"),
+)  # fmt: skip
+_SPACE_NAMES = tuple(s.indicator for s in SPACES)
 
 
 _ORIGIN = {
@@ -148,16 +175,16 @@ SPEC = SourceSpec(
 
 SPACE_INDICATORS = tuple(
     IndicatorSpec(
-        column=name,
-        code=f"demspaces.{name}",
-        label=f"{space} space: {label}",
+        column=space.indicator,
+        code=space.code,
+        label=f"{space.label} space: {space.measure}",
         scale="0-1, higher = more open space",
         higher_is_better=True,
         minimum=0,
         maximum=1,
         description="As published by the Democratic Spaces Barometer (V-Dem v14).",
     )
-    for name, space, label in SPACES
+    for space in SPACES
 )
 
 
