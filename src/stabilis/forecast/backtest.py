@@ -155,16 +155,41 @@ def _first_year(design: ForecastDesign, outcome: Outcome, rows: np.ndarray) -> n
     return np.asarray(design.partial[outcome.column].to_numpy(dtype=float)[rows])
 
 
+#: Columns of :meth:`ForecastFrame.tidy` (then ``country`` when the forecasts carry names).
+TIDY_COLUMNS = ["outcome", "space", "direction", "origin", "for_years", "iso3", "gwcode", "p",
+                "lower", "upper", "realised"]  # fmt: skip
+
+
 @dataclass
 class ForecastFrame:
-    """Long forecasts with the Barometer's layout and scores on demand."""
+    """Long forecasts with scores on demand: the forecast package's one result.
+
+    The result contract shared with the other domain packages: :meth:`tidy` (a long frame, one
+    row per country × outcome × origin), :meth:`summary` (prose), :meth:`meta` (a JSON-ready
+    dict) and :meth:`to_dict` (the whole result). :meth:`barometer` gives the Barometer's wide
+    file layout (what ``--out`` writes). ``info`` holds what the producer knew about the run
+    (``as_of``, ``lagged``, ``interval``, ``archive_id`` …); :meth:`meta` includes it.
+    """
 
     forecasts: pd.DataFrame
     config: ForecastConfig
     seconds: float = 0.0
-    meta: dict[str, Any] = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
 
     def tidy(self) -> pd.DataFrame:
+        """One row per country × outcome × origin: ``outcome, space, direction, origin,
+        for_years, iso3, gwcode, p, lower, upper, realised`` (and ``country`` when known).
+
+        ``space`` is the space's name for the twelve space outcomes and the outcome key for the
+        three further targets, whose ``direction`` is ``event``; ``realised`` is missing where
+        the target is not known yet.
+        """
+        frame = annotate(self.forecasts)
+        frame["for_years"] = [f"{t + 1} - {t + 2}" for t in frame["origin"]]
+        columns = [*TIDY_COLUMNS, *(["country"] if "country" in frame.columns else [])]
+        return frame[columns].reset_index(drop=True)
+
+    def barometer(self) -> pd.DataFrame:
         """The Barometer's layout plus ``iso3`` and the interval columns.
 
         Space outcomes use the V-Dem indicator name as ``outcome`` and
@@ -172,6 +197,43 @@ class ForecastFrame:
         probability is in ``p_up``, ``p_down`` is empty and ``p_same = 1 − p_up``.
         """
         return to_barometer_layout(self.forecasts)
+
+    def meta(self) -> dict[str, Any]:
+        """A JSON-ready description of the run: model and settings, origins, outcomes, counts,
+        seconds and everything in ``info``."""
+        import json
+
+        origins = sorted(int(o) for o in self.forecasts["origin"].unique())
+        data = {
+            "model": self.config.model,
+            "config": self.config.to_dict(),
+            "origins": origins,
+            "outcomes": sorted(str(k) for k in self.forecasts["outcome"].unique()),
+            "forecasts": len(self.forecasts),
+            "realised": int(self.forecasts["realised"].notna().sum()),
+            "seconds": round(float(self.seconds), 3),
+            **self.info,
+        }
+        out: dict[str, Any] = json.loads(json.dumps(data, default=_jsonable))
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole result: ``meta``, ``summary``, ``forecasts`` (the tidy rows as records)
+        and, where targets are known, ``scores`` per direction."""
+        import json
+
+        tidy = self.tidy().astype(object).where(self.tidy().notna(), None)
+        data = {
+            "meta": self.meta(),
+            "summary": self.summary(),
+            "forecasts": tidy.to_dict(orient="records"),
+            "scores": self.scores().to_dict(orient="records") if self._realised() else [],
+        }
+        out: dict[str, Any] = json.loads(json.dumps(data, default=_jsonable))
+        return out
+
+    def _realised(self) -> bool:
+        return bool(len(self.forecasts) and self.forecasts["realised"].notna().any())
 
     def scores(self, by: Sequence[str] = ("direction",)) -> pd.DataFrame:
         """Scores against the realised targets (rows whose target is known)."""
@@ -238,6 +300,11 @@ class ForecastFrame:
             f"origins {origins[0]}-{origins[-1]}, model {self.config.model}, "
             f"{self.seconds:.1f} s."
         ]
+        if not self._realised():
+            if "as_of" in self.info:
+                lines.append(f"  a live forecast from data up to {self.info['as_of']}: no target "
+                             "is known yet, so nothing is scored.")  # fmt: skip
+            return "\n".join(lines)
         scores = self.scores()
         for row in scores.to_dict(orient="records"):
             lines.append(
@@ -260,6 +327,15 @@ class ForecastFrame:
                 f"{row['roc_auc']:.3f} PR-AUC {row['pr_auc']:.3f}"
             )
         return "\n".join(lines)
+
+
+def _jsonable(value: Any) -> Any:
+    """numpy scalars and arrays as plain Python; NaN stays a float (JSON has no NaN: None)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return str(value)
 
 
 def annotate(forecasts: pd.DataFrame) -> pd.DataFrame:
@@ -348,7 +424,7 @@ def run_backtest(
     forecasts = calibrate_intervals(pd.concat(parts, ignore_index=True))
     seconds = time.perf_counter() - start
     return ForecastFrame(
-        forecasts, config, seconds, meta={"first_origin": first, "last_origin": final},
+        forecasts, config, seconds, info={"first_origin": first, "last_origin": final},
     )  # fmt: skip
 
 

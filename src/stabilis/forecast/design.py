@@ -101,7 +101,8 @@ class ForecastConfig:
             num_threads=self.num_threads,
         )
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
+        """The settings as a JSON-ready dict (stored in every archive manifest)."""
         data = asdict(self)
         data["interval"] = list(self.interval)
         data["outcomes"] = list(self.outcomes)

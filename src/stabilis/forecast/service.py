@@ -211,7 +211,7 @@ class ForecastService:
             entry = self.archive.save(result.forecasts, kind="backtest", as_of=None,
                                       snapshots=self.ws.snapshots(), config=config,
                                       inputs=self.input_releases())  # fmt: skip
-            result.meta["archive_id"] = entry.id
+            result.info["archive_id"] = entry.id
         return result
 
     def run(
@@ -220,7 +220,7 @@ class ForecastService:
     ) -> ForecastFrame:  # fmt: skip
         """A live forecast from data dated up to ``as_of`` (default: the live origin, the latest
         year any source measures; sources that end earlier are carried forward, see
-        ``meta["lagged"]``).
+        ``info["lagged"]``).
 
         Each forecast carries its interval, its ``top_factors`` largest contributions
         (``factors``: raw codes; ``drivers``: the same as sentences) and the country's name.
@@ -264,7 +264,7 @@ class ForecastService:
         forecasts["factors"] = [raw.get(k, "") for k in keys]
         forecasts["drivers"] = [text.get(k, "") for k in keys]
         meta = {"as_of": year, "lagged": lag_summary(design), "interval": interval}
-        result = ForecastFrame(forecasts, config, meta=meta)
+        result = ForecastFrame(forecasts, config, info=meta)
         if archive:
             entry = self.archive.save(
                 forecasts, kind="run", as_of=year, snapshots=self.ws.snapshots(), config=config,
@@ -272,7 +272,7 @@ class ForecastService:
                 inputs=self.input_releases(), meta=meta,
                 models=models,
             )  # fmt: skip
-            result.meta["archive_id"] = entry.id
+            result.info["archive_id"] = entry.id
         return result
 
     @staticmethod
@@ -450,10 +450,10 @@ class ForecastService:
                 stored = self.archive.load(entry.id)
                 if chosen is None or set(chosen) <= set(stored["outcome"]):
                     forecast = ForecastFrame(stored, self.config,
-                                             meta={"as_of": entry.as_of,
+                                             info={"as_of": entry.as_of,
                                                    "archive_id": entry.id})  # fmt: skip
         result = forecast or self.run(as_of=as_of, outcomes=chosen, archive=False)
-        year = int(result.meta["as_of"])
+        year = int(result.info["as_of"])
         frame = annotate(result.forecasts)
         if outcome:
             frame = frame[frame["outcome"] == resolve_outcomes([outcome])[0].key]
