@@ -12,13 +12,16 @@ import pytest
 from stabilis.errors import QueryError
 from stabilis.forecast.backtest import BAROMETER_COLUMNS, TIDY_COLUMNS, ForecastFrame
 from stabilis.forecast.design import ForecastConfig
-from stabilis.forecast.recalibration import recalibrate
+from stabilis.forecast.recalibration import apply_map, level_shift, recalibrate
 from stabilis.forecast.scoring import ece
 
 
-def _simulated(origins=range(1995, 2012), countries=150, seed=3, bias=2.0) -> pd.DataFrame:
-    """Forecasts whose true event probability is q, issued as q**(1/bias) (overconfident
-    upwards): a known miscalibration that a map learned on earlier origins can undo."""
+def _simulated(
+    origins=range(1995, 2012), countries=150, seed=3, bias=2.0, kind="level"
+) -> pd.DataFrame:
+    """Forecasts whose true event probability is q, issued as q**(1/bias) (``level``: too high)
+    or spread ``bias`` times wider on the log-odds around the same mean (``spread``: too
+    confident): a known miscalibration that a map learned on earlier origins can undo."""
     rng = np.random.default_rng(seed)
     parts = []
     for origin in origins:
@@ -26,6 +29,8 @@ def _simulated(origins=range(1995, 2012), countries=150, seed=3, bias=2.0) -> pd
             q = rng.beta(0.6, 6.0, countries)
             y = (rng.random(countries) < q).astype(float)
             p = q ** (1 / bias)
+            if kind == "spread":
+                p = apply_map(q, bias, level_shift(q, bias))
             parts.append(pd.DataFrame({
                 "outcome": outcome, "origin": origin,
                 "iso3": [f"C{i:03d}" for i in range(countries)], "gwcode": np.arange(countries),
@@ -68,18 +73,33 @@ def test_summary_of_a_live_run_says_nothing_is_scored_yet():
     assert "no target is known yet" in text and "ROC-AUC" not in text
 
 
-def test_recalibration_undoes_a_known_miscalibration_walk_forward():
-    frame = _simulated()
-    fixed = recalibrate(frame)
-    late = fixed["origin"] >= 2000
+@pytest.mark.parametrize("method", ["spread", "platt"])
+def test_recalibration_undoes_a_known_miscalibration_walk_forward(method):
+    frame = _simulated(kind="level" if method == "platt" else "spread", bias=2.0)
+    fixed = recalibrate(frame, method=method)
+    spaces = fixed["outcome"] != "coup_attempt"
+    late = (fixed["origin"] >= 2000) & spaces
     assert fixed.loc[fixed["origin"] < 1998, "recalibrated"].eq(False).all()  # nothing earlier
     assert fixed.loc[late, "recalibrated"].all()
+    assert not fixed.loc[~spaces, "recalibrated"].any()  # the further targets are left alone
     before = ece(frame.loc[late, "realised"], frame.loc[late, "p"])
     after = ece(fixed.loc[late, "realised"], fixed.loc[late, "p"])
-    assert before > 0.1 and after < 0.03
+    assert before > 0.03 and after < 0.02, (before, after)
     # the model's own probabilities are kept, and the map is monotone: bounds stay ordered
     np.testing.assert_array_equal(fixed["p_model"], frame["p"])
     assert ((fixed["lower"] <= fixed["p"] + 1e-12) & (fixed["p"] <= fixed["upper"] + 1e-12)).all()
+    # the default map keeps each origin's mean forecast and narrows the spread (slope < 1)
+    if method != "spread":
+        return
+    one = fixed[(fixed["origin"] == 2010) & (fixed["outcome"] == "electoral_up")]
+    assert one["p"].mean() == pytest.approx(one["p_model"].mean(), abs=1e-6)
+    assert (one["recal_slope"] < 0.6).all()  # about 1 / bias
+    np.testing.assert_allclose(
+        apply_map(
+            one["p_model"].to_numpy(), one["recal_slope"].iloc[0], one["recal_shift"].iloc[0]
+        ),
+        one["p"],
+    )
 
 
 def test_recalibration_of_an_origin_ignores_targets_unknown_at_that_origin():
@@ -102,7 +122,7 @@ def test_bounds_ruled_forecasts_stay_zero_and_history_feeds_the_first_origins():
     alone = recalibrate(frame)
     assert not alone["recalibrated"].any()  # 2000-2003 have no realised origin 3 years back
     fed = recalibrate(frame, history=history)
-    assert fed["recalibrated"].all()
+    assert fed.loc[fed["outcome"] != "coup_attempt", "recalibrated"].all()
     assert (fed.loc[fed.index[:7], ["p", "lower", "upper"]] == 0).all().all()
 
 

@@ -23,6 +23,7 @@ from stabilis.errors import QueryError
 from stabilis.forecast.design import ForecastConfig, ForecastDesign
 from stabilis.forecast.models import BlendedForecaster, TrainingMatrix
 from stabilis.forecast.origins import TimeSplit
+from stabilis.forecast.recalibration import recalibrate
 from stabilis.forecast.scoring import calibration_curve, score_table
 from stabilis.forecast.targets import Outcome, resolve_outcomes
 
@@ -389,7 +390,10 @@ def run_backtest(
     """Walk forward over origins ``first … last`` (default: the last origin with data).
 
     ``progress(done, total, origin)`` is called as each origin's forecasts come back (in origin
-    order), so a command can show how far the backtest has gone.
+    order), so a command can show how far the backtest has gone. With recalibration on, the
+    space outcomes of up to ``config.recalibration_warmup`` origins before ``first`` are fitted
+    too; their realised forecasts teach the first origins' recalibration map and are not
+    returned (``info["warmup_origins"]``).
     """
     import pandas as pd
 
@@ -402,29 +406,42 @@ def run_backtest(
         raise QueryError(f"The origins {first}-{final} are reversed; give --from <= --to.")
     selected = resolve_outcomes(list(config.outcomes) or None)
     origins = list(range(first, final + 1))
+    spaces = [o for o in selected if o.space is not None]
+    warmup: list[int] = []
+    if config.recalibration != "none" and spaces:
+        earliest = config.train_first + 3 + config.holdout_years  # a calibration split fits
+        warmup = list(range(max(first - config.recalibration_warmup, earliest), first))
+    jobs = [(t, spaces) for t in warmup] + [(t, list(selected)) for t in origins]
     start = time.perf_counter()
-    if config.n_jobs > 1 and len(origins) > 1:
+    if config.n_jobs > 1 and len(jobs) > 1:
         from joblib import Parallel, delayed
 
         # Origins run in worker processes (joblib's loky: no fork of a process that may hold
         # DuckDB or OpenMP threads, and scripts need no ``__main__`` guard). Not threads:
         # LightGBM crashed (SIGSEGV) when two Python threads built dataset subsets at once.
         # Results come back in origin order, so the frame is the same for any n_jobs.
-        run = Parallel(
-            n_jobs=min(config.n_jobs, len(origins)), backend="loky", return_as="generator"
-        )
-        results = run(delayed(_origin_forecasts)(design, t, config, selected) for t in origins)
+        run = Parallel(n_jobs=min(config.n_jobs, len(jobs)), backend="loky", return_as="generator")
+        results = run(delayed(_origin_forecasts)(design, t, config, chosen) for t, chosen in jobs)
     else:
-        results = (forecast_origin(design, t, config, selected)[0] for t in origins)
-    parts = []
-    for done, (origin, part) in enumerate(zip(origins, results, strict=True), start=1):
+        results = (forecast_origin(design, t, config, chosen)[0] for t, chosen in jobs)
+    parts, history = [], []
+    done = 0
+    for (origin, _), part in zip(jobs, results, strict=True):
+        if origin < first:
+            history.append(part)
+            continue
         parts.append(part)
+        done += 1
         if progress is not None:
             progress(done, len(origins), origin)
-    forecasts = calibrate_intervals(pd.concat(parts, ignore_index=True))
+    forecasts = pd.concat(parts, ignore_index=True)
+    warm = pd.concat(history, ignore_index=True) if history else None
+    forecasts = recalibrate(forecasts, warm, method=config.recalibration)
+    forecasts = calibrate_intervals(forecasts)
     seconds = time.perf_counter() - start
     return ForecastFrame(
-        forecasts, config, seconds, info={"first_origin": first, "last_origin": final},
+        forecasts, config, seconds,
+        info={"first_origin": first, "last_origin": final, "warmup_origins": warmup},
     )  # fmt: skip
 
 

@@ -36,6 +36,7 @@ from stabilis.forecast.design import (
     live_origin,
 )
 from stabilis.forecast.features import panel_indicators
+from stabilis.forecast.recalibration import apply_map, recalibrate, recalibration_group
 from stabilis.forecast.scoring import calibration_curve, calibration_verdict, score_table
 from stabilis.forecast.targets import (
     SPACES,
@@ -236,8 +237,19 @@ class ForecastService:
         past = self.archive.load(history.id) if history is not None else None
         if past is not None and "member_lower" not in past.columns:
             past = None  # archived before intervals were calibrated: it cannot calibrate them
+        forecasts = recalibrate(forecasts, past, method=config.recalibration)
         forecasts = calibrate_intervals(forecasts, history=past)
         history_id = history.id if history is not None else ""
+        mapped = forecasts[forecasts["recalibrated"]]
+        recalibration = {
+            "method": config.recalibration,
+            "basis": (f"walk-forward map learned from the realised forecasts of backtest "
+                      f"{history_id} (origins up to {year - 3})") if len(mapped) else
+                     ("not recalibrated: archive a backtest ('stabilis forecast backtest') "
+                      "to learn the map") if config.recalibration != "none" else "off",
+            "slopes": {str(k): float(v) for k, v in mapped.groupby(
+                recalibration_group(mapped["outcome"]))["recal_slope"].first().items()},
+        }  # fmt: skip
         scale = float(forecasts["interval_scale"].iloc[0]) if len(forecasts) else 1.0
         interval = {
             "scale": scale,
@@ -263,7 +275,8 @@ class ForecastService:
         text = best.groupby(["outcome", "iso3"], sort=False)["sentence"].agg(" ".join).to_dict()
         forecasts["factors"] = [raw.get(k, "") for k in keys]
         forecasts["drivers"] = [text.get(k, "") for k in keys]
-        meta = {"as_of": year, "lagged": lag_summary(design), "interval": interval}
+        meta = {"as_of": year, "lagged": lag_summary(design), "interval": interval,
+                "recalibration": recalibration}  # fmt: skip
         result = ForecastFrame(forecasts, config, info=meta)
         if archive:
             entry = self.archive.save(
@@ -535,11 +548,20 @@ class ForecastService:
         row_after = (changed.years == year) & (changed.rows["iso3"].to_numpy() == iso3)
         before, after = design.features[row], changed.features[row_after]
         known = {o.key: o for o in design.outcomes}
+        # the run's recalibration map of each outcome (archived per forecast), applied to the
+        # members before and after alike, so p_before is the archived forecast
+        stored = self.archive.load(entry.id)
+        mine = stored[stored["iso3"] == iso3]
+        maps: dict[str, tuple[float, float]] = {}
+        if "recal_slope" in mine.columns:
+            maps = {str(k): (float(a), float(b)) for k, a, b in zip(
+                mine["outcome"], mine["recal_slope"], mine["recal_shift"], strict=True)}  # fmt: skip
         results, moved = [], []
         for key, model in models.items():
+            slope, shift = maps.get(key, (float("nan"), float("nan")))
             m0, m1 = (
-                member_probabilities(model, before)[:, 0],
-                member_probabilities(model, after)[:, 0],
+                apply_map(member_probabilities(model, before)[:, 0], slope, shift),
+                apply_map(member_probabilities(model, after)[:, 0], slope, shift),
             )
             outcome = known[key]
             if self.config.bounds_rule and outcome.space is not None:
