@@ -1,6 +1,7 @@
 """Stabilis' walk-forward forecasts against the V-Dem Democratic Spaces Barometer.
 
-Run:  python benchmarks/forecast_vs_demspaces.py [--data-dir DIR] [--boot 500] [--rf-origins 2005,2021]
+Run:  python benchmarks/forecast_vs_demspaces.py [--data-dir DIR] [--boot 500] [--rf-origins 2005,2021|all]
+      [--rf-checkpoint DIR] [--rf-budget-minutes M]
       [--rf-outcomes electoral_down,associational_up] [--rf-trees 2000]
       [--overlap-origins 2008,2012,2016,2020] [--overlap-trees 300]
 
@@ -15,7 +16,11 @@ Run:  python benchmarks/forecast_vs_demspaces.py [--data-dir DIR] [--boot 500] [
    min_samples_leaf=1, probability forest, one per outcome) on Stabilis' features, trained with
    the same honest splits. A full walk-forward is hours on 2 cores, so it is timed on the
    origins and outcomes given (default 2005 and 2021 x 2 outcomes) and extrapolated to all
-   origins x 12 outcomes by the mean time per forest; the table says so.
+   origins x 12 outcomes by the mean time per forest; the table says so. The full honest
+   comparison is ``--rf-origins all --rf-outcomes spaces --rf-checkpoint DIR``: each forest's
+   forecasts are kept in DIR as it finishes (origins in an order that spreads any prefix over
+   the period), a rerun resumes, ``--rf-budget-minutes`` stops starting forests, and the
+   Stabilis-minus-forest table with bootstrap intervals is printed on the rows covered.
 4. What the Barometer's overlapping training row is worth: the same random forest (fewer trees,
    ``--overlap-trees``) on origins ``--overlap-origins`` x the 12 space outcomes, trained once
    honestly (rows s <= t-3, as Stabilis) and once the Barometer's way (rows s <= t-1, whose
@@ -137,15 +142,56 @@ def comparison_table(rows: pd.DataFrame, n_boot: int) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def spread_order(origins: list[int]) -> list[int]:
+    """Origins ordered so that any prefix spreads over the whole period (ends, middle, ...):
+    a checkpointed run stopped early still covers early and late origins."""
+    ordered = sorted(origins)
+    out: list[int] = []
+    spans = [(0, len(ordered) - 1)]
+    if ordered:
+        out += [ordered[0]] if len(ordered) == 1 else [ordered[0], ordered[-1]]
+    while spans:
+        lo, hi = spans.pop(0)
+        if hi - lo < 2:
+            continue
+        mid = (lo + hi) // 2
+        out.append(ordered[mid])
+        spans += [(lo, mid), (mid, hi)]
+    return out + [o for o in ordered if o not in out]
+
+
 def random_forest(service: ForecastService, origins: list[int], keys: list[str], trees: int,
-                  jobs: int) -> tuple[pd.DataFrame, list[float]]:  # fmt: skip
+                  jobs: int, checkpoint: Path | None = None,
+                  budget_seconds: float | None = None) -> tuple[pd.DataFrame, list[float]]:  # fmt: skip
+    """The Barometer-equivalent forest trained honestly (rows s <= t-3 for the spaces), one per
+    origin and outcome, with the bounds rule applied as to Stabilis.
+
+    With ``checkpoint`` every forest's forecasts are written to
+    ``checkpoint/rf-<trees>-<origin>-<outcome>.parquet`` as it finishes and a rerun skips the
+    forests already there, so the full walk-forward can be run over several sittings.
+    ``budget_seconds`` stops starting new forests after that much wall time. Returns the
+    forecasts of every forest done (also those from earlier sittings) and the seconds of the
+    forests fitted in this sitting.
+    """
     from sklearn.ensemble import RandomForestClassifier
+
+    from stabilis.forecast.backtest import bounds_mask
 
     design = service.design()
     years = design.years
+    values = design.features.to_numpy(dtype=np.float64)
     seconds, rows = [], []
+    began = time.perf_counter()
+    if checkpoint is not None:
+        checkpoint.mkdir(parents=True, exist_ok=True)
     for origin in origins:
         for outcome in resolve_outcomes(keys):
+            path = checkpoint / f"rf-{trees}-{origin}-{outcome.key}.parquet" if checkpoint else None
+            if path is not None and path.exists():
+                rows.append(pd.read_parquet(path))
+                continue
+            if budget_seconds is not None and time.perf_counter() - began > budget_seconds:
+                continue
             split = TimeSplit.honest(origin, lookahead=outcome.lookahead)
             y = design.target(outcome)
             train = split.train_mask(years) & ~np.isnan(y)
@@ -155,12 +201,22 @@ def random_forest(service: ForecastService, origins: list[int], keys: list[str],
                 n_estimators=trees, max_features=20, min_samples_leaf=1, n_jobs=jobs,
                 random_state=1,
             )  # fmt: skip
-            forest.fit(design.features[train].to_numpy(), y[train].astype(int))
-            p = forest.predict_proba(design.features[test].to_numpy())[:, 1]
+            forest.fit(values[train], y[train].astype(int))
+            p = forest.predict_proba(values[test])[:, 1]
+            p = np.where(bounds_mask(design, outcome, test), 0.0, p)
             seconds.append(time.perf_counter() - start)
-            rows.append(pd.DataFrame({"outcome": outcome.key, "origin": origin,
-                                      "gwcode": design.rows["gwcode"].to_numpy()[test],
-                                      "p_rf": p, "y": y[test]}))  # fmt: skip
+            part = pd.DataFrame({"outcome": outcome.key, "origin": origin,
+                                 "gwcode": design.rows["gwcode"].to_numpy()[test],
+                                 "p_rf": p, "y": y[test],
+                                 "seconds": seconds[-1]})  # fmt: skip
+            if path is not None:
+                tmp = path.with_suffix(".tmp")
+                part.to_parquet(tmp)
+                tmp.replace(path)
+            print(f"   forest {origin} {outcome.key}: {seconds[-1]:.0f} s", flush=True)
+            rows.append(part)
+    if not rows:
+        return pd.DataFrame(columns=["outcome", "origin", "gwcode", "p_rf", "y"]), seconds
     return pd.concat(rows, ignore_index=True), seconds
 
 
@@ -241,8 +297,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--boot", type=int, default=500)
-    parser.add_argument("--rf-origins", default="2005,2021")
-    parser.add_argument("--rf-outcomes", default="electoral_down,associational_up")
+    parser.add_argument(
+        "--rf-origins",
+        default="2005,2021",
+        help="origins of the 2,000-tree forest: a list, or 'all' (2005-2021)",
+    )
+    parser.add_argument(
+        "--rf-outcomes",
+        default="electoral_down,associational_up",
+        help="outcome keys, or 'spaces' for the 12 space outcomes",
+    )
+    parser.add_argument(
+        "--rf-checkpoint",
+        default=None,
+        help="folder keeping each forest's forecasts; a rerun resumes from it",
+    )
+    parser.add_argument(
+        "--rf-budget-minutes",
+        type=float,
+        default=None,
+        help="start no new forest after this many minutes (resume later)",
+    )
     parser.add_argument("--rf-trees", type=int, default=2000)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument(
@@ -321,8 +396,8 @@ def main() -> None:
     start = time.perf_counter()
     live = service.run()
     run_seconds = time.perf_counter() - start
-    print(f"   origin {live.meta['as_of']}; {live.meta['interval']['basis']}")
-    for lag in live.meta["lagged"]:
+    print(f"   origin {live.info['as_of']}; {live.info['interval']['basis']}")
+    for lag in live.info["lagged"]:
         print(f"   lagged: {lag['source']} ({len(lag['indicators'])} indicators) ends "
               f"{lag['last_year']}, lag {lag['lag_years']}")  # fmt: skip
     start = time.perf_counter()
@@ -335,10 +410,17 @@ def main() -> None:
     print(f"   run {run_seconds:.1f} s; explain + list from the archive {archived:.2f} s; "
           f"explain refitted {refit:.1f} s ({refit / archived:.0f}x)")  # fmt: skip
 
-    rf_origins = [int(x) for x in args.rf_origins.split(",")]
-    rf_keys = [k for k in args.rf_outcomes.split(",") if k]
-    rf_rows, rf_seconds = random_forest(service, rf_origins, rf_keys, args.rf_trees, args.jobs)
-    per_forest = float(np.mean(rf_seconds))
+    rf_origins = (spread_order(list(range(FIRST, LAST + 1))) if args.rf_origins == "all"
+                  else [int(x) for x in args.rf_origins.split(",")])  # fmt: skip
+    rf_keys = (space_keys if args.rf_outcomes == "spaces"
+               else [k for k in args.rf_outcomes.split(",") if k])  # fmt: skip
+    checkpoint = Path(args.rf_checkpoint) if args.rf_checkpoint else None
+    budget = args.rf_budget_minutes * 60 if args.rf_budget_minutes is not None else None
+    rf_rows, rf_seconds = random_forest(service, rf_origins, rf_keys, args.rf_trees, args.jobs,
+                                        checkpoint, budget)  # fmt: skip
+    if not rf_seconds and "seconds" in rf_rows.columns:  # every forest came from the checkpoint
+        rf_seconds = rf_rows.groupby(["origin", "outcome"])["seconds"].first().tolist()
+    per_forest = float(np.mean(rf_seconds)) if rf_seconds else float("nan")
     n_forests = n_origins * len(space_keys)
     rf_full = per_forest * n_forests
     mine = annotate(boosted.forecasts).merge(rf_rows, on=["outcome", "origin", "gwcode"])
@@ -386,6 +468,12 @@ def main() -> None:
                         "rf_brier": score(part["y"], part["p_rf"])["brier"],
                         "stabilis_brier": score(part["y"], part["p"])["brier"]})  # fmt: skip
         print(fmt(pd.DataFrame(sub)))
+        honest = rf_rows.assign(scheme="rf_honest")
+        covered = sorted(int(o) for o in honest["origin"].unique())
+        print(f"\n-- Stabilis against the honest {args.rf_trees}-tree forest on the rows it covers "
+              f"(origins {covered}, outcomes {sorted(honest['outcome'].unique())}; "
+              f"{args.boot} country-cluster bootstrap draws; difference = Stabilis - forest)")  # fmt: skip
+        print(fmt(honest_forest_differences(rows, honest, args.boot)))
 
     overlap_origins = [int(x) for x in args.overlap_origins.split(",") if x]
     if overlap_origins:

@@ -53,7 +53,7 @@ def test_backtest_reruns_to_identical_numbers_in_one_process_or_two(service):
 def test_backtest_writes_the_barometers_layout_with_intervals(service):
     result = service.backtest(2015, 2015, outcomes=["economic_up", "economic_down",
                                                     "conflict_onset"], archive=False)  # fmt: skip
-    tidy = result.tidy()
+    tidy = result.barometer()
     assert list(tidy.columns) == BAROMETER_COLUMNS + EXTRA_COLUMNS
     econ = tidy[tidy["outcome"] == "v2x_pubcorr"]
     assert (econ["for_years"] == "2016 - 2017").all()
@@ -94,7 +94,7 @@ def test_a_live_forecast_sees_no_data_after_its_year(service):
 
 def test_run_archives_forecasts_with_provenance_and_score_rescores_them(service):
     result = service.run(as_of=2015, outcomes=["electoral_down", "coup_attempt"])
-    entry_id = result.meta["archive_id"]
+    entry_id = result.info["archive_id"]
     entry = next(e for e in service.archive.entries() if e.id == entry_id)
     manifest = entry.manifest()
     assert manifest["code_hash"] == code_hash() and manifest["as_of"] == 2015

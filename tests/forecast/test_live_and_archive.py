@@ -35,8 +35,8 @@ def live(service):
 
 
 def test_the_live_forecast_starts_from_2024_and_carries_older_sources_forward(service, live):
-    assert service.live_origin() == 2024 and live.meta["as_of"] == 2024
-    lagged = {row["source"]: row for row in live.meta["lagged"]}
+    assert service.live_origin() == 2024 and live.info["as_of"] == 2024
+    lagged = {row["source"]: row for row in live.info["lagged"]}
     # the six space indicators (V-Dem v14, to 2023) are lagged one year; FH and V-Dem v15 not
     assert lagged["demspaces"]["last_year"] == 2023 and lagged["demspaces"]["lag_years"] == 1
     assert len(lagged["demspaces"]["indicators"]) == 6
@@ -51,7 +51,7 @@ def test_the_live_forecast_starts_from_2024_and_carries_older_sources_forward(se
     manifest = service.archive.entries()[-1].manifest()
     highlevel = next(i for i in manifest["inputs"] if i["snapshot"].startswith("vdem/highlevel"))
     assert highlevel["last_year"] == 2024 and "v15" in highlevel["filename"]
-    assert manifest["lagged"] == live.meta["lagged"]
+    assert manifest["lagged"] == live.info["lagged"]
 
 
 def test_the_2022_origin_is_scored_on_its_known_year_and_marked_partial(service):
@@ -69,7 +69,7 @@ def test_the_2022_origin_is_scored_on_its_known_year_and_marked_partial(service)
     assert {"member_lower", "member_upper", "interval_scale"} <= set(result.forecasts.columns)
     issued = service.run(as_of=2022, outcomes=["electoral_down"])
     scores = service.score()
-    mine = scores[scores["archive_id"] == issued.meta["archive_id"]]
+    mine = scores[scores["archive_id"] == issued.info["archive_id"]]
     assert list(mine["window"]) == ["partial: first year only"]
     assert mine["n"].iloc[0] == partial["n"].iloc[0]
 
@@ -87,8 +87,8 @@ def test_intervals_are_widened_by_what_past_origins_needed_and_their_coverage_is
     assert coverage.loc["pooled", "coverage"] >= coverage.loc["pooled", "coverage_zero_width"]
     assert "interval coverage (80 % nominal" in result.summary()
     live = service.run(as_of=2016, outcomes=["electoral_down"], archive=False)
-    assert live.meta["interval"]["scale"] >= 1.0
-    assert result.meta["archive_id"] in live.meta["interval"]["basis"]
+    assert live.info["interval"]["scale"] >= 1.0
+    assert result.info["archive_id"] in live.info["interval"]["basis"]
 
 
 def test_explain_and_list_read_the_archive_without_refitting(service, live, monkeypatch):
@@ -101,7 +101,7 @@ def test_explain_and_list_read_the_archive_without_refitting(service, live, monk
         patched.setattr(module, "forecast_origin", no_fit)
         frame = service.explain("GEO", "electoral", top=5)
         listed = service.top(group="partners", n=5)
-    assert frame["archive_id"].eq(live.meta["archive_id"]).all()
+    assert frame["archive_id"].eq(live.info["archive_id"]).all()
     assert {"label", "sentence", "feature", "effect"} <= set(frame.columns)
     assert (frame["country"] == "Georgia").all() and len(frame) == 10
     assert frame["label"].ne(frame["feature"]).all()
@@ -170,7 +170,7 @@ def test_cli_run_states_the_lags_and_calibration_gives_a_computed_verdict(built)
 
 def test_whatif_recomputes_the_archived_forecast_with_changed_inputs(service, live):
     scenario = service.whatif("GEO", ["v2x_libdem=+0.3", "nato.ipap=0"])
-    assert scenario.archive_id == live.meta["archive_id"] and scenario.as_of == 2024
+    assert scenario.archive_id == live.info["archive_id"] and scenario.as_of == 2024
     changes = scenario.changes.set_index("indicator")
     assert changes.loc["vdem.v2x_libdem", "after"] == pytest.approx(0.328 + 0.3)
     assert changes.loc["nato.ipap", "after"] == 0
@@ -232,7 +232,7 @@ def test_changes_puts_moved_forecasts_on_the_revised_vdem_release(built, tmp_pat
     )
     second = new.run(as_of=2023)
     found = new.changes()
-    assert (found["old"], found["new"]) == (first.meta["archive_id"], second.meta["archive_id"])
+    assert (found["old"], found["new"]) == (first.info["archive_id"], second.info["archive_id"])
     assert found["same_code"] and found["same_settings"]
     assert {"vdem.v2x_libdem", "vdem.v2x_polyarchy"} <= set(found["revised"][0]["indicators"])
     assert "because the data changed" in found["verdict"]

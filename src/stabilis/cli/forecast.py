@@ -65,16 +65,15 @@ def run(
     """Forecast the two years after --as-of for every country, with intervals and factors."""
     service = _service(ctx) if vdem_release == "v15" else _service(ctx, vdem_release=vdem_release)
     result = service.run(as_of=as_of, outcomes=outcome or None, archive=archive)
-    tidy = result.tidy()
     if out:
-        _write(tidy, out)
+        _write(result.barometer(), out)
     if as_json:
-        emit_json(_records(result.forecasts), **result.meta)
+        emit_json(_records(result.forecasts), **result.info)
         return
     if not out:
         # The terminal shows the largest probabilities; the full layout is for --out.
         top = result.forecasts.sort_values("p", ascending=False, kind="stable").head(15)
-        years = f"{result.meta['as_of'] + 1}-{result.meta['as_of'] + 2}"
+        years = f"{result.info['as_of'] + 1}-{result.info['as_of'] + 2}"
         _show_frame(
             top[["iso3", "country", "outcome", "p", "lower", "upper"]].reset_index(drop=True),
             title=f"The 15 largest of {len(result.forecasts):,} probabilities for {years}",
@@ -83,15 +82,15 @@ def run(
             "Every forecast: --out FILE.csv; one country's drivers: stabilis forecast explain "
             "ISO3 --space SPACE; risks within a group: stabilis forecast list --group GROUP."
         )
-    if "interval" in result.meta:
-        typer.echo(f"Intervals: {result.meta['interval']['basis']}.")
-    for lag in result.meta.get("lagged", []):
+    if "interval" in result.info:
+        typer.echo(f"Intervals: {result.info['interval']['basis']}.")
+    for lag in result.info.get("lagged", []):
         typer.echo(
-            f"Carried forward to {result.meta['as_of']}: {len(lag['indicators'])} {lag['source']} "
+            f"Carried forward to {result.info['as_of']}: {len(lag['indicators'])} {lag['source']} "
             f"indicator(s) ending in {lag['last_year']} (lag {lag['lag_years']})."
         )
-    if "archive_id" in result.meta:
-        typer.echo(f"Archived as {result.meta['archive_id']}.")
+    if "archive_id" in result.info:
+        typer.echo(f"Archived as {result.info['archive_id']}.")
 
 
 @app.command()
@@ -117,7 +116,7 @@ def backtest(
         first, last, outcomes=outcome or None, archive=archive, progress=told
     )
     if out:
-        _write(result.tidy(), out)
+        _write(result.barometer(), out)
     if as_json:
         emit_json(
             {
@@ -126,12 +125,12 @@ def backtest(
                 "calibration": _records(result.calibration()),
             },
             seconds=result.seconds,
-            **result.meta,
+            **result.info,
         )
         return
     typer.echo(result.summary())
-    if "archive_id" in result.meta:
-        typer.echo(f"Archived as {result.meta['archive_id']}.")
+    if "archive_id" in result.info:
+        typer.echo(f"Archived as {result.info['archive_id']}.")
 
 
 @app.command()

@@ -111,7 +111,7 @@ class ForecastArchive:
             "rows": len(forecasts),
             "code_version": __version__,
             "code_hash": code_hash(),
-            "config": config.as_dict(),
+            "config": config.to_dict(),
             "snapshots": snapshots[columns].to_dict(orient="records"),
             "inputs": inputs or [],
             **(meta or {}),
@@ -144,7 +144,7 @@ class ForecastArchive:
         """The newest entry of ``kind`` made by this code, with these settings, from these
         snapshots (so rerunning it would give the same forecasts), or None."""
         wanted_code = code_hash()
-        wanted_config = json.loads(json.dumps(config.as_dict(), default=str))
+        wanted_config = json.loads(json.dumps(config.to_dict(), default=str))
         wanted = sorted(str(s) for s in snapshots.get("sha256", []))
         for entry in reversed(self.entries()):
             if entry.kind != kind:

@@ -23,6 +23,7 @@ from stabilis.errors import QueryError
 from stabilis.forecast.design import ForecastConfig, ForecastDesign
 from stabilis.forecast.models import BlendedForecaster, TrainingMatrix
 from stabilis.forecast.origins import TimeSplit
+from stabilis.forecast.recalibration import recalibrate
 from stabilis.forecast.scoring import calibration_curve, score_table
 from stabilis.forecast.targets import Outcome, resolve_outcomes
 
@@ -155,16 +156,41 @@ def _first_year(design: ForecastDesign, outcome: Outcome, rows: np.ndarray) -> n
     return np.asarray(design.partial[outcome.column].to_numpy(dtype=float)[rows])
 
 
+#: Columns of :meth:`ForecastFrame.tidy` (then ``country`` when the forecasts carry names).
+TIDY_COLUMNS = ["outcome", "space", "direction", "origin", "for_years", "iso3", "gwcode", "p",
+                "lower", "upper", "realised"]  # fmt: skip
+
+
 @dataclass
 class ForecastFrame:
-    """Long forecasts with the Barometer's layout and scores on demand."""
+    """Long forecasts with scores on demand: the forecast package's one result.
+
+    The result contract shared with the other domain packages: :meth:`tidy` (a long frame, one
+    row per country × outcome × origin), :meth:`summary` (prose), :meth:`meta` (a JSON-ready
+    dict) and :meth:`to_dict` (the whole result). :meth:`barometer` gives the Barometer's wide
+    file layout (what ``--out`` writes). ``info`` holds what the producer knew about the run
+    (``as_of``, ``lagged``, ``interval``, ``archive_id`` …); :meth:`meta` includes it.
+    """
 
     forecasts: pd.DataFrame
     config: ForecastConfig
     seconds: float = 0.0
-    meta: dict[str, Any] = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
 
     def tidy(self) -> pd.DataFrame:
+        """One row per country × outcome × origin: ``outcome, space, direction, origin,
+        for_years, iso3, gwcode, p, lower, upper, realised`` (and ``country`` when known).
+
+        ``space`` is the space's name for the twelve space outcomes and the outcome key for the
+        three further targets, whose ``direction`` is ``event``; ``realised`` is missing where
+        the target is not known yet.
+        """
+        frame = annotate(self.forecasts)
+        frame["for_years"] = [f"{t + 1} - {t + 2}" for t in frame["origin"]]
+        columns = [*TIDY_COLUMNS, *(["country"] if "country" in frame.columns else [])]
+        return frame[columns].reset_index(drop=True)
+
+    def barometer(self) -> pd.DataFrame:
         """The Barometer's layout plus ``iso3`` and the interval columns.
 
         Space outcomes use the V-Dem indicator name as ``outcome`` and
@@ -172,6 +198,43 @@ class ForecastFrame:
         probability is in ``p_up``, ``p_down`` is empty and ``p_same = 1 − p_up``.
         """
         return to_barometer_layout(self.forecasts)
+
+    def meta(self) -> dict[str, Any]:
+        """A JSON-ready description of the run: model and settings, origins, outcomes, counts,
+        seconds and everything in ``info``."""
+        import json
+
+        origins = sorted(int(o) for o in self.forecasts["origin"].unique())
+        data = {
+            "model": self.config.model,
+            "config": self.config.to_dict(),
+            "origins": origins,
+            "outcomes": sorted(str(k) for k in self.forecasts["outcome"].unique()),
+            "forecasts": len(self.forecasts),
+            "realised": int(self.forecasts["realised"].notna().sum()),
+            "seconds": round(float(self.seconds), 3),
+            **self.info,
+        }
+        out: dict[str, Any] = json.loads(json.dumps(data, default=_jsonable))
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole result: ``meta``, ``summary``, ``forecasts`` (the tidy rows as records)
+        and, where targets are known, ``scores`` per direction."""
+        import json
+
+        tidy = self.tidy().astype(object).where(self.tidy().notna(), None)
+        data = {
+            "meta": self.meta(),
+            "summary": self.summary(),
+            "forecasts": tidy.to_dict(orient="records"),
+            "scores": self.scores().to_dict(orient="records") if self._realised() else [],
+        }
+        out: dict[str, Any] = json.loads(json.dumps(data, default=_jsonable))
+        return out
+
+    def _realised(self) -> bool:
+        return bool(len(self.forecasts) and self.forecasts["realised"].notna().any())
 
     def scores(self, by: Sequence[str] = ("direction",)) -> pd.DataFrame:
         """Scores against the realised targets (rows whose target is known)."""
@@ -238,6 +301,11 @@ class ForecastFrame:
             f"origins {origins[0]}-{origins[-1]}, model {self.config.model}, "
             f"{self.seconds:.1f} s."
         ]
+        if not self._realised():
+            if "as_of" in self.info:
+                lines.append(f"  a live forecast from data up to {self.info['as_of']}: no target "
+                             "is known yet, so nothing is scored.")  # fmt: skip
+            return "\n".join(lines)
         scores = self.scores()
         for row in scores.to_dict(orient="records"):
             lines.append(
@@ -260,6 +328,15 @@ class ForecastFrame:
                 f"{row['roc_auc']:.3f} PR-AUC {row['pr_auc']:.3f}"
             )
         return "\n".join(lines)
+
+
+def _jsonable(value: Any) -> Any:
+    """numpy scalars and arrays as plain Python; NaN stays a float (JSON has no NaN: None)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return str(value)
 
 
 def annotate(forecasts: pd.DataFrame) -> pd.DataFrame:
@@ -313,7 +390,10 @@ def run_backtest(
     """Walk forward over origins ``first … last`` (default: the last origin with data).
 
     ``progress(done, total, origin)`` is called as each origin's forecasts come back (in origin
-    order), so a command can show how far the backtest has gone.
+    order), so a command can show how far the backtest has gone. With recalibration on, the
+    space outcomes of up to ``config.recalibration_warmup`` origins before ``first`` are fitted
+    too; their realised forecasts teach the first origins' recalibration map and are not
+    returned (``info["warmup_origins"]``).
     """
     import pandas as pd
 
@@ -326,29 +406,42 @@ def run_backtest(
         raise QueryError(f"The origins {first}-{final} are reversed; give --from <= --to.")
     selected = resolve_outcomes(list(config.outcomes) or None)
     origins = list(range(first, final + 1))
+    spaces = [o for o in selected if o.space is not None]
+    warmup: list[int] = []
+    if config.recalibration != "none" and spaces:
+        earliest = config.train_first + 3 + config.holdout_years  # a calibration split fits
+        warmup = list(range(max(first - config.recalibration_warmup, earliest), first))
+    jobs = [(t, spaces) for t in warmup] + [(t, list(selected)) for t in origins]
     start = time.perf_counter()
-    if config.n_jobs > 1 and len(origins) > 1:
+    if config.n_jobs > 1 and len(jobs) > 1:
         from joblib import Parallel, delayed
 
         # Origins run in worker processes (joblib's loky: no fork of a process that may hold
         # DuckDB or OpenMP threads, and scripts need no ``__main__`` guard). Not threads:
         # LightGBM crashed (SIGSEGV) when two Python threads built dataset subsets at once.
         # Results come back in origin order, so the frame is the same for any n_jobs.
-        run = Parallel(
-            n_jobs=min(config.n_jobs, len(origins)), backend="loky", return_as="generator"
-        )
-        results = run(delayed(_origin_forecasts)(design, t, config, selected) for t in origins)
+        run = Parallel(n_jobs=min(config.n_jobs, len(jobs)), backend="loky", return_as="generator")
+        results = run(delayed(_origin_forecasts)(design, t, config, chosen) for t, chosen in jobs)
     else:
-        results = (forecast_origin(design, t, config, selected)[0] for t in origins)
-    parts = []
-    for done, (origin, part) in enumerate(zip(origins, results, strict=True), start=1):
+        results = (forecast_origin(design, t, config, chosen)[0] for t, chosen in jobs)
+    parts, history = [], []
+    done = 0
+    for (origin, _), part in zip(jobs, results, strict=True):
+        if origin < first:
+            history.append(part)
+            continue
         parts.append(part)
+        done += 1
         if progress is not None:
             progress(done, len(origins), origin)
-    forecasts = calibrate_intervals(pd.concat(parts, ignore_index=True))
+    forecasts = pd.concat(parts, ignore_index=True)
+    warm = pd.concat(history, ignore_index=True) if history else None
+    forecasts = recalibrate(forecasts, warm, method=config.recalibration)
+    forecasts = calibrate_intervals(forecasts)
     seconds = time.perf_counter() - start
     return ForecastFrame(
-        forecasts, config, seconds, meta={"first_origin": first, "last_origin": final},
+        forecasts, config, seconds,
+        info={"first_origin": first, "last_origin": final, "warmup_origins": warmup},
     )  # fmt: skip
 
 

@@ -19,6 +19,7 @@ from stabilis.errors import QueryError
 from stabilis.forecast.features import build_features, feature_columns
 from stabilis.forecast.models import CALIBRATIONS, make_forecaster
 from stabilis.forecast.origins import FIRST_TRAIN_YEAR
+from stabilis.forecast.recalibration import RECALIBRATIONS
 from stabilis.forecast.targets import (
     SPACES,
     TIE_RULES,
@@ -63,6 +64,12 @@ class ForecastConfig:
     #: Blend each space outcome's two-year model with a one-year hazard model (see
     #: :class:`~stabilis.forecast.models.BlendedForecaster`).
     hazard_blend: bool = True
+    #: Walk-forward recalibration of the space outcomes (see
+    #: :mod:`~stabilis.forecast.recalibration`): ``spread``, ``platt``, ``isotonic`` or ``none``.
+    recalibration: str = "spread"
+    #: Origins before ``--from`` a backtest also fits (space outcomes only), whose realised
+    #: forecasts teach the first origins' recalibration; they are not returned or scored.
+    recalibration_warmup: int = 10
 
     def __post_init__(self) -> None:
         if self.model not in ("lgbm", "logit"):
@@ -71,6 +78,10 @@ class ForecastConfig:
             raise QueryError(f"calibration must be one of {', '.join(CALIBRATIONS)}.")
         if self.tie_rule not in TIE_RULES:
             raise QueryError(f"tie_rule must be one of {', '.join(TIE_RULES)}.")
+        if self.recalibration not in RECALIBRATIONS:
+            raise QueryError(f"recalibration must be one of {', '.join(RECALIBRATIONS)}.")
+        if self.recalibration_warmup < 0:
+            raise QueryError("recalibration_warmup must be 0 or more origins.")
         if self.n_members < 1:
             raise QueryError("n_members must be at least 1.")
         if self.n_jobs < 1:
@@ -101,7 +112,8 @@ class ForecastConfig:
             num_threads=self.num_threads,
         )
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
+        """The settings as a JSON-ready dict (stored in every archive manifest)."""
         data = asdict(self)
         data["interval"] = list(self.interval)
         data["outcomes"] = list(self.outcomes)

@@ -36,6 +36,7 @@ from stabilis.forecast.design import (
     live_origin,
 )
 from stabilis.forecast.features import panel_indicators
+from stabilis.forecast.recalibration import apply_map, recalibrate, recalibration_group
 from stabilis.forecast.scoring import calibration_curve, calibration_verdict, score_table
 from stabilis.forecast.targets import (
     SPACES,
@@ -193,7 +194,7 @@ class ForecastService:
             entry = self.archive.save(result.forecasts, kind="backtest", as_of=None,
                                       snapshots=self.ws.snapshots(), config=config,
                                       inputs=self.input_releases())  # fmt: skip
-            result.meta["archive_id"] = entry.id
+            result.info["archive_id"] = entry.id
         return result
 
     def run(
@@ -202,7 +203,7 @@ class ForecastService:
     ) -> ForecastFrame:  # fmt: skip
         """A live forecast from data dated up to ``as_of`` (default: the live origin, the latest
         year any source measures; sources that end earlier are carried forward, see
-        ``meta["lagged"]``).
+        ``info["lagged"]``).
 
         Each forecast carries its interval, its ``top_factors`` largest contributions
         (``factors``: raw codes; ``drivers``: the same as sentences) and the country's name.
@@ -218,8 +219,19 @@ class ForecastService:
         past = self.archive.load(history.id) if history is not None else None
         if past is not None and "member_lower" not in past.columns:
             past = None  # archived before intervals were calibrated: it cannot calibrate them
+        forecasts = recalibrate(forecasts, past, method=config.recalibration)
         forecasts = calibrate_intervals(forecasts, history=past)
         history_id = history.id if history is not None else ""
+        mapped = forecasts[forecasts["recalibrated"]]
+        recalibration = {
+            "method": config.recalibration,
+            "basis": (f"walk-forward map learned from the realised forecasts of backtest "
+                      f"{history_id} (origins up to {year - 3})") if len(mapped) else
+                     ("not recalibrated: archive a backtest ('stabilis forecast backtest') "
+                      "to learn the map") if config.recalibration != "none" else "off",
+            "slopes": {str(k): float(v) for k, v in mapped.groupby(
+                recalibration_group(mapped["outcome"]))["recal_slope"].first().items()},
+        }  # fmt: skip
         scale = float(forecasts["interval_scale"].iloc[0]) if len(forecasts) else 1.0
         interval = {
             "scale": scale,
@@ -245,8 +257,9 @@ class ForecastService:
         text = best.groupby(["outcome", "iso3"], sort=False)["sentence"].agg(" ".join).to_dict()
         forecasts["factors"] = [raw.get(k, "") for k in keys]
         forecasts["drivers"] = [text.get(k, "") for k in keys]
-        meta = {"as_of": year, "lagged": lag_summary(design), "interval": interval}
-        result = ForecastFrame(forecasts, config, meta=meta)
+        meta = {"as_of": year, "lagged": lag_summary(design), "interval": interval,
+                "recalibration": recalibration}  # fmt: skip
+        result = ForecastFrame(forecasts, config, info=meta)
         if archive:
             entry = self.archive.save(
                 forecasts, kind="run", as_of=year, snapshots=self.ws.snapshots(), config=config,
@@ -254,7 +267,7 @@ class ForecastService:
                 inputs=self.input_releases(), meta=meta,
                 models=models,
             )  # fmt: skip
-            result.meta["archive_id"] = entry.id
+            result.info["archive_id"] = entry.id
         return result
 
     @staticmethod
@@ -432,10 +445,10 @@ class ForecastService:
                 stored = self.archive.load(entry.id)
                 if chosen is None or set(chosen) <= set(stored["outcome"]):
                     forecast = ForecastFrame(stored, self.config,
-                                             meta={"as_of": entry.as_of,
+                                             info={"as_of": entry.as_of,
                                                    "archive_id": entry.id})  # fmt: skip
         result = forecast or self.run(as_of=as_of, outcomes=chosen, archive=False)
-        year = int(result.meta["as_of"])
+        year = int(result.info["as_of"])
         frame = annotate(result.forecasts)
         if outcome:
             frame = frame[frame["outcome"] == resolve_outcomes([outcome])[0].key]
@@ -517,11 +530,20 @@ class ForecastService:
         row_after = (changed.years == year) & (changed.rows["iso3"].to_numpy() == iso3)
         before, after = design.features[row], changed.features[row_after]
         known = {o.key: o for o in design.outcomes}
+        # the run's recalibration map of each outcome (archived per forecast), applied to the
+        # members before and after alike, so p_before is the archived forecast
+        stored = self.archive.load(entry.id)
+        mine = stored[stored["iso3"] == iso3]
+        maps: dict[str, tuple[float, float]] = {}
+        if "recal_slope" in mine.columns:
+            maps = {str(k): (float(a), float(b)) for k, a, b in zip(
+                mine["outcome"], mine["recal_slope"], mine["recal_shift"], strict=True)}  # fmt: skip
         results, moved = [], []
         for key, model in models.items():
+            slope, shift = maps.get(key, (float("nan"), float("nan")))
             m0, m1 = (
-                member_probabilities(model, before)[:, 0],
-                member_probabilities(model, after)[:, 0],
+                apply_map(member_probabilities(model, before)[:, 0], slope, shift),
+                apply_map(member_probabilities(model, after)[:, 0], slope, shift),
             )
             outcome = known[key]
             if self.config.bounds_rule and outcome.space is not None:
