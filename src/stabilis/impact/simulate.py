@@ -81,9 +81,15 @@ def staggered_panel(
     zero: bool = False,
     noise: float = 0.05,
     seed: int = 0,
+    trend: float = 0.0,
 ) -> StaggeredPanel:
     """Staggered adoption with dynamic effects ``slope * (e + 1) * (1 + 0.5 * k)`` for cohort
-    index ``k`` (heterogeneous) or ``slope * (e + 1)`` (homogeneous); all zero if ``zero``."""
+    index ``k`` (heterogeneous) or ``slope * (e + 1)`` (homogeneous); all zero if ``zero``.
+
+    ``trend`` breaks parallel trends linearly: every unit ever treated gets an extra
+    ``trend * (year - cohort)``, so against never-treated controls the event-study bias is
+    ``trend * (e + 1)`` relative to event time -1 (a violation in Delta^SD(0) and
+    Delta^RM(1)); ``true_event`` stays the treatment effect alone."""
     rng = np.random.default_rng(seed)
     years = np.arange(first_year, last_year + 1)
     n_never = round(n_units * never_share)
@@ -106,7 +112,8 @@ def staggered_panel(
                 k = cohorts.index(int(g))
                 tau = slope * (e + 1) * ((1 + 0.5 * k) if heterogeneous else 1.0)
                 effects[(int(g), e)] = tau
-            y = unit_fe[i] + year_fe[j] + tau + rng.normal(0, noise)
+            drift = trend * (year - g) if np.isfinite(g) else 0.0
+            y = unit_fe[i] + year_fe[j] + tau + drift + rng.normal(0, noise)
             rows.append((f"U{i:03d}", int(year), y, g))
     panel = pd.DataFrame(rows, columns=["iso3", "year", "y", "cohort"])
     sizes = {c: int(np.sum(assigned == c)) for c in cohorts}
