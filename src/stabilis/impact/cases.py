@@ -215,7 +215,7 @@ CASE_KEYS = {
     "anticipation",
 }
 DONOR_KEYS = {f.name for f in fields(DonorRule)}
-DESIGNS = ("synth", "regional")
+DESIGNS = ("synth", "pooled", "regional")
 
 
 def _case_error(source: str, cid: str, key: str, problem: str) -> RegistryError:
@@ -257,6 +257,10 @@ def parse_case(
         if "treated" not in entry or not entry["treated"]:
             raise _case_error(source, cid, "treated", "missing")
         treated = tuple(str(t) for t in entry["treated"])
+        if design == "pooled" and len(set(treated)) < 2:
+            raise _case_error(
+                source, cid, "treated", "a pooled design needs at least two treated units"
+            )
     treat = entry["treatment"]
     if not isinstance(treat, Mapping):
         raise _case_error(source, cid, "treatment", "must be a table (kind, code, expected_year)")

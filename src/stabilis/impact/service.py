@@ -36,6 +36,7 @@ from .cases import (
 from .did import DidResult, control_rule, did
 from .event_study import EventStudyResult, event_study
 from .outcomes import DERIVED, HIGHER_IS_BETTER, conflict_outcomes
+from .pooling import pooled_id, pooled_panel
 from .registration import (
     Registration,
     external_panel,
@@ -251,6 +252,31 @@ class ImpactService:
                 "their gap is the intervention's spill-over only if nothing else hit the region",
             )
         cache: dict[tuple[Any, ...], list[np.ndarray]] = {}
+        if spec.design == "pooled":
+            members = ", ".join(sorted(spec.treated))
+            caveats.insert(
+                0,
+                f"pooled design: one synthetic control fitted to the year-by-year average of "
+                f"{members}; the estimate is the average effect on them, not any one's",
+            )
+            frame = pooled_panel(frame, spec.treated)
+            for outcome in chosen:
+                result.results.append(
+                    self._synth(
+                        spec,
+                        frame,
+                        outcome,
+                        pooled_id(spec.treated),
+                        [d for d in donors if d not in spec.treated],
+                        method or spec.method,
+                        inference,
+                        caveats,
+                        cache,
+                    )
+                )
+            if store is not None:
+                store.save(key, result)
+            return result
         for outcome in chosen:
             runs = [
                 self._synth(

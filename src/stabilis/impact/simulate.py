@@ -141,3 +141,39 @@ def staggered_panel(
     ]
     overall = sum(t * s for t, s in cells) / sum(s for _, s in cells)
     return StaggeredPanel(panel=panel, true_event=true_event, true_overall=float(overall))
+
+
+def multi_treated_panel(
+    n_treated: int = 3,
+    n_donors: int = 20,
+    first_year: int = 1980,
+    treatment_year: int = 2000,
+    last_year: int = 2010,
+    effect: float = 0.1,
+    noise: float = 0.02,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Long panel ``iso3, year, y`` with treated units ``T01..`` and donors ``D01..`` from one
+    linear factor model: each treated unit's loadings and level are a convex mix of three
+    donors', and each gets ``effect`` from ``treatment_year`` on (so the average effect on the
+    treated is ``effect``)."""
+    rng = np.random.default_rng(seed)
+    years = np.arange(first_year, last_year + 1)
+    t = len(years)
+    factors = np.cumsum(rng.normal(0, 0.05, size=(t, 2)), axis=0)
+    trend = np.linspace(0, 0.2, t)
+    loadings = rng.uniform(0.2, 1.5, size=(n_donors, 2))
+    levels = rng.uniform(0.2, 0.6, size=n_donors)
+    columns = {
+        f"D{i + 1:02d}": levels[i] + trend + factors @ loadings[i] + rng.normal(0, noise, t)
+        for i in range(n_donors)
+    }
+    for k in range(n_treated):
+        mix = np.zeros(n_donors)
+        chosen = rng.choice(n_donors, size=3, replace=False)
+        mix[chosen] = rng.dirichlet(np.ones(3))
+        y = mix @ levels + trend + factors @ (mix @ loadings) + rng.normal(0, noise, t)
+        columns[f"T{k + 1:02d}"] = y + np.where(years >= treatment_year, effect, 0.0)
+    frame = pd.DataFrame(columns, index=years).rename_axis(index="year").reset_index()
+    long = frame.melt(id_vars="year", var_name="iso3", value_name="y")
+    return long[["iso3", "year", "y"]].sort_values(["iso3", "year"]).reset_index(drop=True)
