@@ -96,7 +96,12 @@ def _echo_verdicts(table: Any) -> None:
             (
                 _verdict_text(r["verdict"]),
                 str(r["case"]),
-                str(r["outcome"]),
+                str(r["outcome"])
+                + (
+                    f" [{r['arm']}]"
+                    if isinstance(r.get("arm"), str) and r["arm"] != "synthetic control"
+                    else ""
+                ),
                 _fmt(r.get("estimate")),
                 interval,
                 _fmt(r.get("p_value"), 2),

@@ -29,6 +29,7 @@ import pandas as pd
 
 from stabilis.errors import NotFoundError, RegistryError
 
+from .regional import DidArm
 from .results import SynthResult
 from .synth import Predictor
 from .treatments import RegistryLike, treatment_years
@@ -601,14 +602,17 @@ class CaseResult:
     donors: list[str]
     excluded: dict[str, str]
     results: list[SynthResult | PooledResult] = field(default_factory=list)
+    #: Regional cases: the not-yet-treated DiD arm per outcome, beside the synthetic one.
+    arms: list[DidArm] = field(default_factory=list)
 
     def tidy(self) -> pd.DataFrame:
-        rows = []
+        rows: list[dict[str, Any]] = []
         for r in self.results:
             if isinstance(r, PooledResult):
                 rows.append(
                     {
                         "verdict": r.verdict,
+                        "arm": "synthetic control",
                         "outcome": r.outcome,
                         "treated": ",".join(x.data.treated for x in r.results),
                         "estimate": r.average,
@@ -625,6 +629,7 @@ class CaseResult:
                 rows.append(
                     {
                         "verdict": r.verdict,
+                        "arm": "synthetic control",
                         "outcome": r.data.outcome,
                         "treated": r.data.treated,
                         "estimate": r.att,
@@ -636,6 +641,7 @@ class CaseResult:
                         "reason": "; ".join(r.reasons),
                     }
                 )
+        rows.extend(arm.tidy_row() for arm in self.arms)
         return pd.DataFrame(rows)
 
     def verdicts(self) -> list[str]:
@@ -645,6 +651,7 @@ class CaseResult:
             outcome = r.outcome if isinstance(r, PooledResult) else r.data.outcome
             reasons = "; ".join(r.reasons)
             lines.append(f"{display(r.verdict)}: {outcome}" + (f" ({reasons})" if reasons else ""))
+        lines.extend(arm.verdict_line() for arm in self.arms)
         return lines
 
     def summary(self) -> str:
@@ -667,7 +674,7 @@ class CaseResult:
             head.append("Confounding events: " + "; ".join(s.confounders) + ".")
         if s.anticipation:
             head.append("Anticipation: " + s.anticipation + ".")
-        body = [r.summary() for r in self.results]
+        body = [r.summary() for r in self.results] + [a.summary() for a in self.arms]
         return "\n".join(head) + "\n\n" + "\n\n".join(body)
 
     def plot_spec(self) -> list[dict[str, Any]]:
@@ -679,6 +686,7 @@ class CaseResult:
             "donor_candidates": self.donors,
             "excluded": self.excluded,
             "results": [r.to_dict() for r in self.results],
+            "did_arms": [a.to_dict() for a in self.arms],
         }
 
 
