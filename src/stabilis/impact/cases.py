@@ -566,6 +566,22 @@ class PooledResult:
             },
         }
 
+    def meta(self) -> dict[str, Any]:
+        """JSON-ready settings, diagnostics (each country's) and verdict."""
+        return {
+            "design": "averaged_synthetic_controls",
+            "verdict": self.verdict,
+            "reasons": self.reasons,
+            "settings": {
+                "outcome": self.outcome,
+                "treated": [r.data.treated for r in self.results],
+            },
+            "diagnostics": {
+                "pooled_p_value": self.p_value,
+                "countries": {r.data.treated: r.meta() for r in self.results},
+            },
+        }
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "outcome": self.outcome,
@@ -679,6 +695,15 @@ class CaseResult:
 
     def plot_spec(self) -> list[dict[str, Any]]:
         return [r.plot_spec() for r in self.results]
+
+    def meta(self) -> dict[str, Any]:
+        """JSON-ready settings (the case), diagnostics and verdicts per outcome and arm."""
+        return {
+            "case": self.spec.to_dict(),
+            "verdicts": self.verdicts(),
+            "results": [r.meta() for r in self.results],
+            "did_arms": [a.result for a in self.arms],
+        }
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -27,8 +27,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 
-from .synth import Estimator, SynthData, clone, fit_gaps, simplex_weights
+from .synth import Estimator, SynthData, fit_gaps, simplex_weights
 
 
 @dataclass

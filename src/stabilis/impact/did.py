@@ -36,6 +36,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from stabilis.errors import QueryError
 
@@ -335,7 +336,7 @@ class DidResult:
         }
 
 
-class CallawaySantAnna:
+class CallawaySantAnna(BaseEstimator):
     """Callaway & Sant'Anna (2021) estimator without covariates; ``fit`` returns self."""
 
     def __init__(
