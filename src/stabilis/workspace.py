@@ -36,9 +36,9 @@ if TYPE_CHECKING:
     from stabilis.forecast import ForecastConfig, ForecastService
     from stabilis.forecast.archive import ArchiveEntry
     from stabilis.forecast.backtest import annotate
+    from stabilis.impact import ImpactService
     from stabilis.impact.cases import CaseResult, PooledResult
     from stabilis.impact.results import SynthResult
-    from stabilis.impact import ImpactService
     from stabilis.ingest.build import BuildReport, Progress
     from stabilis.ingest.pull import PullResult
     from stabilis.panel.serialise import encode, jsonable, records

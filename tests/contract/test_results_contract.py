@@ -33,18 +33,7 @@ VALUE_OBJECTS = {
 }
 
 #: Results of the packages other engineers are bringing to the contract, and what they lack.
-NOT_YET = {
-    "stabilis.impact.cases.PooledResult": "no meta()",
-    "stabilis.impact.cases.CaseResult": "no meta()",
-    "stabilis.impact.checks.CheckResult": "no meta()",
-    "stabilis.impact.did.DidResult": "no meta()",
-    "stabilis.impact.dynamic_panel.DynamicPanelResult": "no meta()",
-    "stabilis.impact.event_study.EventStudyResult": "no meta()",
-    "stabilis.impact.results.SynthResult": "no meta()",
-    "stabilis.forecast.backtest.ForecastFrame": "meta is an attribute; no to_dict(); tidy() wide",
-    "stabilis.forecast.scenario.Scenario": "no tidy(), meta() or to_dict()",
-    "stabilis.forecast.targets.TargetAgreement": "no meta() or to_dict()",
-}
+NOT_YET: dict[str, str] = {}
 
 
 def _result_classes(package: str) -> dict[str, type]:

@@ -84,7 +84,28 @@ def _docs_case(tmp_path) -> object:
     return path
 
 
-def test_the_moldova_example_of_the_docs_registers_and_runs(app, tmp_path):
+@pytest.fixture
+def own_app(built, tmp_path):
+    """The impact commands over a copy of the session's warehouse in a folder of the test's
+    own: registrations land there, so no other test (the README's `impact register` example
+    runs on the session's folder) can have registered the case first."""
+    import shutil
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    shutil.copy2(built.settings.data_dir / "warehouse.duckdb", folder / "warehouse.duckdb")
+    root = typer.Typer()
+
+    @root.callback()
+    def main(ctx: typer.Context) -> None:
+        ctx.obj = State(folder, None, None)
+
+    root.add_typer(impact_app, name="impact")
+    return root
+
+
+def test_the_moldova_example_of_the_docs_registers_and_runs(own_app, tmp_path):
+    app = own_app
     case = str(_docs_case(tmp_path))
     refused = CliRunner().invoke(app, ["impact", "run", case])
     assert refused.exit_code != 0 and "register" in str(refused.exception)

@@ -90,7 +90,12 @@ def _echo_verdicts(table: Any) -> None:
             (
                 _verdict_text(r["verdict"]),
                 str(r["case"]),
-                str(r["outcome"]),
+                str(r["outcome"])
+                + (
+                    f" [{r['arm']}]"
+                    if isinstance(r.get("arm"), str) and r["arm"] != "synthetic control"
+                    else ""
+                ),
                 _fmt(r.get("estimate")),
                 interval,
                 _fmt(r.get("p_value"), 2),
@@ -227,6 +232,21 @@ def did_command(
     balance_e: int | None = typer.Option(
         None, "--balance-e", help="Dynamic only: cohorts observed this many years after treatment."
     ),
+    honest_mbar: list[float] = typer.Option(
+        [],
+        "--honest-mbar",
+        help="Honest DiD: robust interval under relative magnitudes at this Mbar (repeatable).",
+    ),
+    honest_m: list[float] = typer.Option(
+        [],
+        "--honest-m",
+        help="Honest DiD: robust interval under smoothness at this M (repeatable).",
+    ),
+    honest_e: int | None = typer.Option(
+        None,
+        "--honest-e",
+        help="Honest DiD target: this event time (default: the average of event times 0-4).",
+    ),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Staggered difference-in-differences (Callaway & Sant'Anna) for a registry programme."""
@@ -245,6 +265,11 @@ def did_command(
         )
     table, overall = result.aggregate(aggregation, balance_e=balance_e)  # type: ignore[arg-type]  # checked above
     sunab = service.event_study(treatment, outcome, years=span) if compare else None
+    sensitivity = []
+    if honest_mbar:
+        sensitivity.append(result.honest("rm", m=honest_mbar, e=honest_e))
+    if honest_m:
+        sensitivity.append(result.honest("sd", m=honest_m, e=honest_e))
     if as_json:
         data = result.to_dict()
         data["aggregation"] = {
@@ -256,6 +281,7 @@ def did_command(
         data["plot_spec"] = result.plot_spec()
         if sunab is not None:
             data["sun_abraham"] = sunab.to_dict()
+        data["sensitivity"] = [h.to_dict() for h in sensitivity]
         emit_json(data, treatment=treatment, outcome=outcome)
         return
     typer.echo(result.summary())
@@ -268,6 +294,9 @@ def did_command(
             f"Overall ({aggregation}): {overall['att']:+.4f} (SE {overall['se']:.4f}, "
             f"p = {overall['p_value']:.3f})."
         )
+    for honest in sensitivity:
+        typer.echo("")
+        typer.echo(honest.summary())
     if sunab is not None:
         typer.echo("")
         typer.echo(sunab.summary())

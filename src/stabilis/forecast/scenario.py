@@ -88,7 +88,29 @@ class Scenario:
     changes: pd.DataFrame
     outcomes: pd.DataFrame
     drivers: pd.DataFrame
-    meta: dict[str, Any] = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per outcome: the probability before and after, the change and its interval."""
+        return self.outcomes.copy()
+
+    def meta(self) -> dict[str, Any]:
+        """The scenario's settings: country, origin, archive entry, the inputs as changed."""
+        from stabilis.panel.serialise import jsonable, records
+
+        return {
+            "iso3": self.iso3,
+            "as_of": self.as_of,
+            "archive_id": self.archive_id,
+            "changes": records(self.changes),
+            **jsonable(self.info),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        from stabilis.panel.serialise import records
+
+        return {**self.meta(), "outcomes": records(self.outcomes),
+                "drivers": records(self.drivers)}  # fmt: skip
 
     def summary(self) -> str:
         lines = [

@@ -584,7 +584,7 @@ class ForecastService:
                         pd.DataFrame(moved, columns=["outcome", "feature", "label", "value_before",
                                                      "value_after", "contribution_before",
                                                      "contribution_after", "change"]),
-                        meta={"lagged": lag_summary(design)})  # fmt: skip
+                        info={"lagged": lag_summary(design)})  # fmt: skip
 
     # -- the archive ------------------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -308,6 +308,16 @@ class TargetAgreement:
 
     def tidy(self) -> pd.DataFrame:
         return self.disagreements.copy()
+
+    def meta(self) -> dict[str, Any]:
+        """The comparison's counts and tie rule."""
+        return {"tie_rule": self.tie_rule, "compared": self.compared, "agreeing": self.agreeing,
+                "disagreeing": len(self.disagreements), "agreement": self.agreement}  # fmt: skip
+
+    def to_dict(self) -> dict[str, Any]:
+        from stabilis.panel.serialise import records
+
+        return {**self.meta(), "disagreements": records(self.disagreements)}
 
 
 def compare_with_published(

@@ -30,6 +30,7 @@ import pandas as pd
 from stabilis.errors import NotFoundError, RegistryError
 from stabilis.panel.serialise import records
 
+from .regional import DidArm
 from .results import SynthResult
 from .synth import Predictor
 from .treatments import RegistryLike, treatment_years
@@ -216,7 +217,7 @@ CASE_KEYS = {
     "anticipation",
 }
 DONOR_KEYS = {f.name for f in fields(DonorRule)}
-DESIGNS = ("synth", "regional")
+DESIGNS = ("synth", "pooled", "regional")
 
 
 def _case_error(source: str, cid: str, key: str, problem: str) -> RegistryError:
@@ -258,6 +259,10 @@ def parse_case(
         if "treated" not in entry or not entry["treated"]:
             raise _case_error(source, cid, "treated", "missing")
         treated = tuple(str(t) for t in entry["treated"])
+        if design == "pooled" and len(set(treated)) < 2:
+            raise _case_error(
+                source, cid, "treated", "a pooled design needs at least two treated units"
+            )
     treat = entry["treatment"]
     if not isinstance(treat, Mapping):
         raise _case_error(source, cid, "treatment", "must be a table (kind, code, expected_year)")
@@ -562,6 +567,22 @@ class PooledResult:
             },
         }
 
+    def meta(self) -> dict[str, Any]:
+        """JSON-ready settings, diagnostics (each country's) and verdict."""
+        return {
+            "design": "averaged_synthetic_controls",
+            "verdict": self.verdict,
+            "reasons": self.reasons,
+            "settings": {
+                "outcome": self.outcome,
+                "treated": [r.data.treated for r in self.results],
+            },
+            "diagnostics": {
+                "pooled_p_value": self.p_value,
+                "countries": {r.data.treated: r.meta() for r in self.results},
+            },
+        }
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "outcome": self.outcome,
@@ -598,14 +619,17 @@ class CaseResult:
     donors: list[str]
     excluded: dict[str, str]
     results: list[SynthResult | PooledResult] = field(default_factory=list)
+    #: Regional cases: the not-yet-treated DiD arm per outcome, beside the synthetic one.
+    arms: list[DidArm] = field(default_factory=list)
 
     def tidy(self) -> pd.DataFrame:
-        rows = []
+        rows: list[dict[str, Any]] = []
         for r in self.results:
             if isinstance(r, PooledResult):
                 rows.append(
                     {
                         "verdict": r.verdict,
+                        "arm": "synthetic control",
                         "outcome": r.outcome,
                         "treated": ",".join(x.data.treated for x in r.results),
                         "estimate": r.average,
@@ -622,6 +646,7 @@ class CaseResult:
                 rows.append(
                     {
                         "verdict": r.verdict,
+                        "arm": "synthetic control",
                         "outcome": r.data.outcome,
                         "treated": r.data.treated,
                         "estimate": r.att,
@@ -633,6 +658,7 @@ class CaseResult:
                         "reason": "; ".join(r.reasons),
                     }
                 )
+        rows.extend(arm.tidy_row() for arm in self.arms)
         return pd.DataFrame(rows)
 
     def verdicts(self) -> list[str]:
@@ -642,6 +668,7 @@ class CaseResult:
             outcome = r.outcome if isinstance(r, PooledResult) else r.data.outcome
             reasons = "; ".join(r.reasons)
             lines.append(f"{display(r.verdict)}: {outcome}" + (f" ({reasons})" if reasons else ""))
+        lines.extend(arm.verdict_line() for arm in self.arms)
         return lines
 
     def summary(self) -> str:
@@ -664,11 +691,20 @@ class CaseResult:
             head.append("Confounding events: " + "; ".join(s.confounders) + ".")
         if s.anticipation:
             head.append("Anticipation: " + s.anticipation + ".")
-        body = [r.summary() for r in self.results]
+        body = [r.summary() for r in self.results] + [a.summary() for a in self.arms]
         return "\n".join(head) + "\n\n" + "\n\n".join(body)
 
     def plot_spec(self) -> list[dict[str, Any]]:
         return [r.plot_spec() for r in self.results]
+
+    def meta(self) -> dict[str, Any]:
+        """JSON-ready settings (the case), diagnostics and verdicts per outcome and arm."""
+        return {
+            "case": self.spec.to_dict(),
+            "verdicts": self.verdicts(),
+            "results": [r.meta() for r in self.results],
+            "did_arms": [a.result for a in self.arms],
+        }
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -676,6 +712,7 @@ class CaseResult:
             "donor_candidates": self.donors,
             "excluded": self.excluded,
             "results": [r.to_dict() for r in self.results],
+            "did_arms": [a.to_dict() for a in self.arms],
         }
 
 

@@ -27,10 +27,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 
 from stabilis.panel.serialise import records
 
-from .synth import Estimator, SynthData, clone, fit_gaps, simplex_weights
+from .synth import Estimator, SynthData, fit_gaps, simplex_weights
 
 
 @dataclass
@@ -61,6 +62,12 @@ class CheckResult:
     def plot_spec(self) -> dict[str, Any]:
         """A Vega-Lite spec of the check (empty when the check has nothing to draw)."""
         return dict(self.chart)
+
+    def meta(self) -> dict[str, Any]:
+        """The check's name, design, statistic, p-value, verdict and settings (no table)."""
+        out = self.to_dict()
+        out.pop("table")
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -36,11 +36,19 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from stabilis.errors import QueryError
 from stabilis.panel.serialise import records
 
 from .checks import CheckResult, pretrend_test
+from .honest import (
+    VERDICT_MBAR,
+    HonestResult,
+    Restriction,
+    event_study_sensitivity,
+    robust_reason,
+)
 from .verdict import DEFAULT_RULES, Verdict, VerdictRules, did_verdict, display
 
 Control = Literal["notyet", "never"]
@@ -90,6 +98,35 @@ class DidResult:
     min_post_controls: int = 0
     rules: VerdictRules = DEFAULT_RULES
     estimator: CallawaySantAnna | None = field(default=None, repr=False)
+    _robust: tuple[HonestResult | None, str] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def honest(
+        self,
+        restriction: Restriction = "rm",
+        m: tuple[float, ...] | list[float] = (0.0, 0.5, 1.0, 1.5, 2.0),
+        e: int | None = None,
+    ) -> HonestResult:
+        """Rambachan & Roth sensitivity of the event study (:mod:`.honest`): identified set,
+        robust interval per ``m`` and the breakdown value, for event time ``e`` or (``None``)
+        the average of the first five post-treatment event times."""
+        if self.estimator is None:
+            raise QueryError("This result was built without its estimator; refit with did().")
+        return event_study_sensitivity(
+            self.estimator, restriction=restriction, m=m, e=e, level=self.level
+        )
+
+    @property
+    def robust(self) -> tuple[HonestResult | None, str]:
+        """The verdict's sensitivity check: relative magnitudes at Mbar = 1 for the average
+        post-treatment effect, or ``None`` and why it could not be computed (cached)."""
+        if self._robust is None:
+            try:
+                self._robust = (self.honest("rm", m=(VERDICT_MBAR,)), "")
+            except QueryError as exc:
+                self._robust = (None, str(exc))
+        return self._robust
 
     def aggregate(
         self,
@@ -111,7 +148,7 @@ class DidResult:
         # pre-treatment cells than units, common with many cohorts), the event-window test.
         usable = self.pretest is not None and self.pretest.p_value is not None
         pretest = self.pretest if usable and self.pretest is not None else self.pretrend
-        return did_verdict(
+        verdict, reasons = did_verdict(
             float(o.get("att", np.nan)),
             float(o.get("p_value", np.nan)),
             float(o.get("lower", np.nan)),
@@ -120,6 +157,13 @@ class DidResult:
             self.min_post_controls,
             self.rules,
         )
+        if verdict == "not_credible" or self.estimator is None:
+            return verdict, reasons
+        honest, why = self.robust
+        note = robust_reason(honest, why)
+        if note:
+            return "weak", [*reasons, note]
+        return verdict, reasons
 
     @property
     def verdict(self) -> Verdict:
@@ -166,6 +210,18 @@ class DidResult:
         if self.pretest is not None:
             lines.append("Pre-test: " + self.pretest.message + ".")
         lines.append("Event-window pre-test (ours): " + self.pretrend.message + ".")
+        if self.estimator is not None:
+            honest, why = self.robust
+            if honest is None:
+                lines.append(f"Sensitivity (honest DiD): not computed ({why}).")
+            else:
+                row = honest.at(VERDICT_MBAR)
+                lines.append(
+                    f"Sensitivity (honest DiD, relative magnitudes): at Mbar = {VERDICT_MBAR:g} "
+                    f"the robust {honest.level:.0%} CI for the {honest.target} is "
+                    f"[{row['lower']:+.3f}, {row['upper']:+.3f}]; breakdown Mbar = "
+                    f"{honest.breakdown:.2g}."
+                )
         lines.append(
             f"Controls: the thinnest post-treatment comparison has {self.min_post_controls} "
             "control units."
@@ -181,6 +237,36 @@ class DidResult:
         if self.caveats:
             lines.append("Caveats: " + "; ".join(self.caveats) + ".")
         return "\n".join(lines)
+
+    def meta(self) -> dict[str, Any]:
+        """JSON-ready settings, diagnostics and verdict."""
+        verdict, reasons = self.verdict_reasons
+        honest, why = self.robust if self.estimator is not None else (None, "no estimator")
+        est = self.estimator
+        return {
+            "design": "callaway_santanna",
+            "verdict": verdict,
+            "reasons": reasons,
+            "settings": {
+                "outcome": self.outcome,
+                "treatment": self.treatment,
+                "control": self.control,
+                "anticipation": self.anticipation,
+                "level": self.level,
+                "base_period": est.base_period if est is not None else None,
+                "est_method": est.est_method if est is not None else None,
+                "n_boot": est.n_boot if est is not None else None,
+            },
+            "diagnostics": {
+                "pretest": self.pretest.to_dict() if self.pretest is not None else None,
+                "pretrend": self.pretrend.to_dict(),
+                "min_post_controls": self.min_post_controls,
+                "honest": honest.to_dict() if honest is not None else None,
+                "honest_unavailable": why or None,
+            },
+            "n_units": self.n_units,
+            "n_never": self.n_never,
+        }
 
     def plot_spec(self) -> dict[str, Any]:
         """Vega-Lite event-study plot: estimates with pointwise and uniform bands."""
@@ -223,9 +309,12 @@ class DidResult:
             return [{str(k): v for k, v in r.items()} for r in records(frame)]
 
         verdict, reasons = self.verdict_reasons
+        honest, why = self.robust if self.estimator is not None else (None, "no estimator")
         return {
             "verdict": verdict,
             "reasons": reasons,
+            "honest": honest.to_dict() if honest is not None else None,
+            "honest_unavailable": why or None,
             "design": "callaway_santanna",
             "outcome": self.outcome,
             "treatment": self.treatment,
@@ -245,7 +334,7 @@ class DidResult:
         }
 
 
-class CallawaySantAnna:
+class CallawaySantAnna(BaseEstimator):
     """Callaway & Sant'Anna (2021) estimator without covariates; ``fit`` returns self."""
 
     def __init__(
@@ -293,6 +382,16 @@ class CallawaySantAnna:
         for col in (outcome, cohort, unit, time, *([cluster] if cluster else []), *covariates):
             if col not in panel.columns:
                 raise QueryError(f"The panel has no column '{col}'.")
+        # Kept (a reference, not a copy) so a universal-base refit can serve honest DiD.
+        self.fit_inputs_: dict[str, Any] = {
+            "panel": panel,
+            "outcome": outcome,
+            "cohort": cohort,
+            "unit": unit,
+            "time": time,
+            "cluster": cluster,
+            "covariates": tuple(covariates),
+        }
         if cluster and (panel.groupby(unit)[cluster].nunique() > 1).any():
             raise QueryError(
                 f"The cluster column '{cluster}' varies within a unit; clusters must contain "
@@ -409,6 +508,35 @@ class CallawaySantAnna:
         self.att_gt_ = att_gt.assign(se=se_cells, se_analytic=analytic_cells)
         self._aggregate()
         return self
+
+    def universal(self) -> CallawaySantAnna:
+        """This estimator with a universal base period (event time -1 is the reference for
+        every earlier period), refitted on the same data; itself when already universal."""
+        if self.base_period == "universal":
+            return self
+        est = CallawaySantAnna(
+            self.control,
+            self.anticipation,
+            "universal",
+            self.n_boot,
+            self.seed,
+            self.level,
+            self.balance,
+            self.est_method,
+        )
+        return est.fit(**self.fit_inputs_)
+
+    def event_covariance(self) -> np.ndarray:
+        """Covariance of the event-time estimates from their influence functions,
+        ``psi' psi / n^2``, summed within clusters when clustered (as HonestDiD's
+        ``honest_did.AGGTEobj`` reads R did's ``aggte``)."""
+        psi = self.event_psi_
+        if self.cluster_codes_ is not None:
+            k = int(self.cluster_codes_.max()) + 1
+            groups = np.zeros((k, psi.shape[1]))
+            np.add.at(groups, self.cluster_codes_, psi)
+            psi = groups
+        return np.asarray(psi.T @ psi / self.n_**2)
 
     def _weighted(self, rows: np.ndarray) -> tuple[float, np.ndarray]:
         """Cohort-share weighted mean of the cells ``rows`` and its influence function."""

@@ -60,6 +60,16 @@ class DynamicPanelResult:
             ]
         )
 
+    def meta(self) -> dict[str, Any]:
+        """JSON-ready settings and diagnostics (no verdict rule exists for this design)."""
+        return {
+            "design": "dynamic_panel_within",
+            "settings": {"outcome": self.outcome, "treatment": self.treatment, "lags": self.lags},
+            "diagnostics": {"persistence": self.persistence, "n_clusters": self.n_clusters},
+            "n_units": self.n_units,
+            "n_obs": self.n_obs,
+        }
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "design": "dynamic_panel_within",

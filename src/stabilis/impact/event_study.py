@@ -120,6 +120,16 @@ class EventStudyResult:
             ],
         }
 
+    def meta(self) -> dict[str, Any]:
+        """JSON-ready settings and diagnostics (an event study has no verdict of its own)."""
+        return {
+            "design": self.design,
+            "settings": {"outcome": self.outcome, "treatment": self.treatment},
+            "diagnostics": {"pretrend": self.pretrend.to_dict()},
+            "n_units": self.n_units,
+            "n_obs": self.n_obs,
+        }
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "design": self.design,

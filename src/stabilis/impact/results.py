@@ -247,6 +247,26 @@ class SynthResult:
             ],
         }
 
+    def meta(self) -> dict[str, Any]:
+        """JSON-ready settings, diagnostics and verdict (no paths or tables)."""
+        return {
+            "design": "synthetic_control",
+            "verdict": self.verdict,
+            "reasons": self.reasons,
+            "settings": {
+                "treated": self.data.treated,
+                "outcome": self.data.outcome,
+                "treatment_year": self.data.treatment_year,
+                "method": self.method,
+                "predictors": list(self.data.predictor_labels),
+                "donors": list(self.data.donors),
+            },
+            "diagnostics": {
+                k: {"passed": v.passed, "statistic": v.statistic, "p_value": v.p_value}
+                for k, v in self.checks.items()
+            },
+        }
+
     def to_dict(self) -> dict[str, Any]:
         interval = self.interval
         return {

@@ -37,6 +37,8 @@ from .cases import (
 from .did import DidResult, control_rule, did
 from .event_study import EventStudyResult, event_study
 from .outcomes import DERIVED, HIGHER_IS_BETTER, conflict_outcomes
+from .pooling import pooled_id, pooled_panel
+from .regional import DidArm, regional_did_arm
 from .registration import (
     Registration,
     external_panel,
@@ -229,6 +231,31 @@ class ImpactService:
                 "their gap is the intervention's spill-over only if nothing else hit the region",
             )
         cache: dict[tuple[Any, ...], list[np.ndarray]] = {}
+        if spec.design == "pooled":
+            members = ", ".join(sorted(spec.treated))
+            caveats.insert(
+                0,
+                f"pooled design: one synthetic control fitted to the year-by-year average of "
+                f"{members}; the estimate is the average effect on them, not any one's",
+            )
+            frame = pooled_panel(frame, spec.treated)
+            for outcome in chosen:
+                result.results.append(
+                    self._synth(
+                        spec,
+                        frame,
+                        outcome,
+                        pooled_id(spec.treated),
+                        [d for d in donors if d not in spec.treated],
+                        method or spec.method,
+                        inference,
+                        caveats,
+                        cache,
+                    )
+                )
+            if store is not None:
+                store.save(key, result)
+            return result
         for outcome in chosen:
             runs = [
                 self._synth(
@@ -248,6 +275,8 @@ class ImpactService:
                 result.results.append(runs[0])
             else:
                 result.results.append(self._pool(outcome, runs))
+            if spec.design == "regional" and panel is None:
+                result.arms.append(self._regional_arm(spec, frame, outcome, donors))
         if store is not None:
             store.save(key, result)
         return result
@@ -285,6 +314,7 @@ class ImpactService:
         columns = [
             "case",
             "outcome",
+            "arm",
             "treated",
             "verdict",
             "estimate",
@@ -365,6 +395,38 @@ class ImpactService:
         result.excluded = dissimilar
         self._spillover_caveat(result)
         return result
+
+    def _regional_arm(
+        self, spec: CaseSpec, frame: pd.DataFrame, outcome: str, donors: list[str]
+    ) -> DidArm:
+        """The not-yet-treated DiD beside a regional case's synthetic comparison
+        (:mod:`.regional`): later regional cases' neighbours serve until they are treated."""
+        later: dict[str, int] = {}
+        excluded: set[str] = set()
+        for other in self._all_cases().values():
+            if other.design != "regional" or other.id == spec.id:
+                continue
+            excluded.add(other.origin)
+            for iso3 in other.treated:
+                if other.treatment_year > spec.treatment_year:
+                    later[iso3] = min(later.get(iso3, other.treatment_year), other.treatment_year)
+                else:
+                    excluded.add(iso3)
+        excluded.add(spec.origin)
+        panel = frame
+        missing = [u for u in later if u not in set(frame["iso3"])]
+        if missing or outcome not in frame.columns:
+            panel = self.panel([outcome], years=(spec.first_pre_year, spec.last_year))
+        return regional_did_arm(
+            panel,
+            outcome,
+            list(spec.treated),
+            spec.treatment_year,
+            donors,
+            later,
+            excluded - set(spec.treated),
+            self.higher_is_better(outcome),
+        )
 
     def _spillover_caveat(self, result: SynthResult) -> None:
         known = self._known_countries()

@@ -81,9 +81,15 @@ def staggered_panel(
     zero: bool = False,
     noise: float = 0.05,
     seed: int = 0,
+    trend: float = 0.0,
 ) -> StaggeredPanel:
     """Staggered adoption with dynamic effects ``slope * (e + 1) * (1 + 0.5 * k)`` for cohort
-    index ``k`` (heterogeneous) or ``slope * (e + 1)`` (homogeneous); all zero if ``zero``."""
+    index ``k`` (heterogeneous) or ``slope * (e + 1)`` (homogeneous); all zero if ``zero``.
+
+    ``trend`` breaks parallel trends linearly: every unit ever treated gets an extra
+    ``trend * (year - cohort)``, so against never-treated controls the event-study bias is
+    ``trend * (e + 1)`` relative to event time -1 (a violation in Delta^SD(0) and
+    Delta^RM(1)); ``true_event`` stays the treatment effect alone."""
     rng = np.random.default_rng(seed)
     years = np.arange(first_year, last_year + 1)
     n_never = round(n_units * never_share)
@@ -106,7 +112,8 @@ def staggered_panel(
                 k = cohorts.index(int(g))
                 tau = slope * (e + 1) * ((1 + 0.5 * k) if heterogeneous else 1.0)
                 effects[(int(g), e)] = tau
-            y = unit_fe[i] + year_fe[j] + tau + rng.normal(0, noise)
+            drift = trend * (year - g) if np.isfinite(g) else 0.0
+            y = unit_fe[i] + year_fe[j] + tau + drift + rng.normal(0, noise)
             rows.append((f"U{i:03d}", int(year), y, g))
     panel = pd.DataFrame(rows, columns=["iso3", "year", "y", "cohort"])
     sizes = {c: int(np.sum(assigned == c)) for c in cohorts}
@@ -134,3 +141,39 @@ def staggered_panel(
     ]
     overall = sum(t * s for t, s in cells) / sum(s for _, s in cells)
     return StaggeredPanel(panel=panel, true_event=true_event, true_overall=float(overall))
+
+
+def multi_treated_panel(
+    n_treated: int = 3,
+    n_donors: int = 20,
+    first_year: int = 1980,
+    treatment_year: int = 2000,
+    last_year: int = 2010,
+    effect: float = 0.1,
+    noise: float = 0.02,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Long panel ``iso3, year, y`` with treated units ``T01..`` and donors ``D01..`` from one
+    linear factor model: each treated unit's loadings and level are a convex mix of three
+    donors', and each gets ``effect`` from ``treatment_year`` on (so the average effect on the
+    treated is ``effect``)."""
+    rng = np.random.default_rng(seed)
+    years = np.arange(first_year, last_year + 1)
+    t = len(years)
+    factors = np.cumsum(rng.normal(0, 0.05, size=(t, 2)), axis=0)
+    trend = np.linspace(0, 0.2, t)
+    loadings = rng.uniform(0.2, 1.5, size=(n_donors, 2))
+    levels = rng.uniform(0.2, 0.6, size=n_donors)
+    columns = {
+        f"D{i + 1:02d}": levels[i] + trend + factors @ loadings[i] + rng.normal(0, noise, t)
+        for i in range(n_donors)
+    }
+    for k in range(n_treated):
+        mix = np.zeros(n_donors)
+        chosen = rng.choice(n_donors, size=3, replace=False)
+        mix[chosen] = rng.dirichlet(np.ones(3))
+        y = mix @ levels + trend + factors @ (mix @ loadings) + rng.normal(0, noise, t)
+        columns[f"T{k + 1:02d}"] = y + np.where(years >= treatment_year, effect, 0.0)
+    frame = pd.DataFrame(columns, index=years).rename_axis(index="year").reset_index()
+    long = frame.melt(id_vars="year", var_name="iso3", value_name="y")
+    return long[["iso3", "year", "y"]].sort_values(["iso3", "year"]).reset_index(drop=True)

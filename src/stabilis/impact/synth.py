@@ -35,6 +35,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, clone
 
 from stabilis.errors import QueryError
 
@@ -328,7 +329,7 @@ def simplex_weights(
     return w / total
 
 
-class SyntheticControl:
+class SyntheticControl(BaseEstimator):
     """Abadie-style synthetic control with nested optimisation of ``V`` and ``W``.
 
     Parameters
@@ -481,7 +482,7 @@ def _distinct(
     return pd.DataFrame(list(seen.values()))
 
 
-class AugmentedSyntheticControl:
+class AugmentedSyntheticControl(BaseEstimator):
     """Ridge-augmented synthetic control (Ben-Michael, Feller & Rothstein 2021).
 
     SC weights are fit on the pre-period outcomes (every year, equal weights); a ridge
@@ -558,17 +559,8 @@ def make_estimator(method: str, seed: int = 0) -> Estimator:
 
 def fit_gaps(data: SynthData, estimator: Estimator) -> np.ndarray:
     """Fit a fresh copy of ``estimator`` on ``data`` and return the gap path (treated - synth)."""
-    fitted = clone(estimator).fit(data)
+    fitted = clone(estimator).fit(data)  # scikit-learn's clone: same options, unfitted
     return data.Y1 - fitted.predict()
-
-
-def clone(estimator: Estimator) -> Estimator:
-    """An unfitted copy with the same options."""
-    if isinstance(estimator, SyntheticControl):
-        return SyntheticControl(
-            estimator.random_starts, estimator.seed, estimator.max_evals, estimator.v
-        )
-    return AugmentedSyntheticControl(estimator.ridge, estimator.holdout)
 
 
 def regression_weights(data: SynthData) -> pd.Series:

@@ -211,7 +211,7 @@ def test_mirror_dv_data_and_targets(mirror: Path) -> None:
     assert len(table.frame) == 8796
     usa = table.frame[(table.frame["gwcode"] == 2) & (table.frame["year"] == 1970)].iloc[0]
     assert usa["v2x_pubcorr"] == pytest.approx(0.961)  # grep: line 4
-    for indicator in (s[0] for s in demspaces.SPACES):
+    for indicator in (s.indicator for s in demspaces.SPACES):
         (targets,) = demspaces.parse(f"dv_{indicator}", _mirror(mirror, f"dv_{indicator}"))
         assert len(targets.frame) == 8796
         assert targets.frame["up_next2"].isna().sum() == 338  # awk: 338 'NA' per file
