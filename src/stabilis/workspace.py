@@ -23,6 +23,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stabilis._lazy import lazy_exports
 from stabilis.accounts.roles import ROLES, User, require_role
 from stabilis.config import Settings
 from stabilis.errors import NotFoundError, QueryError
@@ -115,13 +116,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _LAZY.get(name)
-    if home is None:
-        raise AttributeError(f"module 'stabilis.workspace' has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(home), name)
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 def open_workspace(

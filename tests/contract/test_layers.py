@@ -36,6 +36,7 @@ LAYERS = {
     "config": 7,
     "errors": 8,
     "_version": 9,
+    "_lazy": 9,  # lazy re-exports (PEP 562) for the Workspace and the packages
 }
 # Interfaces that compose: `serve` starts the API app, and the API app mounts the dashboard.
 COMPOSES = {("cli", "api"), ("api", "dashboard")}

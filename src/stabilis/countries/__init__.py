@@ -12,7 +12,9 @@ Importing this package is light: pandas loads when a table or resolver is built.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from stabilis._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from stabilis.countries.concordance import Concordance, load_concordance
@@ -39,10 +41,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'stabilis.countries' has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(home), name)
+__getattr__ = lazy_exports(__name__, _HOMES)

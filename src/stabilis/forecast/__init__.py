@@ -11,7 +11,9 @@ Importing this package is light: pandas, scikit-learn and LightGBM load when fir
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from stabilis._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from stabilis.forecast.design import ForecastConfig
@@ -29,10 +31,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'stabilis.forecast' has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(home), name)
+__getattr__ = lazy_exports(__name__, _HOMES)
