@@ -167,7 +167,7 @@ def test_calibration_curves_come_from_archived_forecasts_whose_outcome_is_known(
     assert empty["meta"]["available"] is False
     assert "stabilis forecast backtest" in empty["meta"]["message"]
     assert body["meta"]["available"] is True and body["meta"]["kind"] == "backtest"
-    assert body["meta"]["archive_id"] == backtest.meta["archive_id"]
+    assert body["meta"]["archive_id"] == backtest.info["archive_id"]
     rows = pd.DataFrame(body["data"])
     assert set(rows["direction"]) == {"down", "event"} and len(rows) == 20
     known = backtest.forecasts.dropna(subset=["realised"])
