@@ -1,9 +1,10 @@
 """Query-string values turned into checked Python values, or a QueryError that says what to send.
 
 FastAPI checks types (an integer is an integer); these functions check meaning: a year range in
-order (the one year syntax, :mod:`stabilis.panel.years`), a known output format, a list that is not empty and not absurdly long. The dependency
-:data:`KNOWN_PARAMETERS` checks the query string as a whole: a parameter the route does not
-declare, or a single-valued one given twice, is a 422 naming it (never silently ignored).
+order (the one year syntax, :mod:`stabilis.panel.years`), a known output format, a list that is
+not empty and not absurdly long. The dependency :data:`KNOWN_PARAMETERS` checks the query
+string as a whole: a parameter the route does not declare, or a single-valued one given twice,
+is a 422 naming it (never silently ignored).
 """
 
 from __future__ import annotations
