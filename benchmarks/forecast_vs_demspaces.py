@@ -280,6 +280,8 @@ def honest_forest_differences(
     out = []
     for direction in ("up", "down"):
         part = joined[joined["direction"] == direction]
+        if part.empty:  # --rf-outcomes named outcomes of the other direction only
+            continue
         diff = bootstrap_differences(part["y"], part["p"], part["p_rf"], part["gwcode"],
                                      n_boot=n_boot, seed=7)  # fmt: skip
         for rec in diff.itertuples(index=False):
