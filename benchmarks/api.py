@@ -38,6 +38,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from stabilis.api.profiles import DEFAULT_INDICATORS as PROFILE_DEFAULT
+
 LAUNCH = r"""
 import sys
 from stabilis.config import Settings
@@ -56,16 +58,6 @@ else:
                 port=int(sys.argv[1]), log_level="warning")
 """
 
-PROFILE_DEFAULT = (
-    "vdem.v2x_polyarchy",
-    "vdem.v2x_libdem",
-    "vdem.v2xcs_ccsi",
-    "vdem.v2x_freexp_altinf",
-    "wgi.pv_est",
-    "wgi.va_est",
-    "fh.total",
-    "polity5.polity2",
-)
 PANEL_SETS = (
     ("vdem.v2x_polyarchy", "fh.total", "wgi.pv_est"),
     ("vdem.v2x_libdem", "polity5.polity2"),

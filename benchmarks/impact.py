@@ -101,13 +101,9 @@ def basque(csv: Path) -> tuple[float, float, int]:
     return ours, _best(theirs), len(BASQUE_DONORS)
 
 
-def country_case() -> tuple[float, float, int]:
-    panel = factor_panel(
-        n_donors=20, first_year=1985, treatment_year=2000, last_year=2015, effect=0.1, seed=11
-    )
-    data = prepare(panel, outcome="y", treated="TRT", treatment_year=2000)
-    ours = _best(lambda: placebo_gaps(data, SyntheticControl()))
-
+def _pysyncon_placebo(panel, prior: range, special: list) -> tuple[float, int]:
+    """pysyncon's placebo test (Synth, Nelder-Mead from equal weights) on a simulated panel with
+    outcome ``y``, treated unit ``TRT`` and pre-period 1985-1999: best time and donor count."""
     from pysyncon import Dataprep, Synth
     from pysyncon.utils import PlaceboTest
 
@@ -116,8 +112,8 @@ def country_case() -> tuple[float, float, int]:
         foo=panel,
         predictors=["y"],
         predictors_op="mean",
-        time_predictors_prior=range(1985, 1986),
-        special_predictors=[("y", [y], "mean") for y in range(1986, 2000)],
+        time_predictors_prior=prior,
+        special_predictors=special,
         dependent="y",
         unit_variable="iso3",
         time_variable="year",
@@ -134,7 +130,18 @@ def country_case() -> tuple[float, float, int]:
             verbose=False,
         )
 
-    return ours, _best(theirs), len(donors)
+    return _best(theirs), len(donors)
+
+
+def country_case() -> tuple[float, float, int]:
+    panel = factor_panel(
+        n_donors=20, first_year=1985, treatment_year=2000, last_year=2015, effect=0.1, seed=11
+    )
+    data = prepare(panel, outcome="y", treated="TRT", treatment_year=2000)
+    ours = _best(lambda: placebo_gaps(data, SyntheticControl()))
+
+    return (ours, *_pysyncon_placebo(panel, range(1985, 1986),
+                                     [("y", [y], "mean") for y in range(1986, 2000)]))  # fmt: skip
 
 
 def full_inference() -> tuple[float, float, int]:
@@ -154,33 +161,8 @@ def full_inference() -> tuple[float, float, int]:
         "full",
     )
 
-    from pysyncon import Dataprep, Synth
-    from pysyncon.utils import PlaceboTest
-
-    donors = [u for u in panel["iso3"].unique() if u != "TRT"]
-    dataprep = Dataprep(
-        foo=panel,
-        predictors=["y"],
-        predictors_op="mean",
-        time_predictors_prior=range(1985, 1989),
-        special_predictors=[("y", range(a, b + 1), "mean") for a, b in spans[1:]],
-        dependent="y",
-        unit_variable="iso3",
-        time_variable="year",
-        treatment_identifier="TRT",
-        controls_identifier=donors,
-        time_optimize_ssr=range(1985, 2000),
-    )
-
-    def theirs() -> None:
-        PlaceboTest().fit(
-            dataprep=dataprep,
-            scm=Synth(),
-            scm_options={"optim_method": "Nelder-Mead", "optim_initial": "equal"},
-            verbose=False,
-        )
-
-    return ours, _best(theirs), len(donors)
+    return (ours, *_pysyncon_placebo(panel, range(1985, 1989),
+                                     [("y", range(a, b + 1), "mean") for a, b in spans[1:]]))  # fmt: skip
 
 
 def staggered_did() -> tuple[float, float, int]:
