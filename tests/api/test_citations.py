@@ -76,12 +76,6 @@ def test_the_panel_download_keeps_the_producers_bounds(client):
     )
 
 
-def test_forecasts_csv_is_refused_plainly_when_none_were_issued(client):
-    response = client.get("/api/v1/forecasts?format=csv")
-    assert response.status_code == 404
-    assert "No forecasts to download" in response.json()["error"]["message"]
-
-
 def test_sections_refuse_unknown_countries_and_sections(client):
     assert client.get("/api/v1/countries/GOE/sections/threats").status_code == 404
     assert client.get("/api/v1/forecasts?iso3=GOE").status_code == 422  # a query value

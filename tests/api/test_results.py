@@ -200,7 +200,12 @@ def test_a_service_with_an_empty_archive_says_to_run_a_forecast(built):
 
     with TestClient(create_app(WithServices(built, forecasts=Empty()))) as empty:
         body = empty.get("/api/v1/forecasts").json()
+        download = empty.get("/api/v1/forecasts?format=csv")
     assert "stabilis forecast run" in body["meta"]["message"]
+    # The download is refused plainly (the session's own archive may hold runs, so this uses an
+    # empty one: the check must not depend on which tests ran first on this worker).
+    assert download.status_code == 404
+    assert "No forecasts to download" in download.json()["error"]["message"]
 
 
 def test_a_failing_service_answers_500_in_the_error_shape_and_is_logged(built, caplog):
