@@ -17,7 +17,7 @@ import csv
 import difflib
 import io
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -329,6 +329,42 @@ def to_number(
     return values.astype("float64")
 
 
+def indicator_values(
+    raw: pd.DataFrame,
+    specs: Iterable[IndicatorSpec],
+    *,
+    file: str | Path,
+    sources: Mapping[str, str] | None = None,
+    integer: bool | Collection[str] = False,
+    allowed: Iterable[float] = (),
+    na_values: Iterable[str] = (),
+) -> dict[str, pd.Series]:
+    """Each indicator's values, converted by :func:`to_number` within its spec's range.
+
+    The result maps each spec's ``column`` to its values, in the order of ``specs`` (so the first
+    bad column in that order is the one an error names). ``sources`` maps an indicator column to
+    the producer's column where the two names differ; ``integer`` is True when every indicator
+    is a whole number, or the indicator columns that are; ``allowed`` and ``na_values`` are
+    passed to :func:`to_number` for every column.
+    """
+    sources = sources or {}
+    allowed = tuple(allowed)
+    na_values = tuple(na_values)
+    return {
+        spec.column: to_number(
+            raw,
+            sources.get(spec.column, spec.column),
+            file=file,
+            integer=integer if isinstance(integer, bool) else spec.column in integer,
+            minimum=spec.minimum,
+            maximum=spec.maximum,
+            allowed=allowed,
+            na_values=na_values,
+        )
+        for spec in specs
+    }
+
+
 def check_dates(
     frame: pd.DataFrame,
     column: str,
@@ -429,10 +465,7 @@ def read_state_year_counts(
     frame["year"] = to_number(
         raw, "year", file=path, integer=True, minimum=first_year, maximum=2100
     )
-    for spec in indicators:
-        frame[spec.column] = to_number(
-            raw, spec.column, file=path, integer=True, minimum=spec.minimum, maximum=spec.maximum
-        )
+    frame = frame.assign(**indicator_values(raw, indicators, file=path, integer=True))
     check_unique(frame, [code, "year"], file=path)
     return ParsedTable(
         table="indicators",

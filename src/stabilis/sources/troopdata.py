@@ -22,7 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_allowed, read_csv, to_number
+from stabilis.sources.reading import check_allowed, indicator_values, read_csv, to_number
 
 SPEC = SourceSpec(
     name="troopdata",
@@ -108,8 +108,7 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     frame["iso3c"] = raw["iso3c"]
     frame["ccode"] = to_number(raw, "ccode", file=path, integer=True, minimum=1, maximum=99999)
     frame["year"] = to_number(raw, "year", file=path, integer=True, minimum=1945, maximum=2100)
-    for column, source in COUNTS.items():
-        frame[column] = to_number(raw, source, file=path, minimum=0)
+    frame = frame.assign(**indicator_values(raw, INDICATORS, file=path, sources=COUNTS))
     return [
         ParsedTable(
             table="indicators",

@@ -62,7 +62,7 @@ from stabilis.sources.base import (
     SourceFile,
     SourceSpec,
 )
-from stabilis.sources.reading import check_unique, read_csv, to_number
+from stabilis.sources.reading import check_unique, indicator_values, read_csv, to_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -362,11 +362,7 @@ def _parse_lite(path: Path) -> ParsedTable:
         "country_id": to_number(raw, "country_id", file=path, integer=True, minimum=1),
         "year": to_number(raw, "year", file=path, integer=True, minimum=1700, maximum=2100),
     }
-    for spec in specs:
-        columns[spec.column] = to_number(
-            raw, spec.column, file=path, minimum=spec.minimum, maximum=spec.maximum
-        )
-    frame = pd.DataFrame(columns)
+    frame = pd.DataFrame({**columns, **indicator_values(raw, specs, file=path)})
     check_unique(frame, ["country_id", "year"], file=path)
     return ParsedTable(
         table="indicators",
