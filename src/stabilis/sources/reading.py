@@ -671,6 +671,18 @@ def check_allowed(
     return text
 
 
+def refuse_empty(
+    frame: pd.DataFrame,
+    column: str,
+    problem: str,
+    *,
+    file: str | Path,
+    hint: str = "",
+) -> None:
+    """Raise :class:`DataFileError` at the first row whose ``column`` is empty (missing)."""
+    refuse_first(frame, frame[column].isna(), problem, file=file, column=column, hint=hint)
+
+
 def refuse_first(
     frame: pd.DataFrame,
     bad: Any,

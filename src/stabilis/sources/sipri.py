@@ -25,7 +25,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_allowed, check_unique, read_csv, refuse_first, to_number
+from stabilis.sources.reading import (
+    check_allowed,
+    check_unique,
+    read_csv,
+    refuse_empty,
+    refuse_first,
+    to_number,
+)
 
 SPEC = SourceSpec(
     name="sipri",
@@ -127,13 +134,11 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
         "value_raw", "sipri_estimate_blue", "highly_uncertain_red",
     )  # fmt: skip
     raw = read_csv(path, required=required)
-    empty_name = raw["country"].isna()
-    refuse_first(
+    refuse_empty(
         raw,
-        empty_name,
+        "country",
         "the country name is empty; SIPRI rows are identified by name only.",
         file=path,
-        column="country",
         hint="Restore the producer's file.",
     )
     check_allowed(raw, "measure", MEASURES, file=path)
