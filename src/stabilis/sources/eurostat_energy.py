@@ -29,6 +29,7 @@ from stabilis.sources.reading import (
     read_csv,
     refuse_empty,
     to_number,
+    wide_by_key,
 )
 
 SPEC = SourceSpec(
@@ -99,11 +100,7 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     frame["value"] = to_number(raw, "value", file=path)
     check_unique(frame, ["dataset", "siec", "partner", "geo", "year"], file=path)
     main = frame[(frame["dataset"] == "nrg_ind_id") & frame["siec"].isin(list(FUELS))]
-    wide = main.pivot_table(index=["geo", "year"], columns="siec", values="value", aggfunc="first")
-    wide = wide.reindex(columns=list(FUELS))
-    wide[ROW] = main.groupby(["geo", "year"])[ROW].min().reindex(wide.index)
-    wide = wide.reset_index()
-    wide.columns.name = None
+    wide = wide_by_key(main, index=("geo", "year"), columns="siec", order=tuple(FUELS))
     return [
         ParsedTable(
             table="energy_import_dependency",

@@ -476,6 +476,30 @@ def read_state_year_counts(
     )
 
 
+def wide_by_key(
+    long: pd.DataFrame,
+    *,
+    index: Sequence[str],
+    columns: str,
+    order: Sequence[str],
+    rows: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """A long records frame as one row per ``index`` key and one column per ``columns`` value.
+
+    Each column holds the key's first ``value``; the columns are ``order`` (a value of
+    ``columns`` that is not listed is left out, a listed one that never occurs is empty).
+    ``_row`` is the smallest source row of the key in ``rows`` (by default ``long``), so the
+    quality report points at the key's first line.
+    """
+    keys = list(index)
+    wide = long.pivot_table(index=keys, columns=columns, values="value", aggfunc="first")
+    wide = wide.reindex(columns=list(order))
+    wide[ROW] = (long if rows is None else rows).groupby(keys)[ROW].min().reindex(wide.index)
+    wide = wide.reset_index()
+    wide.columns.name = None
+    return wide
+
+
 def split_outside_parentheses(text: str) -> list[str]:
     """Split a list of names at the commas outside parentheses, each part stripped.
 

@@ -32,6 +32,7 @@ from stabilis.sources.reading import (
     refuse_empty,
     refuse_first,
     to_number,
+    wide_by_key,
 )
 
 SPEC = SourceSpec(
@@ -179,16 +180,11 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
         frame[out] = (raw[source] == "1").to_numpy()
     check_unique(frame, ["country", "measure", "year"], file=path)
 
-    wide = frame[has_value].pivot_table(
-        index=["country", "year"], columns="measure", values="value", aggfunc="first"
+    wide = wide_by_key(
+        frame[has_value], index=("country", "year"), columns="measure", order=MEASURES, rows=frame
     )
-    rows = frame.groupby(["country", "year"])[ROW].min()
-    wide = wide.reindex(columns=list(MEASURES))
     for column in FRACTIONS:
         wide[column] = wide[column] * 100.0
-    wide[ROW] = rows.reindex(wide.index)
-    wide = wide.reset_index()
-    wide.columns.name = None
     return [
         ParsedTable(
             table="military_expenditure",
