@@ -140,11 +140,12 @@ _COLUMN_TYPES = ("INTEGER", "FLOAT", "STRING")
 def parse(file_key: str, path: Path) -> list[ParsedTable]:
     """Parse one GDELT file: ``mentions``, ``event_columns`` or ``cameo``."""
     SPEC.file(file_key)
-    if file_key == "mentions":
-        return [_parse_mentions(path)]
-    if file_key == "event_columns":
-        return [_parse_event_columns(path)]
-    return [_parse_cameo(path)]
+    parsers = {
+        "mentions": _parse_mentions,
+        "event_columns": _parse_event_columns,
+        "cameo": _parse_cameo,
+    }
+    return [parsers[file_key](path)]
 
 
 def event_column_names(frame: pd.DataFrame) -> list[str]:

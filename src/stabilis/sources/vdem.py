@@ -277,11 +277,8 @@ def _lite_spec(tag: str) -> IndicatorSpec:
 def parse(file_key: str, path: Path) -> list[ParsedTable]:
     """Parse one V-Dem file (``highlevel``, ``lite`` or ``lite_lookup``)."""
     SPEC.file(file_key)
-    if file_key == "highlevel":
-        return [_parse_highlevel(path)]
-    if file_key == "lite":
-        return [_parse_lite(path)]
-    return [_parse_lookup(path)]
+    parsers = {"highlevel": _parse_highlevel, "lite": _parse_lite, "lite_lookup": _parse_lookup}
+    return [parsers[file_key](path)]
 
 
 def _parse_highlevel(path: Path) -> ParsedTable:
