@@ -184,6 +184,16 @@ def test_cameo_code_without_leading_zero_is_refused(write_file: Writer) -> None:
     )
 
 
+def test_cameo_code_without_a_label_is_refused(write_file: Writer) -> None:
+    refused(
+        gdelt.parse,
+        "cameo",
+        write_file("cameo.csv", "01,MAKE PUBLIC STATEMENT\n10\n"),
+        match="no ',label'",
+        at=(2, "label"),
+    )
+
+
 def test_parse_events_reads_the_official_tab_layout(write_file: Writer) -> None:
     lines = [
         _event_line(669670701, "010", 1, "0.0"),

@@ -36,24 +36,24 @@ def test_sipri_keeps_estimate_and_uncertain_flags_and_gives_percent(
     assert {s.code for s in indicators.indicators} >= {"sipri.share_of_gdp"}
 
 
-def test_sipri_refuses_a_percentage_where_a_fraction_is_due(
+@pytest.mark.parametrize(
+    ("old", "new", "match", "at"),
+    [
+        pytest.param("0.3349", "33.49", "not a fraction", (2, "value"), id="percentage"),
+        pytest.param("60000.5,,0,1", "60000.5,,,1", None, (3, "sipri_estimate_blue"), id="flag"),
+        pytest.param("constant_2023", "const", "expected values", (3, "measure"), id="measure"),
+        pytest.param("Ukraine,Europe", ",Europe", "name only", (2, "country"), id="no-name"),
+    ],
+)
+def test_sipri_refuses_a_bad_cell_naming_its_row_and_column(
     write_file: Callable[[str, str], Path],
+    old: str,
+    new: str,
+    match: str | None,
+    at: tuple[int, str],
 ) -> None:
-    path = write_file("sipri.csv", SIPRI.replace("0.3349", "33.49"))
-    refused(sipri.parse, "milex", path, match="not a fraction", at=(2, "value"))
-
-
-def test_sipri_refuses_a_value_without_its_colour_flag(
-    write_file: Callable[[str, str], Path],
-) -> None:
-    path = write_file("sipri.csv", SIPRI.replace("60000.5,,0,1", "60000.5,,,1"))
-    refused(sipri.parse, "milex", path, at=(3, "sipri_estimate_blue"))
-
-
-def test_sipri_refuses_an_unknown_measure(write_file: Callable[[str, str], Path]) -> None:
-    with pytest.raises(DataFileError, match="expected values") as info:
-        sipri.parse("milex", write_file("s.csv", SIPRI.replace("constant_2023", "const")))
-    assert info.value.column == "measure"
+    path = write_file("sipri.csv", SIPRI.replace(old, new, 1))
+    refused(sipri.parse, "milex", path, match=match, at=at)
 
 
 NATO = (
@@ -75,13 +75,22 @@ def test_nato_labels_are_cleaned_and_estimates_kept(write_file: Callable[[str, s
     assert records.frame["estimate"].iloc[0]
 
 
-def test_nato_refuses_an_unknown_table(write_file: Callable[[str, str], Path]) -> None:
-    refused(
-        nato_defexp.parse,
-        "tables",
-        write_file("n.csv", NATO.replace("TABLE8a", "TABLE9")),
-        at=(4, "table"),
-    )
+@pytest.mark.parametrize(
+    ("old", "new", "match", "at"),
+    [
+        pytest.param("TABLE8a", "TABLE9", "expected values", (4, "table"), id="table"),
+        pytest.param("Poland*", "", "name only", (2, "country_or_aggregate"), id="no-label"),
+    ],
+)
+def test_nato_refuses_a_bad_cell_naming_its_row_and_column(
+    write_file: Callable[[str, str], Path],
+    old: str,
+    new: str,
+    match: str,
+    at: tuple[int, str],
+) -> None:
+    path = write_file("n.csv", NATO.replace(old, new, 1))
+    refused(nato_defexp.parse, "tables", path, match=match, at=at)
 
 
 def test_troops_read_na_iso3_and_fall_back_to_cow(write_file: Callable[[str, str], Path]) -> None:
