@@ -9,6 +9,13 @@ Parsers call these instead of ``pandas.read_csv`` so that every source fails the
 
 Frames come back with every column as text (``object`` of ``str``/``None``) plus the ``_row``
 column; parsers convert the columns they use with :func:`to_number`.
+
+What several parsers do lives here once (so the build's step checksums cover it):
+:func:`indicator_values` converts each indicator's column within its spec's range,
+:func:`refuse_empty` refuses the first empty cell of a column, :func:`wide_by_key` turns a long
+records frame into the one-row-per-country-year frame of an indicators table, and
+:func:`read_state_year_counts` and :func:`democracy_data_codes` read two layouts that several
+producers share.
 """
 
 from __future__ import annotations
