@@ -37,6 +37,7 @@ from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, S
 from stabilis.sources.reading import (
     check_unique,
     democracy_data_codes,
+    indicator_values,
     read_csv,
     refuse_first,
     to_number,
@@ -211,6 +212,14 @@ def _spec(item: str) -> IndicatorSpec:
 
 
 INDICATORS = tuple(_spec(item) for item in ITEMS)
+#: Indicator column -> the producer's column.
+_SOURCES = {code_of(item): item for item in ITEMS}
+#: The indicators that are whole numbers (the categories and the ranks).
+_WHOLE_NUMBERS = {
+    code_of(item)
+    for item in ITEMS
+    if item in ("pol_sys", "cat_dem_stat") or item.startswith("Ranking_")
+}
 
 
 def parse(file_key: str, path: Path) -> list[ParsedTable]:
@@ -236,15 +245,9 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
         raw, "report_year", file=path, integer=True, minimum=1990, maximum=2102
     )
     keys = democracy_data_codes(raw, frame, file=path, name_column=name_col)
-    for item, spec in zip(ITEMS, INDICATORS, strict=True):
-        frame[spec.column] = to_number(
-            raw,
-            item,
-            file=path,
-            minimum=spec.minimum,
-            maximum=spec.maximum,
-            integer=item in ("pol_sys", "cat_dem_stat") or item.startswith("Ranking_"),
-        )
+    frame = frame.assign(
+        **indicator_values(raw, INDICATORS, file=path, sources=_SOURCES, integer=_WHOLE_NUMBERS)
+    )
     _check_categories(frame, path)
     check_unique(frame, [name_col, "year"], file=path)
     return [

@@ -31,13 +31,9 @@ import csv
 import re
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from stabilis.sources.base import ROW, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import read_csv, refuse_first, split_outside_parentheses
-
-if TYPE_CHECKING:
-    pass
+from stabilis.sources.reading import read_csv, refuse_empty, refuse_first, split_outside_parentheses
 
 SPEC = SourceSpec(
     name="cfr",
@@ -111,15 +107,14 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
 
     SPEC.file(file_key)
     raw = read_csv(path, required=_COLUMNS)
-    title = raw["Title"].astype(object)
-    refuse_first(
+    refuse_empty(
         raw,
-        title.isna(),
+        "Title",
         "the operation has no title.",
         file=path,
-        column="Title",
         hint="Restore the tracker export; every operation has a title.",
     )
+    title = raw["Title"].astype(object)
     dates = pd.to_datetime(raw["Date"], format="%m/%d/%Y", errors="coerce")
     bad = raw["Date"].notna() & dates.isna()
     refuse_first(

@@ -57,7 +57,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, read_csv, refuse_first, to_number
+from stabilis.sources.reading import (
+    check_unique,
+    indicator_values,
+    read_csv,
+    refuse_first,
+    to_number,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -293,12 +299,7 @@ def _indicator_table(
 ) -> ParsedTable:
     import pandas as pd
 
-    columns = _gw_year(raw, path)
-    for spec in specs:
-        columns[spec.column] = to_number(
-            raw, spec.column, file=path, minimum=spec.minimum, maximum=spec.maximum
-        )
-    frame = pd.DataFrame(columns)
+    frame = pd.DataFrame({**_gw_year(raw, path), **indicator_values(raw, specs, file=path)})
     check_unique(frame, ["gwcode", "year"], file=path)
     return ParsedTable(
         table="indicators", frame=frame, country_keys={"gwcode": "gwcode"}, indicators=specs,

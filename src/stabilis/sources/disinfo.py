@@ -20,13 +20,9 @@ Two records tables:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from stabilis.sources.base import ROW, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, read_csv, refuse_first
-
-if TYPE_CHECKING:
-    import pandas as pd
+from stabilis.sources.reading import check_unique, read_csv, refuse_empty, refuse_first
 
 SPEC = SourceSpec(
     name="disinfo",
@@ -69,8 +65,14 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     SPEC.file(file_key)
     lists = ("countries", "keywords", "languages", "outlets")
     raw = read_csv(path, required=("date", "id", "title", *lists))
-    _require(raw, "id", path)
-    _require(raw, "date", path)
+    for column in ("id", "date"):
+        refuse_empty(
+            raw,
+            column,
+            "the value is empty; every case needs one.",
+            file=path,
+            hint="Restore the scrape's original file.",
+        )
     check_unique(raw, ["id"], file=path)
     dates = pd.to_datetime(raw["date"], format="%Y-%m-%d", errors="coerce")
     refuse_first(
@@ -119,15 +121,3 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
             description="One row per case and country named in its 'countries' field.",
         ),
     ]
-
-
-def _require(raw: pd.DataFrame, column: str, path: Path) -> None:
-    empty = raw[column].isna().to_numpy()
-    refuse_first(
-        raw,
-        empty,
-        "the value is empty; every case needs one.",
-        file=path,
-        column=column,
-        hint="Restore the scrape's original file.",
-    )

@@ -30,6 +30,7 @@ instead of counting them as unexplained. Regions and organisations ("EU (institu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -105,13 +106,14 @@ NO_COUNTRY = ("Not available", "Unknown")
 def parse(file_key: str, path: Path) -> list[ParsedTable]:
     """Parse one EuRepoC file into its records table."""
     SPEC.file(file_key)
-    if file_key == "global":
-        return [_parse_global(path)]
-    if file_key == "receivers":
-        return [_parse_receivers(path)]
-    if file_key == "attributions":
-        return [_parse_attributions(path)]
-    return [_parse_dashboard(file_key, path)]
+    parsers: dict[str, Callable[[Path], ParsedTable]] = {
+        "global": _parse_global,
+        "receivers": _parse_receivers,
+        "attributions": _parse_attributions,
+        "dashboard_types": lambda p: _parse_dashboard("dashboard_types", p),
+        "dashboard_initiators": lambda p: _parse_dashboard("dashboard_initiators", p),
+    }
+    return [parsers[file_key](path)]
 
 
 def _incident_ids(raw: pd.DataFrame, column: str, path: Path) -> pd.Series:

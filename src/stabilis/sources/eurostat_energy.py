@@ -23,7 +23,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_allowed, check_unique, read_csv, refuse_first, to_number
+from stabilis.sources.reading import (
+    check_allowed,
+    check_unique,
+    read_csv,
+    refuse_empty,
+    to_number,
+    wide_by_key,
+)
 
 SPEC = SourceSpec(
     name="eurostat_energy",
@@ -85,14 +92,7 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     check_allowed(raw, "unit", ("PC",), file=path, hint="Only percentages (PC) are expected.")
     check_allowed(raw, "freq", ("A",), file=path, hint="Only annual data (A) are expected.")
     check_allowed(raw, "flag", FLAGS, file=path)
-    empty = raw["geo"].isna()
-    refuse_first(
-        raw,
-        empty,
-        "the geo code is empty.",
-        file=path,
-        column="geo",
-    )
+    refuse_empty(raw, "geo", "the geo code is empty.", file=path)
     frame = pd.DataFrame({ROW: raw[ROW]})
     for column in ("dataset", "siec", "partner", "unit", "geo", "flag", "raw"):
         frame[column] = raw[column]
@@ -100,11 +100,7 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     frame["value"] = to_number(raw, "value", file=path)
     check_unique(frame, ["dataset", "siec", "partner", "geo", "year"], file=path)
     main = frame[(frame["dataset"] == "nrg_ind_id") & frame["siec"].isin(list(FUELS))]
-    wide = main.pivot_table(index=["geo", "year"], columns="siec", values="value", aggfunc="first")
-    wide = wide.reindex(columns=list(FUELS))
-    wide[ROW] = main.groupby(["geo", "year"])[ROW].min().reindex(wide.index)
-    wide = wide.reset_index()
-    wide.columns.name = None
+    wide = wide_by_key(main, index=("geo", "year"), columns="siec", order=tuple(FUELS))
     return [
         ParsedTable(
             table="energy_import_dependency",

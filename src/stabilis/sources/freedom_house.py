@@ -46,6 +46,7 @@ from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, S
 from stabilis.sources.reading import (
     check_unique,
     democracy_data_codes,
+    indicator_values,
     is_xlsx,
     read_csv,
     read_xlsx,
@@ -280,21 +281,10 @@ def _parse_ratings(path: Path) -> ParsedTable:
     frame = raw[[ROW, name_col]].copy()
     frame["year"] = to_number(raw, "year", file=path, integer=True, minimum=1970, maximum=2100)
     keys = democracy_data_codes(raw, frame, file=path, name_column=name_col)
-    sources = {
-        "pr": "pr",
-        "cl": "cl",
-        "pr_cl_sum": "fh_total",
-        "pr_cl_sum_reversed": "fh_total_reversed",
-    }
-    for spec in RATINGS[:4]:
-        frame[spec.column] = to_number(
-            raw,
-            sources[spec.column],
-            file=path,
-            integer=True,
-            minimum=spec.minimum,
-            maximum=spec.maximum,
-        )
+    sources = {"pr_cl_sum": "fh_total", "pr_cl_sum_reversed": "fh_total_reversed"}
+    frame = frame.assign(
+        **indicator_values(raw, RATINGS[:4], file=path, sources=sources, integer=True)
+    )
     frame["status"] = raw["status"]
     frame["status_code"] = _status_codes(raw, path)
     check_unique(frame, [name_col, "year"], file=path)
@@ -399,16 +389,7 @@ def _subscores_frame(raw: pd.DataFrame, path: Path, name_col: str) -> pd.DataFra
         file=path,
         column="country_or_territory",
     )
-    for spec in SUBSCORES:
-        frame[spec.column] = to_number(
-            raw,
-            spec.column,
-            file=path,
-            minimum=spec.minimum,
-            maximum=spec.maximum,
-            na_values=_MISSING,
-        )
-    return frame
+    return frame.assign(**indicator_values(raw, SUBSCORES, file=path, na_values=_MISSING))
 
 
 def _find_workbook_header(path: Path) -> tuple[str, int, list[str]]:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
 from stabilis.sources.reading import (
     check_unique,
+    indicator_values,
     is_xlsx,
     read_csv,
     read_xlsx,
@@ -133,9 +134,10 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
         raw.assign(Year=years), "Year", file=path, integer=True, minimum=2005, maximum=2100
     )
     frame["rank"] = _ranks(raw, path)
-    frame["total"] = to_number(raw, "Total", file=path, minimum=0, maximum=120)
-    for ind, column in COMPONENTS.items():
-        frame[ind] = to_number(raw, column, file=path, minimum=0, maximum=10)
+    scores = INDICATORS[:-1]  # the total and the twelve components; the rank is read above
+    frame = frame.assign(
+        **indicator_values(raw, scores, file=path, sources={"total": "Total", **COMPONENTS})
+    )
     check_unique(frame, ["country", "year"], file=path)
     return [
         ParsedTable(

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, read_csv, refuse_first, to_number
+from stabilis.sources.reading import check_unique, read_csv, refuse_empty, refuse_first, to_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -140,11 +140,12 @@ _COLUMN_TYPES = ("INTEGER", "FLOAT", "STRING")
 def parse(file_key: str, path: Path) -> list[ParsedTable]:
     """Parse one GDELT file: ``mentions``, ``event_columns`` or ``cameo``."""
     SPEC.file(file_key)
-    if file_key == "mentions":
-        return [_parse_mentions(path)]
-    if file_key == "event_columns":
-        return [_parse_event_columns(path)]
-    return [_parse_cameo(path)]
+    parsers = {
+        "mentions": _parse_mentions,
+        "event_columns": _parse_event_columns,
+        "cameo": _parse_cameo,
+    }
+    return [parsers[file_key](path)]
 
 
 def event_column_names(frame: pd.DataFrame) -> list[str]:
@@ -395,13 +396,11 @@ def _parse_cameo(path: Path) -> ParsedTable:
         column="code",
         hint="Keep codes as text with leading zeros; a spreadsheet may have dropped them.",
     )
-    no_label = raw["label"].isna().to_numpy()
-    refuse_first(
+    refuse_empty(
         raw,
-        no_label,
+        "label",
         "the line has a code but no ',label' after it.",
         file=path,
-        column="label",
         hint="Restore the CAMEO codebook file.",
     )
     frame = raw.assign(code=code, label=raw["label"].str.strip(), root=root)

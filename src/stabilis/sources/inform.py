@@ -20,7 +20,13 @@ import re
 from pathlib import Path
 
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_allowed, check_unique, read_csv, to_number
+from stabilis.sources.reading import (
+    check_allowed,
+    check_unique,
+    indicator_values,
+    read_csv,
+    to_number,
+)
 
 SPEC = SourceSpec(
     name="inform",
@@ -128,10 +134,11 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     check_allowed(raw, "RISK CLASS", RISK_CLASSES, file=path)
     frame = pd.DataFrame({ROW: raw[ROW], "country": raw["COUNTRY"], "iso3": raw["ISO3"]})
     frame["year"] = EDITION_YEAR
-    for column in SCORES:
-        frame[code_of(column)] = to_number(
-            raw, column, file=path, minimum=0, maximum=10, na_values=("x",)
-        )
+    sources = {code_of(column): column for column in SCORES}
+    scores = INDICATORS[: len(SCORES)]
+    frame = frame.assign(
+        **indicator_values(raw, scores, file=path, sources=sources, na_values=("x",))
+    )
     frame["recentness_years"] = to_number(
         raw, "Recentness data (average years)", file=path, minimum=0, maximum=50
     )

@@ -24,7 +24,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_allowed, check_unique, read_csv, refuse_first, to_number
+from stabilis.sources.reading import (
+    check_allowed,
+    check_unique,
+    read_csv,
+    refuse_empty,
+    refuse_first,
+    to_number,
+)
 
 SPEC = SourceSpec(
     name="nato_defexp",
@@ -142,13 +149,11 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     )  # fmt: skip
     raw = read_csv(path, required=required)
     check_allowed(raw, "table", TABLES, file=path)
-    empty = raw["country_or_aggregate"].isna()
-    refuse_first(
+    refuse_empty(
         raw,
-        empty,
+        "country_or_aggregate",
         "the country label is empty; NATO's rows are identified by name only.",
         file=path,
-        column="country_or_aggregate",
         hint="Restore the producer's conversion of the workbook.",
     )
     frame = pd.DataFrame({ROW: raw[ROW]})

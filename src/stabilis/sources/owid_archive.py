@@ -19,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, read_csv, to_number
+from stabilis.sources.reading import check_unique, indicator_values, read_csv, to_number
 
 SPEC = SourceSpec(
     name="owid_archive",
@@ -90,8 +90,8 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     raw = read_csv(path, required=("Entity", "Year", *series))
     frame = pd.DataFrame({ROW: raw[ROW], "entity": raw["Entity"]})
     frame["year"] = to_number(raw, "Year", file=path, integer=True, minimum=1900, maximum=2100)
-    for source, (column, _label, _scale, low, high) in series.items():
-        frame[column] = to_number(raw, source, file=path, minimum=low, maximum=high)
+    sources = {column: source for source, (column, *_) in series.items()}
+    frame = frame.assign(**indicator_values(raw, indicators(file_key), file=path, sources=sources))
     check_unique(frame, ["entity", "year"], file=path)
     return [
         ParsedTable(

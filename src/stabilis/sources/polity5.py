@@ -12,7 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, democracy_data_codes, read_csv, to_number
+from stabilis.sources.reading import (
+    check_unique,
+    democracy_data_codes,
+    indicator_values,
+    read_csv,
+    to_number,
+)
 
 SPEC = SourceSpec(
     name="polity5",
@@ -96,16 +102,8 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     frame["polity_ccode"] = to_number(raw, "polity_annual_ccode", file=path, integer=True)
     frame["year"] = to_number(raw, "year", file=path, integer=True, minimum=1700, maximum=2100)
     keys = democracy_data_codes(raw, frame, file=path, name_column=name_col)
-    for spec in INDICATORS:
-        values = to_number(
-            raw,
-            spec.column,
-            file=path,
-            minimum=spec.minimum,
-            maximum=spec.maximum,
-            allowed=_SPECIAL,
-        )
-        frame[spec.column] = values.where(~values.isin(_SPECIAL))
+    values = indicator_values(raw, INDICATORS, file=path, allowed=_SPECIAL)
+    frame = frame.assign(**{column: v.where(~v.isin(_SPECIAL)) for column, v in values.items()})
     # Transition years hold two rows (the old and the new polity, e.g. Ethiopia 1993); Polity's
     # own code separates them and the warehouse keeps the one in force (see ingest.harmonise).
     check_unique(frame, ["polity_ccode", "year"], file=path)

@@ -9,6 +9,13 @@ Parsers call these instead of ``pandas.read_csv`` so that every source fails the
 
 Frames come back with every column as text (``object`` of ``str``/``None``) plus the ``_row``
 column; parsers convert the columns they use with :func:`to_number`.
+
+What several parsers do lives here once (so the build's step checksums cover it):
+:func:`indicator_values` converts each indicator's column within its spec's range,
+:func:`refuse_empty` refuses the first empty cell of a column, :func:`wide_by_key` turns a long
+records frame into the one-row-per-country-year frame of an indicators table, and
+:func:`read_state_year_counts` and :func:`democracy_data_codes` read two layouts that several
+producers share.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ import csv
 import difflib
 import io
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -329,6 +336,42 @@ def to_number(
     return values.astype("float64")
 
 
+def indicator_values(
+    raw: pd.DataFrame,
+    specs: Iterable[IndicatorSpec],
+    *,
+    file: str | Path,
+    sources: Mapping[str, str] | None = None,
+    integer: bool | Collection[str] = False,
+    allowed: Iterable[float] = (),
+    na_values: Iterable[str] = (),
+) -> dict[str, pd.Series]:
+    """Each indicator's values, converted by :func:`to_number` within its spec's range.
+
+    The result maps each spec's ``column`` to its values, in the order of ``specs`` (so the first
+    bad column in that order is the one an error names). ``sources`` maps an indicator column to
+    the producer's column where the two names differ; ``integer`` is True when every indicator
+    is a whole number, or the indicator columns that are; ``allowed`` and ``na_values`` are
+    passed to :func:`to_number` for every column.
+    """
+    sources = sources or {}
+    allowed = tuple(allowed)
+    na_values = tuple(na_values)
+    return {
+        spec.column: to_number(
+            raw,
+            sources.get(spec.column, spec.column),
+            file=file,
+            integer=integer if isinstance(integer, bool) else spec.column in integer,
+            minimum=spec.minimum,
+            maximum=spec.maximum,
+            allowed=allowed,
+            na_values=na_values,
+        )
+        for spec in specs
+    }
+
+
 def check_dates(
     frame: pd.DataFrame,
     column: str,
@@ -429,10 +472,7 @@ def read_state_year_counts(
     frame["year"] = to_number(
         raw, "year", file=path, integer=True, minimum=first_year, maximum=2100
     )
-    for spec in indicators:
-        frame[spec.column] = to_number(
-            raw, spec.column, file=path, integer=True, minimum=spec.minimum, maximum=spec.maximum
-        )
+    frame = frame.assign(**indicator_values(raw, indicators, file=path, integer=True))
     check_unique(frame, [code, "year"], file=path)
     return ParsedTable(
         table="indicators",
@@ -441,6 +481,30 @@ def read_state_year_counts(
         indicators=indicators,
         description=description,
     )
+
+
+def wide_by_key(
+    long: pd.DataFrame,
+    *,
+    index: Sequence[str],
+    columns: str,
+    order: Sequence[str],
+    rows: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """A long records frame as one row per ``index`` key and one column per ``columns`` value.
+
+    Each column holds the key's first ``value``; the columns are ``order`` (a value of
+    ``columns`` that is not listed is left out, a listed one that never occurs is empty).
+    ``_row`` is the smallest source row of the key in ``rows`` (by default ``long``), so the
+    quality report points at the key's first line.
+    """
+    keys = list(index)
+    wide = long.pivot_table(index=keys, columns=columns, values="value", aggfunc="first")
+    wide = wide.reindex(columns=list(order))
+    wide[ROW] = (long if rows is None else rows).groupby(keys)[ROW].min().reindex(wide.index)
+    wide = wide.reset_index()
+    wide.columns.name = None
+    return wide
 
 
 def split_outside_parentheses(text: str) -> list[str]:
@@ -636,6 +700,18 @@ def check_allowed(
 
     refuse_first(frame, bad, problem, file=file, column=column, hint=hint)
     return text
+
+
+def refuse_empty(
+    frame: pd.DataFrame,
+    column: str,
+    problem: str,
+    *,
+    file: str | Path,
+    hint: str = "",
+) -> None:
+    """Raise :class:`DataFileError` at the first row whose ``column`` is empty (missing)."""
+    refuse_first(frame, frame[column].isna(), problem, file=file, column=column, hint=hint)
 
 
 def refuse_first(

@@ -118,11 +118,8 @@ _WORLD_FLAGS = {"independent": "independent", "unMember": "un_member", "landlock
 def parse(file_key: str, path: Path) -> list[ParsedTable]:
     """Parse one reference file into its records table."""
     SPEC.file(file_key)
-    if file_key == "codelist":
-        return [_parse_codelist(path)]
-    if file_key == "world":
-        return [_parse_world(path)]
-    return [_parse_nato(path)]
+    parsers = {"codelist": _parse_codelist, "world": _parse_world, "nato_accession": _parse_nato}
+    return [parsers[file_key](path)]
 
 
 def _parse_codelist(path: Path) -> ParsedTable:

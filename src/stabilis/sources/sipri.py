@@ -25,7 +25,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_allowed, check_unique, read_csv, refuse_first, to_number
+from stabilis.sources.reading import (
+    check_allowed,
+    check_unique,
+    read_csv,
+    refuse_empty,
+    refuse_first,
+    to_number,
+    wide_by_key,
+)
 
 SPEC = SourceSpec(
     name="sipri",
@@ -127,13 +135,11 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
         "value_raw", "sipri_estimate_blue", "highly_uncertain_red",
     )  # fmt: skip
     raw = read_csv(path, required=required)
-    empty_name = raw["country"].isna()
-    refuse_first(
+    refuse_empty(
         raw,
-        empty_name,
+        "country",
         "the country name is empty; SIPRI rows are identified by name only.",
         file=path,
-        column="country",
         hint="Restore the producer's file.",
     )
     check_allowed(raw, "measure", MEASURES, file=path)
@@ -174,16 +180,11 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
         frame[out] = (raw[source] == "1").to_numpy()
     check_unique(frame, ["country", "measure", "year"], file=path)
 
-    wide = frame[has_value].pivot_table(
-        index=["country", "year"], columns="measure", values="value", aggfunc="first"
+    wide = wide_by_key(
+        frame[has_value], index=("country", "year"), columns="measure", order=MEASURES, rows=frame
     )
-    rows = frame.groupby(["country", "year"])[ROW].min()
-    wide = wide.reindex(columns=list(MEASURES))
     for column in FRACTIONS:
         wide[column] = wide[column] * 100.0
-    wide[ROW] = rows.reindex(wide.index)
-    wide = wide.reset_index()
-    wide.columns.name = None
     return [
         ParsedTable(
             table="military_expenditure",

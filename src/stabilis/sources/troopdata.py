@@ -21,8 +21,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_allowed, read_csv, to_number
+from stabilis.sources.base import (
+    ROW,
+    CountryKey,
+    IndicatorSpec,
+    ParsedTable,
+    SourceFile,
+    SourceSpec,
+)
+from stabilis.sources.reading import check_allowed, indicator_values, read_csv, to_number
 
 SPEC = SourceSpec(
     name="troopdata",
@@ -57,6 +64,8 @@ SPEC = SourceSpec(
     ),
 )
 
+#: How both of troopdata's files name a country (tried in this order).
+_COUNTRY_KEYS: dict[str, CountryKey] = {"iso3c": "iso3", "ccode": "cowcode", "countryname": "name"}
 COUNTS = {
     "troops_ad": "troops_ad",
     "reserve": "total_selected_reserve",
@@ -108,13 +117,12 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
     frame["iso3c"] = raw["iso3c"]
     frame["ccode"] = to_number(raw, "ccode", file=path, integer=True, minimum=1, maximum=99999)
     frame["year"] = to_number(raw, "year", file=path, integer=True, minimum=1945, maximum=2100)
-    for column, source in COUNTS.items():
-        frame[column] = to_number(raw, source, file=path, minimum=0)
+    frame = frame.assign(**indicator_values(raw, INDICATORS, file=path, sources=COUNTS))
     return [
         ParsedTable(
             table="indicators",
             frame=frame,
-            country_keys={"iso3c": "iso3", "ccode": "cowcode", "countryname": "name"},
+            country_keys=_COUNTRY_KEYS,
             indicators=INDICATORS,
             name_column="countryname",
             description="US military personnel per host country and year.",
@@ -154,7 +162,7 @@ def _bases(path: Path) -> list[ParsedTable]:
         ParsedTable(
             table="us_bases",
             frame=frame,
-            country_keys={"iso3c": "iso3", "ccode": "cowcode", "countryname": "name"},
+            country_keys=_COUNTRY_KEYS,
             year_column=None,
             name_column="countryname",
             description="US military facilities abroad (Vine), undated snapshot.",

@@ -23,7 +23,6 @@ intrastate. ``region`` is kept as text because it too can be a list ("1, 3").
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
 from stabilis.sources.reading import (
@@ -33,9 +32,6 @@ from stabilis.sources.reading import (
     read_state_year_counts,
     to_number,
 )
-
-if TYPE_CHECKING:
-    pass
 
 SPEC = SourceSpec(
     name="ucdp",

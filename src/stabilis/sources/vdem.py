@@ -62,7 +62,7 @@ from stabilis.sources.base import (
     SourceFile,
     SourceSpec,
 )
-from stabilis.sources.reading import check_unique, read_csv, to_number
+from stabilis.sources.reading import check_unique, indicator_values, read_csv, to_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -277,11 +277,8 @@ def _lite_spec(tag: str) -> IndicatorSpec:
 def parse(file_key: str, path: Path) -> list[ParsedTable]:
     """Parse one V-Dem file (``highlevel``, ``lite`` or ``lite_lookup``)."""
     SPEC.file(file_key)
-    if file_key == "highlevel":
-        return [_parse_highlevel(path)]
-    if file_key == "lite":
-        return [_parse_lite(path)]
-    return [_parse_lookup(path)]
+    parsers = {"highlevel": _parse_highlevel, "lite": _parse_lite, "lite_lookup": _parse_lookup}
+    return [parsers[file_key](path)]
 
 
 def _parse_highlevel(path: Path) -> ParsedTable:
@@ -362,11 +359,7 @@ def _parse_lite(path: Path) -> ParsedTable:
         "country_id": to_number(raw, "country_id", file=path, integer=True, minimum=1),
         "year": to_number(raw, "year", file=path, integer=True, minimum=1700, maximum=2100),
     }
-    for spec in specs:
-        columns[spec.column] = to_number(
-            raw, spec.column, file=path, minimum=spec.minimum, maximum=spec.maximum
-        )
-    frame = pd.DataFrame(columns)
+    frame = pd.DataFrame({**columns, **indicator_values(raw, specs, file=path)})
     check_unique(frame, ["country_id", "year"], file=path)
     return ParsedTable(
         table="indicators",

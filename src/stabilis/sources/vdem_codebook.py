@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from stabilis.sources.base import ROW, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, read_csv, refuse_first
+from stabilis.sources.reading import check_unique, read_csv, refuse_empty
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -71,15 +71,14 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
 
     SPEC.file(file_key)
     raw = read_csv(path, required=("tag", *_COLUMNS))
-    tags = raw["tag"].astype(object)
-    refuse_first(
+    refuse_empty(
         raw,
-        tags.isna(),
+        "tag",
         "the variable has no tag.",
         file=path,
-        column="tag",
         hint="Restore the codebook; every variable has a tag.",
     )
+    tags = raw["tag"].astype(object)
     frame = pd.DataFrame({"tag": tags.str.strip()})
     for source, out in _COLUMNS.items():
         frame[out] = raw[source]

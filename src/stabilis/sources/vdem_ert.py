@@ -48,7 +48,13 @@ from typing import TYPE_CHECKING
 
 from stabilis.errors import DataFileError
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
-from stabilis.sources.reading import check_unique, read_csv, refuse_first, to_number
+from stabilis.sources.reading import (
+    check_unique,
+    indicator_values,
+    read_csv,
+    refuse_first,
+    to_number,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -228,13 +234,7 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
         "country_name": raw["country_name"],
         "year": to_number(raw, "year", file=path, integer=True, minimum=1700, maximum=2100),
     }
-    values = {
-        s.column: to_number(
-            raw, s.column, file=path, integer=True, minimum=s.minimum, maximum=s.maximum
-        )
-        for s in INDICATORS
-    }
-    frame = pd.DataFrame({**base, **values})
+    frame = pd.DataFrame({**base, **indicator_values(raw, INDICATORS, file=path, integer=True)})
     check_unique(frame, ["country_id", "year"], file=path)
     indicators = ParsedTable(
         table="indicators",

@@ -29,7 +29,6 @@ producer's.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from stabilis.sources.base import ROW, IndicatorSpec, ParsedTable, SourceFile, SourceSpec
 from stabilis.sources.reading import (
@@ -37,12 +36,10 @@ from stabilis.sources.reading import (
     is_xlsx,
     read_csv,
     read_xlsx,
+    refuse_empty,
     refuse_first,
     to_number,
 )
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 SPEC = SourceSpec(
     name="wgi",
@@ -151,7 +148,13 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
         raw = read_csv(path, required=_COLUMNS, na_values=("", ".."))
     long = raw[[ROW, "code", "countryname", "indicator"]].copy()
     for column in ("code", "indicator"):
-        _require_text(raw, column, path)
+        refuse_empty(
+            raw,
+            column,
+            "the value is empty; every row needs an economy code and an indicator.",
+            file=path,
+            hint="Restore the producer's original file.",
+        )
     unknown = ~long["indicator"].isin(list(NAMES))
     refuse_first(
         long,
@@ -199,15 +202,3 @@ def parse(file_key: str, path: Path) -> list[ParsedTable]:
             description="WGI estimates and percentile ranks, one row per economy-year.",
         )
     ]
-
-
-def _require_text(raw: pd.DataFrame, column: str, path: Path) -> None:
-    empty = raw[column].isna()
-    refuse_first(
-        raw,
-        empty,
-        "the value is empty; every row needs an economy code and an indicator.",
-        file=path,
-        column=column,
-        hint="Restore the producer's original file.",
-    )

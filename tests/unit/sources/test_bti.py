@@ -89,6 +89,21 @@ def test_score_above_ten_names_file_row_and_column(write_file: Callable[[str, st
     )
 
 
+def test_rank_must_be_a_whole_number_but_a_score_need_not(
+    write_file: Callable[[str, str], Path],
+) -> None:
+    first_rank = next(item for item in bti.ITEMS if item.startswith("Ranking_"))
+    refused(
+        bti.parse,
+        "scores",
+        write_file("bti.csv", _text(ALBANIA.replace(",20,", ",20.5,", 1))),
+        match="whole number",
+        at=(2, first_rank),
+    )
+    [table] = bti.parse("scores", write_file("bti.csv", _text(ALBANIA.replace(",7.5,", ",7.25,"))))
+    assert table.frame["S_Status_Index"].iloc[0] == pytest.approx(7.25)
+
+
 def test_mismatched_category_label_is_refused(write_file: Callable[[str, str], Path]) -> None:
     bad = ALBANIA.replace("Defective democracies", "Moderate autocracies")
     refused(

@@ -174,14 +174,18 @@ def test_cameo_codes_keep_leading_zeros_and_commas_in_labels(write_file: Writer)
     assert list(frame["_row"]) == [1, 2, 3, 4, 5]
 
 
-def test_cameo_code_without_leading_zero_is_refused(write_file: Writer) -> None:
-    refused(
-        gdelt.parse,
-        "cameo",
-        write_file("cameo.csv", "01,MAKE PUBLIC STATEMENT\n10,DEMAND\n1,X\n"),
-        match="CAMEO event code",
-        at=(3, "code"),
-    )
+@pytest.mark.parametrize(
+    ("bad_line", "match", "at"),
+    [
+        pytest.param("1,X", "CAMEO event code", (3, "code"), id="no-leading-zero"),
+        pytest.param("190", "no ',label'", (3, "label"), id="no-label"),
+    ],
+)
+def test_cameo_bad_line_is_refused(
+    write_file: Writer, bad_line: str, match: str, at: tuple[int, str]
+) -> None:
+    text = f"01,MAKE PUBLIC STATEMENT\n10,DEMAND\n{bad_line}\n"
+    refused(gdelt.parse, "cameo", write_file("cameo.csv", text), match=match, at=at)
 
 
 def test_parse_events_reads_the_official_tab_layout(write_file: Writer) -> None:

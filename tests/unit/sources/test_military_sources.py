@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from tests.conftest import refused
@@ -36,26 +37,6 @@ def test_sipri_keeps_estimate_and_uncertain_flags_and_gives_percent(
     assert {s.code for s in indicators.indicators} >= {"sipri.share_of_gdp"}
 
 
-def test_sipri_refuses_a_percentage_where_a_fraction_is_due(
-    write_file: Callable[[str, str], Path],
-) -> None:
-    path = write_file("sipri.csv", SIPRI.replace("0.3349", "33.49"))
-    refused(sipri.parse, "milex", path, match="not a fraction", at=(2, "value"))
-
-
-def test_sipri_refuses_a_value_without_its_colour_flag(
-    write_file: Callable[[str, str], Path],
-) -> None:
-    path = write_file("sipri.csv", SIPRI.replace("60000.5,,0,1", "60000.5,,,1"))
-    refused(sipri.parse, "milex", path, at=(3, "sipri_estimate_blue"))
-
-
-def test_sipri_refuses_an_unknown_measure(write_file: Callable[[str, str], Path]) -> None:
-    with pytest.raises(DataFileError, match="expected values") as info:
-        sipri.parse("milex", write_file("s.csv", SIPRI.replace("constant_2023", "const")))
-    assert info.value.column == "measure"
-
-
 NATO = (
     "table,table_title,unit,section,country_or_aggregate,column,year,estimate,value,value_raw\n"
     "TABLE3,T3,Based on 2015 prices,Share of real GDP (%),Poland*,2024e,2024,1,4.12,\n"
@@ -75,13 +56,35 @@ def test_nato_labels_are_cleaned_and_estimates_kept(write_file: Callable[[str, s
     assert records.frame["estimate"].iloc[0]
 
 
-def test_nato_refuses_an_unknown_table(write_file: Callable[[str, str], Path]) -> None:
-    refused(
-        nato_defexp.parse,
-        "tables",
-        write_file("n.csv", NATO.replace("TABLE8a", "TABLE9")),
-        at=(4, "table"),
-    )
+@pytest.mark.parametrize(
+    ("source", "file_key", "text", "old", "new", "match", "at"),
+    [
+        pytest.param(sipri, "milex", SIPRI, "0.3349", "33.49", "not a fraction", (2, "value"),
+                     id="sipri-percentage"),
+        pytest.param(sipri, "milex", SIPRI, "60000.5,,0,1", "60000.5,,,1", None,
+                     (3, "sipri_estimate_blue"), id="sipri-flag"),
+        pytest.param(sipri, "milex", SIPRI, "constant_2023", "const", "expected values",
+                     (3, "measure"), id="sipri-measure"),
+        pytest.param(sipri, "milex", SIPRI, "Ukraine,Europe", ",Europe", "name only",
+                     (2, "country"), id="sipri-no-name"),
+        pytest.param(nato_defexp, "tables", NATO, "TABLE8a", "TABLE9", "expected values",
+                     (4, "table"), id="nato-table"),
+        pytest.param(nato_defexp, "tables", NATO, "Poland*", "", "name only",
+                     (2, "country_or_aggregate"), id="nato-no-label"),
+    ],
+)  # fmt: skip
+def test_expenditure_files_refuse_a_bad_cell_naming_its_row_and_column(
+    write_file: Callable[[str, str], Path],
+    source: ModuleType,
+    file_key: str,
+    text: str,
+    old: str,
+    new: str,
+    match: str | None,
+    at: tuple[int, str],
+) -> None:
+    path = write_file(f"{source.SPEC.name}.csv", text.replace(old, new, 1))
+    refused(source.parse, file_key, path, match=match, at=at)
 
 
 def test_troops_read_na_iso3_and_fall_back_to_cow(write_file: Callable[[str, str], Path]) -> None:

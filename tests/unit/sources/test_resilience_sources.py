@@ -42,6 +42,11 @@ def test_eurostat_refuses_an_unknown_flag_and_unit(write_file: Callable[[str, st
     assert info.value.column == "unit"
 
 
+def test_eurostat_refuses_an_empty_geo_code(write_file: Callable[[str, str], Path]) -> None:
+    path = write_file("e.csv", EUROSTAT.replace(",PC,NO,", ",PC,,"))
+    refused(eurostat_energy.parse, "dependency", path, match="geo code is empty", at=(3, "geo"))
+
+
 def _inform_text(value: str = "2.5") -> str:
     header = [
         "COUNTRY",

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.conftest import refused
 
 from stabilis.errors import DataFileError
 from stabilis.sources import cfr, eurepoc, pei, ucdp_esd, vdem_codebook, vparty
@@ -126,6 +127,11 @@ def test_cfr_refuses_a_date_in_another_format(write_file: Writer) -> None:
     assert "row 2" in str(caught.value) and "'Date'" in str(caught.value)
 
 
+def test_cfr_refuses_an_operation_without_a_title(write_file: Writer) -> None:
+    bad = CFR_HEADER + CFR_ROWS.replace("Compromise of Bahraini phones", "")
+    refused(cfr.parse, "operations", write_file("c.csv", bad), match="no title", at=(3, "Title"))
+
+
 def test_cfr_victim_terms_match_whole_words_longest_first() -> None:
     assert cfr.victim_countries("South Korean and North Korean banks") == [
         "South Korea",
@@ -217,6 +223,11 @@ def test_codebook_refuses_a_repeated_tag(write_file: Writer) -> None:
     with pytest.raises(DataFileError) as caught:
         vdem_codebook.parse("codebook", write_file("cb.csv", twice))
     assert "tag" in str(caught.value)
+
+
+def test_codebook_refuses_a_variable_without_a_tag(write_file: Writer) -> None:
+    path = write_file("cb.csv", CODEBOOK.replace(",C,v2elintim,", ",C,,"))
+    refused(vdem_codebook.parse, "codebook", path, match="no tag", at=(2, "tag"))
 
 
 ESD_HEADER = (

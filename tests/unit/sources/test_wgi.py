@@ -82,30 +82,25 @@ def test_duplicate_economy_year_indicator_is_refused(
     assert info.value.row == 2
 
 
-def test_out_of_range_estimate_names_file_row_and_column(
+@pytest.mark.parametrize(
+    ("row", "field", "value", "match", "at"),
+    [
+        pytest.param(2, 5, 7.5, "valid range", (4, "estimate"), id="estimate-out-of-range"),
+        pytest.param(1, 4, "gov", "not a WGI indicator", (3, "indicator"), id="unknown-indicator"),
+        pytest.param(3, 1, "..", "empty", (5, "code"), id="empty-economy-code"),
+    ],
+)
+def test_bad_cell_names_file_row_and_column(
     write_file: Callable[[str, str], Path],
+    row: int,
+    field: int,
+    value: object,
+    match: str,
+    at: tuple[int, str],
 ) -> None:
     rows = [list(r) for r in ROWS]
-    rows[2][5] = 7.5
-    refused(wgi.parse, "long", write_file("wgi.csv", _csv(rows)), at=(4, "estimate"))
-
-
-def test_unknown_indicator_is_refused(write_file: Callable[[str, str], Path]) -> None:
-    rows = [list(r) for r in ROWS]
-    rows[1][4] = "gov"
-    refused(
-        wgi.parse,
-        "long",
-        write_file("wgi.csv", _csv(rows)),
-        match="not a WGI indicator",
-        at=(3, "indicator"),
-    )
-
-
-def test_empty_economy_code_is_refused(write_file: Callable[[str, str], Path]) -> None:
-    rows = [list(r) for r in ROWS]
-    rows[3][1] = ".."
-    refused(wgi.parse, "long", write_file("wgi.csv", _csv(rows)), match="empty", at=(5, "code"))
+    rows[row][field] = value
+    refused(wgi.parse, "long", write_file("wgi.csv", _csv(rows)), match=match, at=at)
 
 
 def test_missing_column_names_it(write_file: Callable[[str, str], Path]) -> None:
