@@ -32,7 +32,7 @@ def test_recipients_are_partners_and_non_member_operation_hosts(service, built):
 
 def test_afghanistan_2019_is_not_under_supported_given_resolute_support(service):
     audit = service.support_audit(2019)
-    table = audit.tidy().set_index("iso3")
+    table = audit.table().set_index("iso3")
     n = len(table)
     assert table.loc["AFG", "rank"] <= n / 4, table.loc["AFG"].to_dict()
     assert table.loc["AFG", "operation_personnel"] == pytest.approx(17178.0)
@@ -44,7 +44,7 @@ def test_afghanistan_2019_is_not_under_supported_given_resolute_support(service)
 
 def test_every_component_is_shown_with_its_coverage(service):
     audit = service.support_audit(2019)
-    assert set(COMPONENT_KEYS) <= set(audit.tidy().columns)
+    assert set(COMPONENT_KEYS) <= set(audit.table().columns)
     assert audit.coverage["exercises"].startswith("not covered")  # MME ends in 2010
     assert "exercises" not in audit.components_used
     early = service.support_audit(2005)
@@ -75,7 +75,7 @@ def test_over_time_and_position_give_every_year_and_component(service):
 
 def test_burden_sharing_lists_members_against_the_guidelines(service, built):
     burden = service.burden(2024)
-    rows = burden.tidy().set_index("iso3")
+    rows = burden.table().set_index("iso3")
     assert set(rows.index) == set(built.registry.members(2024))
     assert rows.loc["POL", "meets_2_percent"] and rows.loc["POL", "estimate"]
     assert rows.loc["ISL", "status"] == "not in NATO's tables"

@@ -25,12 +25,12 @@ def test_support_audit_page_ranks_against_need_with_lorenz_and_definitions(page,
     page.wait_for_selector("#sa-ranking tbody tr", timeout=60_000)
     page.wait_for_selector("#sa-lorenz svg path.line", timeout=20_000)
     audit = built.alliance.support_audit(2019)
-    assert page.locator("#sa-ranking tbody tr").count() == len(audit.tidy())
+    assert page.locator("#sa-ranking tbody tr").count() == len(audit.table())
     first = page.locator("#sa-ranking tbody tr:first-child td:first-child").inner_text()
-    assert first == audit.tidy()["iso3"].iloc[0]
+    assert first == audit.table()["iso3"].iloc[0]
     assert f"{audit.gini_relative:.3f}" in page.locator("#sa-summary").inner_text()
     assert "Resolute Support" in page.locator("#sa-sanity").inner_text()
-    assert page.locator("#sa-loo tbody tr").count() == len(audit.tidy())
+    assert page.locator("#sa-loo tbody tr").count() == len(audit.table())
     page.click("#definitions-link")
     assert page.locator("#definitions").get_attribute("open") is not None
     assert "US military personnel" in page.locator("#sa-definitions").inner_text()
@@ -54,7 +54,7 @@ def test_burden_sharing_page_shows_members_against_two_percent(page, built):
     page.wait_for_selector("#bs-table tbody tr", timeout=30_000)
     page.wait_for_selector("#bs-chart rect.bar", timeout=20_000)
     burden = built.alliance.burden(2024)
-    assert page.locator("#bs-table tbody tr").count() == len(burden.tidy())
+    assert page.locator("#bs-table tbody tr").count() == len(burden.table())
     met = burden.meta()["meeting_2_percent"]
     assert page.locator("#bs-chart rect.bar.meets").count() == met
     assert f"{met} of" in page.locator("#bs-summary").inner_text()

@@ -37,9 +37,9 @@ governance); the pressure (FSI S2, INFORM uprooted people) is shown as context a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from stabilis.results import frame_records
+from stabilis.results import frame_records, keys_first
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -228,9 +228,15 @@ class Scorecard:
     overall: pd.DataFrame
     coverage: pd.DataFrame
 
-    def tidy(self) -> pd.DataFrame:
-        """One row per country and requirement: score, data years, trend."""
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("iso3", "requirement")
+
+    def table(self) -> pd.DataFrame:
+        """The rows as the CLI and the API show them (``iso3, role, requirement, key, ...``)."""
         return self.rows
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per country and requirement (the keys first): score, data years, trend."""
+        return keys_first(self.rows, self.TIDY_KEYS)
 
     def wide(self) -> pd.DataFrame:
         """One row per country: each requirement's score (blank = not measured) and overall."""

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from stabilis.errors import NotFoundError, StabilisError
 
@@ -703,7 +703,7 @@ def _support_from_audit(ws: Any, iso3: str, year: int) -> Section:
         result = audit(year)
     except StabilisError as exc:
         return _missing("support", title, exc.message)
-    table = result.tidy()
+    table = result.table()
     row = table[table["iso3"] == iso3]
     if row.empty:
         return _missing("support", title, f"{iso3} is left out of the {year} audit.")
@@ -770,6 +770,8 @@ class CountryReport:
     sections: dict[str, Section]
     provenance: Any
     generated_at: str
+
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("key",)
 
     def tidy(self) -> pd.DataFrame:
         """One row per section: key, title, whether it has data, its sentence."""
