@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from stabilis.errors import DataFileError, QueryError
 from stabilis.results import frame_records
@@ -223,6 +223,8 @@ class EventSignal:
     def unmatched(self) -> pd.DataFrame:
         """Hostile events whose target code maps to no country (regions, blanks, unknown codes)."""
         return self.codes[self.codes["iso3"].isna()].reset_index(drop=True)
+
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("iso3", "year", "month")
 
     def tidy(self) -> pd.DataFrame:
         """Monthly and yearly rows in one long frame (``month`` missing on yearly rows)."""

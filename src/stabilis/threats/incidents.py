@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from stabilis.results import frame_records
 
@@ -403,6 +403,8 @@ class Reconciled:
 
     def report(self) -> pd.DataFrame:
         return match_report(self)
+
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("incident_key",)
 
     def tidy(self) -> pd.DataFrame:
         """One row per reconciled incident (its sources, dates, victims, initiator)."""
