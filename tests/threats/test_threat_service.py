@@ -48,6 +48,40 @@ def test_profile_combines_signals_with_provenance(service, built):
     assert any("No event-stream signal" in n for n in profile.notes)
 
 
+def test_the_long_profile_keeps_not_covered_apart_from_zero(service):
+    profile = service.profile("EST")
+    long = profile.tidy().set_index(["year", "measure"])
+    assert pd.isna(long.loc[(2012, "disinfo_cases"), "value"])
+    assert long.loc[(2012, "disinfo_cases"), ["status", "source"]].tolist() == [
+        "not covered",
+        "euvsdisinfo",
+    ]
+    assert (
+        long.loc[(2012, "dcid"), "value"] == 0 and long.loc[(2012, "dcid"), "status"] == "covered"
+    )
+    # the same numbers as the yearly table, one per year and signal
+    yearly = profile.table().set_index("year")
+    assert long.loc[(2019, "disinfo_cases"), "value"] == yearly.loc[2019, "disinfo_cases"]
+    assert long.loc[(2019, "cyber_incidents"), "source"] == yearly.loc[2019, "covered_by"]
+    assert len(long) == len(yearly) * long.index.get_level_values("measure").nunique()
+
+
+def test_the_long_election_record_carries_peis_interval(service):
+    record = service.elections("GEO")
+    long = record.tidy()
+    pei = long[(long["measure"] == "pei_index") & long["lower"].notna()]
+    assert len(pei) > 0  # PEI gives no interval for some elections: lower/upper stay missing
+    assert ((pei["lower"] <= pei["value"]) & (pei["value"] <= pei["upper"])).all()
+    table = record.table()
+    assert sorted(pei["lower"]) == sorted(table["pei_index_lci"].dropna())
+    assert long.loc[long["measure"] != "pei_index", "lower"].isna().all()
+    first = table.iloc[0]
+    row = long[(long["year"] == first["year"]) & (long["office"] == first["office"])
+               & (long["round"] == first["round"]) & (long["measure"] == "free_fair")]  # fmt: skip
+    assert row["value"].iloc[0] == pytest.approx(first["free_fair"])
+    assert row["source"].iloc[0] == "vdem"
+
+
 def test_alerts_carry_the_evidence_behind_the_value(service):
     alerts = service.alerts(2020)
     assert len(alerts) > 0
