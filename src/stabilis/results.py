@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
-__all__ = ["Result", "frame_records", "keys_first", "long_frame"]
+__all__ = ["Result", "TableResult", "frame_records", "keys_first", "long_frame"]
 
 
 @runtime_checkable
@@ -38,6 +38,22 @@ class Result(Protocol):
     def meta(self) -> dict[str, Any]: ...
 
     def to_dict(self) -> dict[str, Any]: ...
+
+
+class TableResult:
+    """Base of the results with a table: ``to_dict()`` is ``{"data": tidy rows, "meta": meta()}``.
+
+    A subclass gives ``tidy()``, ``summary()`` and ``meta()`` (and ``TIDY_KEYS``).
+    """
+
+    def tidy(self) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def meta(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"data": frame_records(self.tidy()), "meta": self.meta()}
 
 
 def frame_records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:

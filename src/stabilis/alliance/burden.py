@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from stabilis.errors import QueryError
-from stabilis.results import frame_records
+from stabilis.results import TableResult
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,7 +44,7 @@ _NATO = ("defexp_share_gdp", "gap_to_2_percent_pp", "equipment_share")
 
 
 @dataclass(frozen=True)
-class BurdenSharing:
+class BurdenSharing(TableResult):
     year: int
     rows: pd.DataFrame
     first_year: int
@@ -100,9 +100,6 @@ class BurdenSharing:
                 f"{', '.join(differs)}."
             )
         return text
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"data": frame_records(self.tidy()), "meta": self.meta()}
 
     def meta(self) -> dict[str, Any]:
         """Counts, the guidelines and thresholds, the sources and NATO's years."""

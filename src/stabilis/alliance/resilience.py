@@ -39,7 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from stabilis.results import frame_records, keys_first
+from stabilis.results import TableResult, keys_first
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -218,7 +218,7 @@ def _label(slope: float) -> str:
 
 
 @dataclass(frozen=True)
-class Scorecard:
+class Scorecard(TableResult):
     """Per country and requirement: score, data years, trend; coverage; the overall score."""
 
     year: int
@@ -260,9 +260,6 @@ class Scorecard:
             else f" No score declined over {self.window} years."
         )
         return text + f" The overall score is {m['overall_rule']}."
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"data": frame_records(self.tidy()), "meta": self.meta()}
 
     def meta(self) -> dict[str, Any]:
         """Coverage per requirement, the overall rule, the trend window, declining scores."""

@@ -71,7 +71,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from stabilis.errors import QueryError
-from stabilis.results import frame_records
+from stabilis.results import TableResult
 
 if TYPE_CHECKING:
     import numpy as np
@@ -502,7 +502,7 @@ def gini(values: np.ndarray) -> float:
 
 
 @dataclass(frozen=True)
-class SupportAudit:
+class SupportAudit(TableResult):
     """The audit of one year: per-recipient components, ranking, concentration, sensitivity."""
 
     year: int
@@ -583,9 +583,6 @@ class SupportAudit:
             f"correlation of at least {m['spearman_min']:.2f} with the default under every "
             "weighting tried."
         )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"data": frame_records(self.tidy()), "meta": self.meta()}
 
     def meta(self) -> dict[str, Any]:
         """Ranks, concentration, sensitivity, coverage, units, weights and definitions."""

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from stabilis.results import frame_records
+from stabilis.results import TableResult
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -76,7 +76,7 @@ DISINFO_SPAN = (date(2015, 1, 6), date(2021, 2, 18))
 
 
 @dataclass(frozen=True)
-class ElectionRecord:
+class ElectionRecord(TableResult):
     """Everything the staged data say about one country's elections."""
 
     iso3: str
@@ -132,9 +132,6 @@ class ElectionRecord:
                 + "."
             )
         return text
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"data": frame_records(self.tidy()), "meta": self.meta()}
 
     def meta(self) -> dict[str, Any]:
         """Counts, the next expected elections, the interference windows, notes."""

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from stabilis.errors import DataFileError, QueryError
-from stabilis.results import frame_records
+from stabilis.results import TableResult
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -202,7 +202,7 @@ def spec_digest(sql: str, schema: Mapping[str, str]) -> str:
 
 
 @dataclass(frozen=True)
-class EventSignal:
+class EventSignal(TableResult):
     """Hostile-event signals per country-month and country-year, with what was not matched.
 
     ``monthly``/``yearly`` columns: ``iso3``, ``year`` (, ``month``), ``events``, ``mentions``,
@@ -243,9 +243,6 @@ class EventSignal:
             f"({m['country_months']:,} country-months); {m['hostile_events_unmatched']:,} name "
             "no country (regions, blanks or unknown codes)."
         )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"data": frame_records(self.tidy()), "meta": self.meta()}
 
     def meta(self) -> dict[str, Any]:
         """The engine, the files, the SQL spec's hash, counts and the top unmatched codes."""

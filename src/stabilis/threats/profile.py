@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from stabilis.results import frame_records
+from stabilis.results import TableResult
 from stabilis.threats.coverage import NOT_COVERED
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ YEARLY_COLUMNS = [
 
 
 @dataclass(frozen=True)
-class ThreatProfile:
+class ThreatProfile(TableResult):
     """Everything Stabilis knows about hostile activity against one country."""
 
     iso3: str
@@ -117,9 +117,6 @@ class ThreatProfile:
         if m["top_initiators"]:
             text += f" Most frequent initiators: {', '.join(m['top_initiators'])}."
         return text
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"data": frame_records(self.tidy()), "meta": self.meta()}
 
     def meta(self) -> dict[str, Any]:
         """Totals, coverage status, top initiators and keywords, snapshots, notes."""
