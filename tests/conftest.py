@@ -16,12 +16,16 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from stabilis.config import Settings
 from stabilis.errors import DataFileError
 from stabilis.workspace import Workspace
+
+if TYPE_CHECKING:
+    from click.testing import Result
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,6 +114,19 @@ def refused(
 
 
 @pytest.fixture(scope="session")
+def run_cli(built: Workspace) -> Callable[..., Result]:
+    """``stabilis --data-dir <built> ARGS...`` in-process (typer's runner over the real app):
+    ``run_cli("support", "audit", "--year", "2019")`` gives click's ``Result``."""
+    from typer.testing import CliRunner
+
+    from stabilis.cli.main import get_app
+
+    runner, app = CliRunner(), get_app()
+    base = ["--data-dir", str(built.settings.data_dir)]
+    return lambda *args: runner.invoke(app, [*base, *args])
+
+
+@pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Workspace:
     """A warehouse pulled from the whole offline mirror and built once per test session."""
     data_dir = tmp_path_factory.mktemp("stabilis-data")
@@ -118,6 +135,18 @@ def built(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Workspace:
     report = ws.build()
     assert report.changed
     return ws
+
+
+#: Where the browser suites and the brief test leave their screenshots and rendered pages.
+SHOTS = PROJECT_ROOT / "test-output" / "screenshots"
+
+
+def screenshot(tab: object, name: str, *, full_page: bool = True) -> Path:
+    """Save a Playwright ``tab``'s screenshot as ``SHOTS/<name>.png`` and return the path."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    tab.screenshot(path=str(path), full_page=full_page)  # type: ignore[attr-defined]
+    return path
 
 
 CHROMIUM = Path("/usr/bin/chromium")

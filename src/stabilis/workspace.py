@@ -567,6 +567,16 @@ class Workspace:
         members = self.group_members(str(group), year)
         return table[table["iso3"].isin(members)].reset_index(drop=True)
 
+    def country_row(self, iso3: str, where: str) -> pd.DataFrame:
+        """``iso3``'s row of :meth:`countries` (any case, spaces trimmed) as a one-row frame;
+        :class:`NotFoundError` "There is no country '...'" followed by ``where`` (where to pick
+        one: the page's list, the API's list) when the warehouse has none."""
+        table = self.countries()
+        row = table[table["iso3"] == iso3.strip().upper()]
+        if row.empty:
+            raise NotFoundError(f"There is no country '{iso3}'. {where}", details={"iso3": iso3})
+        return row.reset_index(drop=True)
+
     def group_members(self, group: str, year: int | None = None) -> list[str]:
         """ISO3 codes of a group (the one table, :mod:`stabilis.registry.groups`) in ``year``
         (default: this year); ``all`` is every country in the warehouse."""

@@ -6,13 +6,9 @@ import json
 
 import numpy as np
 import pytest
-import typer
-from typer.testing import CliRunner
 
 from stabilis.alliance import AllianceService
 from stabilis.alliance.support import COMPONENT_KEYS, sanity
-from stabilis.cli.alliance import resilience_app, support_app
-from stabilis.cli.main import State
 from stabilis.errors import NotFoundError, QueryError
 
 pytestmark = pytest.mark.integration
@@ -32,7 +28,7 @@ def test_recipients_are_partners_and_non_member_operation_hosts(service, built):
 
 def test_afghanistan_2019_is_not_under_supported_given_resolute_support(service):
     audit = service.support_audit(2019)
-    table = audit.tidy().set_index("iso3")
+    table = audit.table().set_index("iso3")
     n = len(table)
     assert table.loc["AFG", "rank"] <= n / 4, table.loc["AFG"].to_dict()
     assert table.loc["AFG", "operation_personnel"] == pytest.approx(17178.0)
@@ -44,7 +40,7 @@ def test_afghanistan_2019_is_not_under_supported_given_resolute_support(service)
 
 def test_every_component_is_shown_with_its_coverage(service):
     audit = service.support_audit(2019)
-    assert set(COMPONENT_KEYS) <= set(audit.tidy().columns)
+    assert set(COMPONENT_KEYS) <= set(audit.table().columns)
     assert audit.coverage["exercises"].startswith("not covered")  # MME ends in 2010
     assert "exercises" not in audit.components_used
     early = service.support_audit(2005)
@@ -75,7 +71,7 @@ def test_over_time_and_position_give_every_year_and_component(service):
 
 def test_burden_sharing_lists_members_against_the_guidelines(service, built):
     burden = service.burden(2024)
-    rows = burden.tidy().set_index("iso3")
+    rows = burden.table().set_index("iso3")
     assert set(rows.index) == set(built.registry.members(2024))
     assert rows.loc["POL", "meets_2_percent"] and rows.loc["POL", "estimate"]
     assert rows.loc["ISL", "status"] == "not in NATO's tables"
@@ -105,41 +101,27 @@ def test_scorecard_measures_more_than_three_requirements_and_states_coverage(ser
     assert set(single.tidy()["iso3"]) == {"UKR"}
 
 
-@pytest.fixture(scope="module")
-def cli(built):
-    app = typer.Typer()
-
-    @app.callback()
-    def main(ctx: typer.Context) -> None:
-        ctx.obj = State(built.settings.data_dir, None, None)
-
-    app.add_typer(support_app, name="support")
-    app.add_typer(resilience_app, name="resilience")
-    runner = CliRunner()
-    return lambda *args: runner.invoke(app, list(args))
-
-
-def test_cli_commands_of_the_issue_run(cli):
-    audit = cli("support", "audit", "--year", "2019")
+def test_cli_commands_of_the_issue_run(run_cli):
+    audit = run_cli("support", "audit", "--year", "2019")
     assert audit.exit_code == 0, audit.output
     assert "Afghanistan under Resolute Support (AFG)" in audit.output
-    burden = cli("support", "burden", "--year", "2024")
+    burden = run_cli("support", "burden", "--year", "2024")
     assert burden.exit_code == 0 and "meet 2 %" in burden.output
-    card = cli("resilience", "scorecard", "--group", "nato")
+    card = run_cli("resilience", "scorecard", "--group", "nato")
     assert card.exit_code == 0 and "Coverage per requirement" in card.output
     for args in (
         ("support", "history", "--first", "2009", "--last", "2010"),
         ("support", "position", "AFG", "--year", "2019"),
         ("resilience", "country", "EST"),
     ):
-        result = cli(*args)
+        result = run_cli(*args)
         assert result.exit_code == 0, (args, result.output)
 
 
-def test_cli_json_envelopes_and_bad_weights(cli):
-    data = json.loads(cli("support", "audit", "--year", "2019", "--json").output)
+def test_cli_json_envelopes_and_bad_weights(run_cli):
+    data = json.loads(run_cli("support", "audit", "--year", "2019", "--json").output)
     assert data["meta"]["year"] == 2019 and data["data"]["lorenz"] and data["data"]["sanity"]
-    data = json.loads(cli("support", "burden", "--year", "2024", "--json").output)
+    data = json.loads(run_cli("support", "burden", "--year", "2024", "--json").output)
     assert data["meta"]["year"] == 2024 and data["data"]
-    assert cli("support", "audit", "--year", "2019", "-w", "oops").exit_code != 0
-    assert cli("support", "audit", "--year", "2019", "-w", "tanks=2").exit_code != 0
+    assert run_cli("support", "audit", "--year", "2019", "-w", "oops").exit_code != 0
+    assert run_cli("support", "audit", "--year", "2019", "-w", "tanks=2").exit_code != 0

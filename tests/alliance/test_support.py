@@ -148,7 +148,7 @@ def _inputs() -> tuple[sup.SupportInputs, list[str]]:
 def test_audit_shows_every_component_and_states_its_coverage():
     inputs, codes = _inputs()
     result = sup.audit(inputs, codes, 2010)
-    table = result.tidy().set_index("iso3")
+    table = result.table().set_index("iso3")
     assert table.loc["AAA", "operation_personnel"] == pytest.approx(
         1000.0
     )  # peak: no US profile range
@@ -171,7 +171,7 @@ def test_sensitivity_covers_the_grid_and_every_left_out_component():
     assert kinds["need weights"] == 3**4 and kinds["support weights"] == 3**k
     assert kinds["leave out"] == k + 4
     assert set(result.leave_one_out.columns) >= {f"without {c}" for c in result.components_used}
-    table = result.tidy()
+    table = result.table()
     assert (table["rank_best"] <= table["rank"]).all()
     assert (table["rank"] <= table["rank_worst"]).all()
     low, high = result.meta()["gini_range"]
@@ -180,12 +180,29 @@ def test_sensitivity_covers_the_grid_and_every_left_out_component():
 
 def test_weights_change_the_ranking_and_bad_weights_are_refused():
     inputs, codes = _inputs()
-    base = sup.audit(inputs, codes, 2010).tidy().set_index("iso3")["support"]
+    base = sup.audit(inputs, codes, 2010).table().set_index("iso3")["support"]
     heavy = (
-        sup.audit(inputs, codes, 2010, support_weights={"exercises": 10}).tidy().set_index("iso3")
+        sup.audit(inputs, codes, 2010, support_weights={"exercises": 10}).table().set_index("iso3")
     )
     assert heavy.loc["BBB", "support"] > base.loc["BBB"]
     with pytest.raises(QueryError, match="Unknown weight"):
         sup.audit(inputs, codes, 2010, support_weights={"tanks": 1})
     with pytest.raises(QueryError, match="negative"):
         sup.audit(inputs, codes, 2010, need_weights={"conflict": -1})
+
+
+def test_tidy_is_one_row_per_recipient_and_measure_and_pivots_back_to_the_table():
+    inputs, codes = _inputs()
+    result = sup.audit(inputs, codes, 2010)
+    tidy, table = result.tidy(), result.table()
+    assert list(tidy.columns) == ["iso3", "year", "measure", "value", "unit"]
+    assert not tidy.duplicated(["iso3", "year", "measure"]).any()
+    assert set(tidy["year"]) == {2010} and tidy["unit"].notna().all()
+    # every number of the table, and only the text notes stay behind
+    wide = tidy.pivot(index="iso3", columns="measure", values="value")
+    numbers = table.set_index("iso3")[list(wide.columns)].astype(float)
+    pd.testing.assert_frame_equal(wide.loc[numbers.index], numbers, check_names=False)
+    left = set(table.columns) - set(wide.columns) - {"iso3"}
+    assert left == {"operations", "personnel_basis", "need_components", "why"}
+    # ranked order: the first recipient of the long frame is rank 1
+    assert tidy.loc[0, "iso3"] == table.loc[table["rank"].idxmin(), "iso3"]

@@ -90,25 +90,20 @@ def test_a_threat_signal_outside_its_coverage_is_refused_not_zero(client):
     assert "not covered" in response.json()["error"]["message"]
 
 
-def test_the_cli_panel_files_carry_their_citation(built, tmp_path):
-    from typer.testing import CliRunner
-
-    from stabilis.cli.main import get_app
-
-    runner = CliRunner()
-    base = ["--data-dir", str(built.settings.data_dir), "panel", "-i", "wgi.pv_est", "-c", "UKR"]
+def test_the_cli_panel_files_carry_their_citation(run_cli, built, tmp_path):
+    base = ["panel", "-i", "wgi.pv_est", "-c", "UKR"]
     csv = tmp_path / "ukr.csv"
-    assert runner.invoke(get_app(), [*base, "-f", "csv", "--bounds", "-o", str(csv)]).exit_code == 0
+    assert run_cli(*base, "-f", "csv", "--bounds", "-o", str(csv)).exit_code == 0
     companion = json.loads((tmp_path / "ukr.datapackage.json").read_text())
     _cited(companion["stabilis"], "wgi", built)
     assert "wgi.pv_est.lower" in csv.read_text().splitlines()[0]
     parquet = tmp_path / "ukr.parquet"
-    assert runner.invoke(get_app(), [*base, "-f", "parquet", "-o", str(parquet)]).exit_code == 0
+    assert run_cli(*base, "-f", "parquet", "-o", str(parquet)).exit_code == 0
     _cited(read_parquet_provenance(str(parquet)), "wgi", built)
     package = tmp_path / "ukr.zip"
-    assert runner.invoke(get_app(), [*base, "-f", "datapackage", "-o", str(package)]).exit_code == 0
+    assert run_cli(*base, "-f", "datapackage", "-o", str(package)).exit_code == 0
     assert "datapackage.json" in zipfile.ZipFile(package).namelist()
-    result = runner.invoke(get_app(), [*base, "-f", "json"])
+    result = run_cli(*base, "-f", "json")
     _cited(json.loads(result.stdout)["meta"]["provenance"], "wgi", built)
 
 

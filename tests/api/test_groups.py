@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
 
-from stabilis.cli.main import get_app
 from stabilis.errors import QueryError
 from stabilis.registry.groups import GROUPS, check_group
 
 
-def _cli(built, *args: str) -> dict:
-    result = CliRunner().invoke(get_app(), ["--data-dir", str(built.settings.data_dir), *args])
+def _cli(run_cli, *args: str) -> dict:
+    result = run_cli(*args)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -43,8 +41,8 @@ def test_the_groups_route_lists_the_table_with_its_members(client, built):
 
 
 @pytest.mark.parametrize("group", ["all", "partners", "members_and_partners"])
-def test_the_same_group_gives_the_same_countries_in_the_cli_and_the_api(client, built, group):
-    cli = _cli(built, "countries", "list", "--group", group, "--year", "2010", "--json")
+def test_the_same_group_gives_the_same_countries_in_the_cli_and_the_api(client, run_cli, group):
+    cli = _cli(run_cli, "countries", "list", "--group", group, "--year", "2010", "--json")
     api = client.get(f"/api/v1/countries?group={group}&year=2010&limit=10000").json()
     assert [r["iso3"] for r in cli["data"]] == [r["iso3"] for r in api["data"]]
     assert cli["data"] == api["data"]  # the one JSON conversion: the same nulls, the same numbers
@@ -72,16 +70,15 @@ def test_an_unknown_group_in_the_query_is_a_422_listing_the_groups(client, path)
 # -- the one year syntax, read by both interfaces -------------------------------------------------
 
 
-def test_the_same_years_give_the_same_rows_in_the_cli_and_the_api(client, built):
-    cli = _cli(built, "panel", "-i", "fh.total", "-c", "GEO", "-y", "2015-2020", "-f", "json")
+def test_the_same_years_give_the_same_rows_in_the_cli_and_the_api(client, run_cli):
+    cli = _cli(run_cli, "panel", "-i", "fh.total", "-c", "GEO", "-y", "2015-2020", "-f", "json")
     api = client.get("/api/v1/panel?indicators=fh.total&countries=GEO&years=2015-2020").json()
     assert cli["data"] == api["data"]
     assert [r["year"] for r in api["data"]] == list(range(2015, 2021))
 
 
-def test_a_range_the_syntax_refuses_is_refused_by_both(client, built):
-    base = ["--data-dir", str(built.settings.data_dir), "panel", "-i", "fh.total"]
-    result = CliRunner().invoke(get_app(), [*base, "-y", "2015..2020"])
+def test_a_range_the_syntax_refuses_is_refused_by_both(client, run_cli):
+    result = run_cli("panel", "-i", "fh.total", "-y", "2015..2020")
     assert isinstance(result.exception, QueryError)  # stabilis.cli.main.run prints it, exit 1
     response = client.get("/api/v1/panel?indicators=fh.total&years=2015..2020")
     assert response.status_code == 422

@@ -35,6 +35,15 @@ VALUE_OBJECTS = {
 #: Results of the packages other engineers are bringing to the contract, and what they lack.
 NOT_YET: dict[str, str] = {}
 
+#: Results whose ``tidy()`` has no fixed key columns, and why (every other result of
+#: ``alliance/``, ``threats/`` and ``report/`` names them in ``TIDY_KEYS``).
+NO_FIXED_KEYS = {
+    "stabilis.report.country.Section": "a section's rows differ by section (an indicator, an "
+    "episode, a forecast...): each section is keyed its own way",
+}
+# The impact and forecast results are left out of the key checks below: their owners (the impact
+# and the forecast engineers, issue 10) bring them to the long form and to ``TIDY_KEYS``.
+
 
 def _result_classes(package: str) -> dict[str, type]:
     found: dict[str, type] = {}
@@ -82,10 +91,20 @@ def test_impact_and_forecast_results_offer_the_contract(name):
     assert _signature_faults(OTHER_CLASSES[name]) == []
 
 
+@pytest.mark.parametrize("name", sorted(MY_CLASSES))
+def test_every_result_class_names_its_key_columns(name):
+    keys = getattr(MY_CLASSES[name], "TIDY_KEYS", None)
+    if name in NO_FIXED_KEYS:
+        assert keys is None, f"{name} names its keys: take it off NO_FIXED_KEYS"
+        return
+    assert isinstance(keys, tuple) and keys and all(isinstance(k, str) for k in keys), name
+
+
 def test_the_lists_name_classes_that_exist():
     """A renamed or removed class must leave the lists (else they check nothing)."""
     assert set(NOT_YET) <= set(OTHER_CLASSES)
     assert not set(NOT_YET) & set(MY_CLASSES)
+    assert set(NO_FIXED_KEYS) <= set(MY_CLASSES)
     for name in VALUE_OBJECTS:
         module, _, cls = name.rpartition(".")
         assert inspect.isclass(getattr(importlib.import_module(module), cls, None)), name
@@ -153,6 +172,46 @@ def test_results_return_what_the_contract_says(results, name):
     json.dumps(meta, allow_nan=False)  # JSON-ready as it is: no default= needed
     whole = result.to_dict()
     json.dumps(whole, allow_nan=False)
+
+
+def long_form_faults(tidy: pd.DataFrame, keys: tuple[str, ...]) -> list[str]:
+    """What keeps ``tidy`` from the long form keyed by ``keys`` (an empty list: nothing)."""
+    faults = []
+    if tuple(tidy.columns[: len(keys)]) != keys:
+        faults.append(
+            f"the columns start {list(tidy.columns[: len(keys)])}, not the keys {list(keys)}"
+        )
+    missing = [k for k in keys if k not in tidy.columns]
+    if missing:
+        return [*faults, f"no key column {missing}"]
+    repeated = int(tidy.duplicated(list(keys)).sum())
+    if repeated:
+        faults.append(f"{repeated} rows repeat a key")
+    values = {str(v) for k in keys for v in tidy[k].dropna().unique()}
+    named = sorted(set(map(str, tidy.columns)) & values)
+    if named:
+        faults.append(f"columns named after a key's value (a wide table): {named}")
+    return faults
+
+
+def test_the_long_form_check_finds_a_wide_table():
+    """The check itself, on tables whose shape is known."""
+    long = pd.DataFrame({"iso3": ["EST", "EST"], "measure": ["a", "b"], "value": [1.0, 2.0]})
+    assert long_form_faults(long, ("iso3", "measure")) == []
+    spread = long.assign(b=[2.0, 2.0])  # measure "b" also spread as a column of its own
+    assert long_form_faults(spread, ("iso3", "measure")) == [
+        "columns named after a key's value (a wide table): ['b']"
+    ]
+    assert long_form_faults(long, ("iso3",)) == ["1 rows repeat a key"]
+    assert long_form_faults(long[["value", "iso3", "measure"]], ("iso3", "measure"))[0].startswith(
+        "the columns start"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(set(MY_CLASSES) - set(NO_FIXED_KEYS)))
+def test_tidy_is_long_keys_first_and_unique(results, name):
+    result = results[name]
+    assert long_form_faults(result.tidy(), type(result).TIDY_KEYS) == []
 
 
 def test_a_summary_says_what_its_meta_counts(results):

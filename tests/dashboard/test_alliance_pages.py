@@ -6,18 +6,10 @@ test-output/screenshots/.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+from tests.conftest import screenshot
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-
-
-def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_support_audit_page_ranks_against_need_with_lorenz_and_definitions(page, built):
@@ -25,16 +17,16 @@ def test_support_audit_page_ranks_against_need_with_lorenz_and_definitions(page,
     page.wait_for_selector("#sa-ranking tbody tr", timeout=60_000)
     page.wait_for_selector("#sa-lorenz svg path.line", timeout=20_000)
     audit = built.alliance.support_audit(2019)
-    assert page.locator("#sa-ranking tbody tr").count() == len(audit.tidy())
+    assert page.locator("#sa-ranking tbody tr").count() == len(audit.table())
     first = page.locator("#sa-ranking tbody tr:first-child td:first-child").inner_text()
-    assert first == audit.tidy()["iso3"].iloc[0]
+    assert first == audit.table()["iso3"].iloc[0]
     assert f"{audit.gini_relative:.3f}" in page.locator("#sa-summary").inner_text()
     assert "Resolute Support" in page.locator("#sa-sanity").inner_text()
-    assert page.locator("#sa-loo tbody tr").count() == len(audit.tidy())
+    assert page.locator("#sa-loo tbody tr").count() == len(audit.table())
     page.click("#definitions-link")
     assert page.locator("#definitions").get_attribute("open") is not None
     assert "US military personnel" in page.locator("#sa-definitions").inner_text()
-    _shot(page, "support-audit")
+    screenshot(page, "support-audit")
     page.select_option("#sa-year", "2010")
     page.wait_for_function(
         "document.querySelector('#sa-title-year').textContent === '2010'", timeout=60_000
@@ -45,7 +37,7 @@ def test_support_audit_page_ranks_against_need_with_lorenz_and_definitions(page,
     assert page.locator("#sa-history svg path.line").count() == 1
     _, per = built.alliance.support_over_time(1995, 2024)
     assert page.locator("#sa-history-table tbody tr").count() == len(per)
-    _shot(page, "support-audit-history")
+    screenshot(page, "support-audit-history")
     assert page.problems == []
 
 
@@ -54,11 +46,11 @@ def test_burden_sharing_page_shows_members_against_two_percent(page, built):
     page.wait_for_selector("#bs-table tbody tr", timeout=30_000)
     page.wait_for_selector("#bs-chart rect.bar", timeout=20_000)
     burden = built.alliance.burden(2024)
-    assert page.locator("#bs-table tbody tr").count() == len(burden.tidy())
+    assert page.locator("#bs-table tbody tr").count() == len(burden.table())
     met = burden.meta()["meeting_2_percent"]
     assert page.locator("#bs-chart rect.bar.meets").count() == met
     assert f"{met} of" in page.locator("#bs-summary").inner_text()
-    _shot(page, "burden-sharing")
+    screenshot(page, "burden-sharing")
     assert page.problems == []
 
 
@@ -70,7 +62,7 @@ def test_resilience_page_states_data_years_coverage_and_not_measured(page, built
     assert page.locator("#rs-coverage tbody tr").count() == 7
     card = built.alliance.resilience_scorecard("nato")
     assert page.locator("#rs-table tbody tr").count() == card.overall["iso3"].nunique()
-    _shot(page, "resilience")
+    screenshot(page, "resilience")
     page.select_option("#rs-group", "partners")
     page.wait_for_function(
         "document.querySelector('h1').textContent.includes('partners')", timeout=30_000
@@ -78,5 +70,5 @@ def test_resilience_page_states_data_years_coverage_and_not_measured(page, built
     partners = built.alliance.resilience_scorecard("partners")
     blanks = int(partners.rows["score"].isna().sum())
     assert page.locator("#rs-table span.muted").filter(has_text="not measured").count() == blanks
-    _shot(page, "resilience-partners")
+    screenshot(page, "resilience-partners")
     assert page.problems == []

@@ -14,16 +14,15 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from tests.conftest import SHOTS, screenshot
 from tests.dashboard.conftest import free_port
 
 from stabilis.api import create_app
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 PAGES = {
     "overview": "/",
     "countries": "/countries",
@@ -71,8 +70,7 @@ def test_every_page_loads_without_console_errors(page, name):
             page.wait_for_function(
                 f"!document.querySelector('{box}').textContent.includes('Loading')", timeout=60_000
             )
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    screenshot(page, name)
     assert page.problems == []
     assert page.locator("h1").count() == 1
 
@@ -163,10 +161,8 @@ def test_a_country_profile_draws_its_charts(page):
 def test_screenshot_for_the_readme_is_small(page):
     page.goto("/?indicator=vdem.v2x_libdem&year=2024&group=all")
     _wait_for_map(page)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    target = SHOTS / "readme-overview.png"
     page.set_viewport_size({"width": 1440, "height": 860})
-    page.screenshot(path=str(target))
+    target = screenshot(page, "readme-overview", full_page=False)
     assert target.stat().st_size < 300_000
     assert shutil.disk_usage(SHOTS).free > 0
 
@@ -269,8 +265,7 @@ def test_forecast_sections_appear_when_forecasts_exist(browser, forecast_server)
     assert tab.locator("#forecast-calibration tbody tr").count() == 5
     label = tab.locator("#forecast-calibration svg").get_attribute("aria-label") or ""
     assert "2240 archived forecasts" in label and "Closing off the diagonal by" in label
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(SHOTS / "forecasts-with-results.png"), full_page=True)
+    screenshot(tab, "forecasts-with-results")
     tab.goto("/countries/GEO")
     tab.wait_for_selector("#forecasts-section table tbody tr")
     assert tab.locator("#forecasts-section tbody tr").count() == 3

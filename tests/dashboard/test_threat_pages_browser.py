@@ -6,25 +6,17 @@ to test-output/screenshots/ (threats-*.png, alerts.png, elections-*.png).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from tests.conftest import screenshot
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-
-SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
-
-
-def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_moldova_threats_page_draws_not_covered_never_zero(page):
     page.goto("/threats?iso3=MDA")
     page.wait_for_selector("#cyber-charts figure.coverage-chart", timeout=30_000)
     page.wait_for_selector("#incident-list table tbody tr", timeout=30_000)
-    _shot(page, "threats-moldova")
+    screenshot(page, "threats-moldova")
     assert page.problems == []
     charts = page.locator("#cyber-charts figure.coverage-chart")
     assert charts.count() == 4
@@ -44,7 +36,7 @@ def test_moldova_threats_page_draws_not_covered_never_zero(page):
 def test_ukraine_threats_page_breaks_incidents_down(page):
     page.goto("/threats?iso3=UKR")
     page.wait_for_selector("#cyber-breakdown figure svg", timeout=30_000)
-    _shot(page, "threats-ukraine")
+    screenshot(page, "threats-ukraine")
     assert page.problems == []
     assert page.locator("#cyber-breakdown figure").count() == 3
     initiators = page.locator("#cyber-breakdown figure").first.inner_text()
@@ -55,7 +47,7 @@ def test_alerts_page_lists_rule_and_evidence_and_the_backtest(page):
     page.goto("/alerts?since=2014")
     page.wait_for_selector("#alerts table tbody tr", timeout=60_000)
     page.wait_for_selector("#backtest-episodes tbody tr", timeout=60_000)
-    _shot(page, "alerts")
+    screenshot(page, "alerts")
     assert page.problems == []
     assert "robust z" in page.locator("section.notice").inner_text()
     first = page.locator("#alerts tbody tr").first
@@ -71,7 +63,7 @@ def test_alerts_page_lists_rule_and_evidence_and_the_backtest(page):
 def test_elections_page_of_georgia_shows_pei_and_vdem_items(page):
     page.goto("/elections?iso3=GEO")
     page.wait_for_selector("#pei-chart circle.pei-point", timeout=30_000)
-    _shot(page, "elections-georgia")
+    screenshot(page, "elections-georgia")
     assert page.problems == []
     assert page.locator("#pei-chart circle.pei-point").count() == 4
     table = page.locator("#election-table").inner_text()
@@ -83,6 +75,6 @@ def test_elections_page_of_georgia_shows_pei_and_vdem_items(page):
 def test_elections_page_of_ukraine_lists_the_2014_election_commission_attack(page):
     page.goto("/elections?iso3=UKR")
     page.wait_for_selector("#election-cyber table tbody tr", timeout=30_000)
-    _shot(page, "elections-ukraine")
+    screenshot(page, "elections-ukraine")
     assert page.problems == []
     assert "Election Commission" in page.locator("#election-cyber").inner_text()

@@ -6,9 +6,8 @@ test-output/screenshots/edits-*.png."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from tests.conftest import screenshot
 
 from stabilis.accounts.roles import User
 from stabilis.config import Settings
@@ -18,8 +17,6 @@ from .conftest import MDA_STEP, PASSWORD
 from .test_done_means_cli import copy_data_dir
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.integration]
-
-SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +49,7 @@ def _sign_in(tab, name: str, next_path: str) -> None:
 
 
 def _shot(tab, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(SHOTS / f"edits-{name}.png"), full_page=True)
+    screenshot(tab, f"edits-{name}")
 
 
 def test_propose_approve_build_through_the_pages(ws: Workspace, server: str, browser) -> None:

@@ -7,29 +7,14 @@ import json
 
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
-
-from stabilis.cli.main import get_app
-from stabilis.workspace import Workspace
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def cli(built: Workspace):
-    runner = CliRunner()
-    app = get_app()
-
-    def invoke(*args: str):
-        return runner.invoke(app, ["--data-dir", str(built.settings.data_dir), *args])
-
-    return invoke
-
-
-def test_panel_csv_returns_nato_series_of_vdem_fh_and_wgi(cli):
+def test_panel_csv_returns_nato_series_of_vdem_fh_and_wgi(run_cli):
     # A group means its members in the last year asked: 32 in 2024 (Sweden joined that year).
     # WGI is annual from 2002 (1996, 1998 and 2000 before that).
-    result = cli(
+    result = run_cli(
         "panel",
         "-i",
         "vdem.v2x_polyarchy,fh.pr,wgi.va_est",
@@ -52,9 +37,9 @@ def test_panel_csv_returns_nato_series_of_vdem_fh_and_wgi(cli):
     assert frame.loc[frame["year"] == 2024, "vdem.v2x_polyarchy"].notna().all()
 
 
-def test_panel_parquet_for_partners(cli, tmp_path):
+def test_panel_parquet_for_partners(run_cli, tmp_path):
     out = tmp_path / "partners.parquet"
-    result = cli(
+    result = run_cli(
         "panel",
         "-i",
         "vdem.v2x_libdem,fh.total",
@@ -72,31 +57,31 @@ def test_panel_parquet_for_partners(cli, tmp_path):
     assert {"GEO", "UKR", "MLT"} <= set(frame["iso3"])
 
 
-def test_unknown_indicator_is_a_clear_error(cli):
-    result = cli("panel", "-i", "vdem.v2x_polyarhy", "-c", "GEO")
+def test_unknown_indicator_is_a_clear_error(run_cli):
+    result = run_cli("panel", "-i", "vdem.v2x_polyarhy", "-c", "GEO")
     assert result.exit_code != 0
     assert "Did you mean vdem.v2x_polyarchy" in str(result.exception)
 
 
-def test_summary_json_envelope(cli):
-    result = cli("summary", "--json")
+def test_summary_json_envelope(run_cli):
+    result = run_cli("summary", "--json")
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
     assert set(body) == {"data", "meta"}
     assert body["data"]["totals"]["countries"] > 190
 
 
-def test_registry_frameworks_for_georgia_in_2008(cli):
-    result = cli("registry", "frameworks", "GEO", "--year", "2008", "--json")
+def test_registry_frameworks_for_georgia_in_2008(run_cli):
+    result = run_cli("registry", "frameworks", "GEO", "--year", "2008", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)["data"]
     frameworks = {f["framework"] for f in data["frameworks"]}
     assert {"Partnership for Peace", "Euro-Atlantic Partnership Council"} <= frameworks
 
 
-def test_quality_and_indicator_listing(cli):
-    assert cli("quality", "--unexplained").exit_code == 0
-    result = cli("indicators", "list", "--source", "wgi", "--json")
+def test_quality_and_indicator_listing(run_cli):
+    assert run_cli("quality", "--unexplained").exit_code == 0
+    result = run_cli("indicators", "list", "--source", "wgi", "--json")
     codes = {row["indicator"] for row in json.loads(result.stdout)["data"]}
     assert "wgi.pv_est" in codes
 
@@ -130,10 +115,10 @@ def _docs_case_file(name: str) -> str:
 
 
 @pytest.mark.parametrize("words", readme_commands(), ids=" ".join)
-def test_readme_command_runs(cli, words, tmp_path, monkeypatch):
+def test_readme_command_runs(run_cli, words, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # files the examples write (--out) land in the test's folder
     for word in words:
         if word.endswith(".toml"):  # a case file: the worked example of docs/impact.md
             (tmp_path / word).write_text(_docs_case_file(word), encoding="utf-8")
-    result = cli(*words)
+    result = run_cli(*words)
     assert result.exit_code == 0, f"stabilis {' '.join(words)}:\n{result.output}"

@@ -10,17 +10,15 @@ import io
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
+from tests.conftest import SHOTS
 
 from stabilis.errors import NotFoundError
 from stabilis.report.brief import brief_html, brief_pdf
 from stabilis.report.country import country_report
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-
-SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -91,23 +89,17 @@ def test_a_page_image_is_written_for_a_person_to_look_at(ukraine):
     assert first.stat().st_size > 20_000  # a drawn page, not a blank one
 
 
-def test_the_cli_writes_the_brief_and_refuses_unknown_countries(built, tmp_path):
-    from typer.testing import CliRunner
-
-    from stabilis.cli.main import get_app
-
-    runner = CliRunner()
-    base = ["--data-dir", str(built.settings.data_dir)]
+def test_the_cli_writes_the_brief_and_refuses_unknown_countries(run_cli, tmp_path):
     out = tmp_path / "geo.pdf"
-    result = runner.invoke(get_app(), [*base, "brief", "GEO", "--year", "2022", "--out", str(out)])
+    result = run_cli("brief", "GEO", "--year", "2022", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF")
     pages, text = _text(out.read_bytes())
     assert 2 <= pages <= 4 and "Georgia" in text and "data up to 2022" in text
     html = tmp_path / "mda.html"
-    result = runner.invoke(get_app(), [*base, "brief", "Moldova", "-f", "html", "-o", str(html)])
+    result = run_cli("brief", "Moldova", "-f", "html", "-o", str(html))
     assert result.exit_code == 0 and "<h1>Moldova" in html.read_text()
-    result = runner.invoke(get_app(), [*base, "brief", "GOE"])
+    result = run_cli("brief", "GOE")
     assert isinstance(result.exception, NotFoundError)  # 'stabilis' maps it to exit code 8
     assert "not a country code" in str(result.exception)
 

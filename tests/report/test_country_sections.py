@@ -159,6 +159,13 @@ def test_a_country_dcid_does_not_code_has_no_cyber_count_not_zero(built):
     assert any(r["disinfo_cases"] for r in found.rows)  # EUvsDisinfo still counts
 
 
+def test_without_an_alliance_service_support_and_resilience_say_so():
+    support = country.support(SimpleNamespace(), "UKR", 2019)
+    assert not support.available and "no support audit" in support.message
+    resilience = country.resilience(SimpleNamespace(), "UKR", 2019)
+    assert not resilience.available and "no resilience scorecard" in resilience.message
+
+
 @pytest.mark.integration
 def test_members_are_not_ranked_by_the_partner_support_audit(built):
     found = country.support(built, "HUN", 2024)

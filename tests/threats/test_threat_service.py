@@ -6,12 +6,7 @@ import json
 
 import pandas as pd
 import pytest
-import typer
-from typer.testing import CliRunner
 
-from stabilis.cli.elections import elections
-from stabilis.cli.main import State
-from stabilis.cli.threats import threats_app
 from stabilis.errors import NotFoundError, QueryError
 from stabilis.threats import ThreatService
 
@@ -48,6 +43,40 @@ def test_profile_combines_signals_with_provenance(service, built):
     assert any("No event-stream signal" in n for n in profile.notes)
 
 
+def test_the_long_profile_keeps_not_covered_apart_from_zero(service):
+    profile = service.profile("EST")
+    long = profile.tidy().set_index(["year", "measure"])
+    assert pd.isna(long.loc[(2012, "disinfo_cases"), "value"])
+    assert long.loc[(2012, "disinfo_cases"), ["status", "source"]].tolist() == [
+        "not covered",
+        "euvsdisinfo",
+    ]
+    assert (
+        long.loc[(2012, "dcid"), "value"] == 0 and long.loc[(2012, "dcid"), "status"] == "covered"
+    )
+    # the same numbers as the yearly table, one per year and signal
+    yearly = profile.table().set_index("year")
+    assert long.loc[(2019, "disinfo_cases"), "value"] == yearly.loc[2019, "disinfo_cases"]
+    assert long.loc[(2019, "cyber_incidents"), "source"] == yearly.loc[2019, "covered_by"]
+    assert len(long) == len(yearly) * long.index.get_level_values("measure").nunique()
+
+
+def test_the_long_election_record_carries_peis_interval(service):
+    record = service.elections("GEO")
+    long = record.tidy()
+    pei = long[(long["measure"] == "pei_index") & long["lower"].notna()]
+    assert len(pei) > 0  # PEI gives no interval for some elections: lower/upper stay missing
+    assert ((pei["lower"] <= pei["value"]) & (pei["value"] <= pei["upper"])).all()
+    table = record.table()
+    assert sorted(pei["lower"]) == sorted(table["pei_index_lci"].dropna())
+    assert long.loc[long["measure"] != "pei_index", "lower"].isna().all()
+    first = table.iloc[0]
+    row = long[(long["year"] == first["year"]) & (long["office"] == first["office"])
+               & (long["round"] == first["round"]) & (long["measure"] == "free_fair")]  # fmt: skip
+    assert row["value"].iloc[0] == pytest.approx(first["free_fair"])
+    assert row["source"].iloc[0] == "vdem"
+
+
 def test_alerts_carry_the_evidence_behind_the_value(service):
     alerts = service.alerts(2020)
     assert len(alerts) > 0
@@ -81,50 +110,38 @@ def test_unknown_country_is_refused(service):
         service.profile("XYZ")
 
 
-@pytest.fixture(scope="module")
-def cli(built):
-    app = typer.Typer()
-
-    @app.callback()
-    def main(ctx: typer.Context) -> None:
-        ctx.obj = State(built.settings.data_dir, None, None)
-
-    app.add_typer(threats_app, name="threats")
-    app.command(name="elections")(elections)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(app, list(args))
-
-
-def test_cli_commands_of_the_issue_run(cli):
+def test_cli_commands_of_the_issue_run(run_cli):
     for args in (
         ("threats", "profile", "EST"),
         ("threats", "alerts", "--since", "2020"),
     ):
-        result = cli(*args)
+        result = run_cli(*args)
         assert result.exit_code == 0, (args, result.output)
 
 
-def test_cli_json_envelopes(cli, sample_events):
-    data = json.loads(cli("threats", "profile", "EST", "--json").output)
+def test_cli_json_envelopes(run_cli, sample_events):
+    data = json.loads(run_cli("threats", "profile", "EST", "--json").output)
     assert data["meta"]["iso3"] == "EST" and data["data"]["yearly"]
-    data = json.loads(cli("threats", "alerts", "--since", "2020", "--json").output)
+    data = json.loads(run_cli("threats", "alerts", "--since", "2020", "--json").output)
     assert data["meta"]["rules"]["monthly"]["threshold"] == 3.5
-    data = json.loads(cli("threats", "events", str(sample_events), "--no-save", "--json").output)
+    data = json.loads(
+        run_cli("threats", "events", str(sample_events), "--no-save", "--json").output
+    )
     assert data["meta"]["engine"] == "duckdb" and data["data"]["yearly"]
     assert "" in data["meta"]["top_unmatched_codes"]  # events with no target country
 
 
-def test_cli_commands_of_the_done_criteria(cli):
-    moldova = cli("threats", "profile", "MDA")
+def test_cli_commands_of_the_done_criteria(run_cli):
+    moldova = run_cli("threats", "profile", "MDA")
     assert moldova.exit_code == 0, moldova.output
     assert "not covered" in moldova.output and "eurepoc" in moldova.output
-    alerts = cli("threats", "alerts", "--since", "2014")
+    alerts = run_cli("threats", "alerts", "--since", "2014")
     assert alerts.exit_code == 0, alerts.output
     assert "cyber_dcid UKR 2014" in alerts.output
-    georgia = cli("elections", "GEO")
+    georgia = run_cli("elections", "GEO")
     assert georgia.exit_code == 0, georgia.output
     assert "PEI 7.0 dimensions" in georgia.output
-    rows = json.loads(cli("elections", "GEO", "--json").output)["data"]["elections"]
+    rows = json.loads(run_cli("elections", "GEO", "--json").output)["data"]["elections"]
     pei = {r["date"]: r for r in rows if r["pei_index"] is not None}
     assert sorted(pei) == ["2012-10-01", "2013-10-27", "2016-10-08", "2018-11-28"]
     assert all(r["clean_elections"] is not None and r["intimidation"] is not None
@@ -136,5 +153,5 @@ def test_cli_commands_of_the_done_criteria(cli):
         ("threats", "support", "--country", "UKR"),
         ("elections", "UKR", "--json"),
     ):
-        result = cli(*args)
+        result = run_cli(*args)
         assert result.exit_code == 0, (args, result.output)

@@ -166,6 +166,13 @@ def test_bad_cell_names_file_row_and_column(
     assert caught.value.details == {"file": str(path), "row": row, "column": column}
 
 
+def test_a_second_accession_row_for_a_member_is_refused(registry_dir: Path) -> None:
+    again = "MEM-POL-2000,POL,Poland,2000-01-01,accession,1999,,sourced,https://example.org/b\n"
+    _replace(registry_dir, "members", "example.org/b\n", "example.org/b\n" + again)
+    with pytest.raises(RegistryError, match=r"row 4, column 'iso3'.*accession on row 3"):
+        read_table("members", registry_dir)
+
+
 def test_one_operation_name_with_two_codes_is_refused(registry_dir: Path) -> None:
     extra = OPERATIONS.splitlines()[1].replace("KFOR-XKX", "KFOR-SRB").replace(",KFOR,", ",KF,")
     path = registry_dir / "operations.csv"

@@ -20,10 +20,10 @@ forces) is listed with ``status`` "not in NATO's tables".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from stabilis.errors import QueryError
-from stabilis.results import frame_records
+from stabilis.results import TableResult
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,18 +31,56 @@ if TYPE_CHECKING:
 GDP_GUIDELINE = 2.0
 EQUIPMENT_GUIDELINE = 20.0
 DIFFERENCE_PP = 0.2
+_NATO_TABLES = "NATO, Defence Expenditure of NATO Countries (2014-2024)"
+#: The numbers of the burden table: unit and source of each (``BurdenSharing.tidy``).
+MEASURES: dict[str, tuple[str, str]] = {
+    "defexp_share_gdp": ("% of real GDP (2015 prices)", f"{_NATO_TABLES}, Table 3"),
+    "gap_to_2_percent_pp": ("percentage points below 2 % (0 = meets it)", f"{_NATO_TABLES}, Table 3"),
+    "equipment_share": ("% of defence expenditure", f"{_NATO_TABLES}, Table 8a"),
+    "sipri_share_gdp": ("% of current GDP", "SIPRI Military Expenditure Database 2025"),
+    "nato_minus_sipri_pp": ("percentage points (NATO - SIPRI)", "NATO Table 3; SIPRI"),
+}  # fmt: skip
+_NATO = ("defexp_share_gdp", "gap_to_2_percent_pp", "equipment_share")
 
 
 @dataclass(frozen=True)
-class BurdenSharing:
+class BurdenSharing(TableResult):
     year: int
     rows: pd.DataFrame
     first_year: int
     last_year: int
 
-    def tidy(self) -> pd.DataFrame:
-        """One row per member: NATO's and SIPRI's figures, the guidelines met, the difference."""
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("iso3", "country", "year", "measure")
+
+    def table(self) -> pd.DataFrame:
+        """One row per member: NATO's and SIPRI's figures, the guidelines met, the difference
+        (what the CLI, the API and the dashboard show)."""
         return self.rows
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per member × measure: ``iso3, country, year, measure, value``, then
+        ``estimate`` (the figure is NATO's or SIPRI's estimate), ``uncertain`` (SIPRI: highly
+        uncertain; missing for NATO's figures), ``unit`` and ``source``. The guidelines met and
+        the status are in :meth:`table` (they follow from the values and :meth:`meta`)."""
+        import pandas as pd
+
+        from stabilis.results import long_frame
+
+        rows = self.rows.assign(year=self.year)
+        rows["_either_estimate"] = rows["estimate"] | rows["sipri_estimate"].fillna(False)
+        beside = {
+            "estimate": {**dict.fromkeys(_NATO, "estimate"), "sipri_share_gdp": "sipri_estimate",
+                         "nato_minus_sipri_pp": "_either_estimate"},
+            "uncertain": {"sipri_share_gdp": "sipri_uncertain"},
+        }  # fmt: skip
+        described = {
+            "unit": {m: unit for m, (unit, _) in MEASURES.items()},
+            "source": {m: source for m, (_, source) in MEASURES.items()},
+        }
+        keys = ("iso3", "country", "year")
+        out = long_frame(rows, keys, list(MEASURES), beside=beside, described=described)
+        out.loc[out["value"].isna(), "estimate"] = pd.NA
+        return out
 
     def summary(self) -> str:
         """The year in two sentences: who meets the guidelines, where SIPRI differs."""
@@ -62,9 +100,6 @@ class BurdenSharing:
                 f"{', '.join(differs)}."
             )
         return text
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"data": frame_records(self.tidy()), "meta": self.meta()}
 
     def meta(self) -> dict[str, Any]:
         """Counts, the guidelines and thresholds, the sources and NATO's years."""

@@ -37,9 +37,9 @@ governance); the pressure (FSI S2, INFORM uprooted people) is shown as context a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from stabilis.results import frame_records
+from stabilis.results import TableResult, keys_first
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -218,7 +218,7 @@ def _label(slope: float) -> str:
 
 
 @dataclass(frozen=True)
-class Scorecard:
+class Scorecard(TableResult):
     """Per country and requirement: score, data years, trend; coverage; the overall score."""
 
     year: int
@@ -228,9 +228,15 @@ class Scorecard:
     overall: pd.DataFrame
     coverage: pd.DataFrame
 
-    def tidy(self) -> pd.DataFrame:
-        """One row per country and requirement: score, data years, trend."""
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("iso3", "requirement")
+
+    def table(self) -> pd.DataFrame:
+        """The rows as the CLI and the API show them (``iso3, role, requirement, key, ...``)."""
         return self.rows
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per country and requirement (the keys first): score, data years, trend."""
+        return keys_first(self.rows, self.TIDY_KEYS)
 
     def wide(self) -> pd.DataFrame:
         """One row per country: each requirement's score (blank = not measured) and overall."""
@@ -254,9 +260,6 @@ class Scorecard:
             else f" No score declined over {self.window} years."
         )
         return text + f" The overall score is {m['overall_rule']}."
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"data": frame_records(self.tidy()), "meta": self.meta()}
 
     def meta(self) -> dict[str, Any]:
         """Coverage per requirement, the overall rule, the trend window, declining scores."""

@@ -220,7 +220,7 @@ class AllianceService:
         """
         code = self.check_country(iso3)
         result = self.support_audit(year)
-        table = result.tidy().set_index("iso3")
+        table = result.table().set_index("iso3")
         if code not in table.index:
             reason = result.excluded.set_index("iso3")["reason"].get(code)
             return {

@@ -68,10 +68,10 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from stabilis.errors import QueryError
-from stabilis.results import frame_records
+from stabilis.results import TableResult
 
 if TYPE_CHECKING:
     import numpy as np
@@ -502,7 +502,7 @@ def gini(values: np.ndarray) -> float:
 
 
 @dataclass(frozen=True)
-class SupportAudit:
+class SupportAudit(TableResult):
     """The audit of one year: per-recipient components, ranking, concentration, sensitivity."""
 
     year: int
@@ -519,9 +519,44 @@ class SupportAudit:
     components_used: list[str]
     exposure_note: str = ""
 
-    def tidy(self) -> pd.DataFrame:
-        """One row per recipient, ranked (1 = most support relative to need)."""
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("iso3", "year", "measure")
+
+    def table(self) -> pd.DataFrame:
+        """One row per recipient, ranked (1 = most support relative to need), a column per
+        measure and the notes (``operations``, ``personnel_basis``, ``why``...): what the CLI,
+        the API and the dashboard show."""
         return self.recipients.merge(self.rank_ranges, on="iso3", how="left")
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per recipient × measure, ranked recipients first: ``iso3, year, measure,
+        value, unit`` (every number of :meth:`table`; its text notes stay there)."""
+        from stabilis.results import long_frame
+
+        table = self.table().assign(year=self.year)
+        measures = [c for c in table.columns if c in self._units()]
+        return long_frame(table, ("iso3", "year"), measures, described={"unit": self._units()})
+
+    def _units(self) -> dict[str, str]:
+        """The unit of every number in :meth:`table`, by column."""
+        rank = "rank (1 = most support relative to need)"
+        units = {
+            "rank": rank,
+            "support": UNIT,
+            "need": "0-1 (higher = more need)",
+            "support_per_need": "ratio (1 = share of support equals share of need)",
+            "need_share": "share of the year's need (sums to 1 over recipients)",
+            **{f"{c.key}_share": f"share of the year's {c.key} (0-1)" for c in COMPONENTS},
+            **{c.key: c.unit for c in COMPONENTS},
+            "operations_without_personnel": "operations (no personnel figure)",
+            **{c: f"share of the year under {c} programmes (0-1)" for c in CATEGORIES},
+            "undated_programmes": "programmes (no start date)",
+            **dict.fromkeys(NEED_WEIGHTS, "0-1 (higher = more need)"),
+            "vdem.v2x_libdem": "V-Dem liberal democracy index (0-1)",
+            "wgi.pv_est": "WGI estimate (about -2.5 to 2.5)",
+            "rank_best": rank,
+            "rank_worst": rank,
+        }
+        return units
 
     def definitions(self) -> list[dict[str, str]]:
         return [
@@ -548,9 +583,6 @@ class SupportAudit:
             f"correlation of at least {m['spearman_min']:.2f} with the default under every "
             "weighting tried."
         )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"data": frame_records(self.tidy()), "meta": self.meta()}
 
     def meta(self) -> dict[str, Any]:
         """Ranks, concentration, sensitivity, coverage, units, weights and definitions."""

@@ -40,7 +40,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
 
             result = ws.alliance.support_audit(checked)
             return envelope(
-                records(result.tidy()),
+                records(result.table()),
                 **jsonable(result.meta()),
                 lorenz=records(result.lorenz),
                 sensitivity=records(result.sensitivity),
@@ -81,7 +81,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
 
         def compute() -> bytes:
             result = ws.alliance.burden(checked)
-            return envelope(records(result.tidy()), **jsonable(result.meta()))
+            return envelope(records(result.table()), **jsonable(result.meta()))
 
         return json_response(cache.get_or_compute(("burden", checked), compute))
 
@@ -95,7 +95,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
         def compute() -> bytes:
             result = ws.alliance.resilience_scorecard(group, checked)
             return envelope(
-                records(result.tidy()),
+                records(result.table()),
                 **jsonable(result.meta()),
                 overall=records(result.overall),
             )
@@ -112,7 +112,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
 
         def compute() -> bytes:
             result = ws.alliance.resilience_of(code, checked)
-            return envelope(records(result.tidy()), **jsonable(result.meta()))
+            return envelope(records(result.table()), **jsonable(result.meta()))
 
         return json_response(cache.get_or_compute(("resilience-country", code, checked), compute))
 

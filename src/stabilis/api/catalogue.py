@@ -10,7 +10,6 @@ from fastapi.responses import Response
 
 from stabilis.api.params import parse_format, parse_iso3
 from stabilis.api.responses import PAGE, Page, envelope, json_response, records, table_response
-from stabilis.errors import NotFoundError
 
 if TYPE_CHECKING:
     from stabilis.api.cache import ReadCache
@@ -78,14 +77,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
 
     @api.get("/countries/{iso3}", summary="One country: codes, region, neighbours, groups now")
     def country(iso3: str = Path(description="ISO3 code, e.g. UKR")) -> Response:
-        code = parse_iso3(iso3)
-        table = ws.countries()
-        row = table[table["iso3"] == code]
-        if row.empty:
-            raise NotFoundError(
-                f"There is no country '{code}' in the warehouse. List them at /api/v1/countries.",
-                details={"iso3": code},
-            )
+        row = ws.country_row(parse_iso3(iso3), "List them at /api/v1/countries.")
         return json_response(envelope(records(row)[0]))
 
     @api.get("/indicators", summary="Indicator codes with label, scale, direction and release")

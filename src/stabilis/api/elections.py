@@ -14,7 +14,7 @@ from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
 from stabilis.api.params import parse_iso3
-from stabilis.api.responses import envelope, json_response, records
+from stabilis.api.responses import envelope, json_response, jsonable, records
 
 if TYPE_CHECKING:
     from stabilis.api.cache import ReadCache
@@ -29,15 +29,10 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
         code = parse_iso3(iso3)
 
         def compute() -> bytes:
-            import json
-
-            from stabilis.api.responses import encode
-
             record = ws.threats.elections(code)
-            meta = json.loads(encode(record.meta()))
             return envelope(
-                records(record.elections),
-                **meta,
+                records(record.table()),
+                **jsonable(record.meta()),
                 parties=records(record.parties),
                 cyber_incidents=records(record.cyber),
             )

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from stabilis.workspace import Workspace
 
 
-def _result(result: Any) -> bytes:
-    return envelope(records(result.tidy()), **jsonable(result.meta()))
+def _profile(result: Any) -> bytes:
+    """The yearly table (one row per year, a column per signal) and the profile's meta."""
+    return envelope(records(result.table()), **jsonable(result.meta()))
 
 
 def router(ws: Workspace, cache: ReadCache) -> APIRouter:
@@ -36,7 +37,7 @@ def router(ws: Workspace, cache: ReadCache) -> APIRouter:
         code = parse_iso3(iso3)
         span = parse_years(years)
         body = cache.get_or_compute(
-            ("threat-profile", code, span), lambda: _result(ws.threats.profile(code, span))
+            ("threat-profile", code, span), lambda: _profile(ws.threats.profile(code, span))
         )
         return json_response(body)
 

@@ -71,7 +71,7 @@ def audit(
     if as_json:
         emit_json(
             {
-                "recipients": _records(result.tidy()),
+                "recipients": _records(result.table()),
                 "lorenz": _records(result.lorenz),
                 "sensitivity": _records(result.sensitivity),
                 "leave_one_out": _records(result.leave_one_out),
@@ -85,7 +85,7 @@ def audit(
     shares = [f"{k}_share" for k in used]
     short = {"operation_personnel": "ops", "allied_troops": "US troops", "exercises": "exerc.",
              "programme_amounts": "amounts", "us_assistance": "US aid", "programme_participation": "progr."}  # fmt: skip
-    table = result.tidy()[
+    table = result.table()[
         [
             "iso3",
             "rank",
@@ -177,13 +177,13 @@ def burden(
     result = _service(ctx).burden(year)
     s = result.meta()
     if as_json:
-        emit_json(_records(result.tidy()), **s)
+        emit_json(_records(result.table()), **s)
         return
     names = {"defexp_share_gdp": "% GDP", "status": "status", "gap_to_2_percent_pp": "gap pp",
              "equipment_share": "equip. %", "meets_20_percent_equipment": "equip. >= 20", "sipri_share_gdp": "SIPRI % GDP",
              "nato_minus_sipri_pp": "NATO-SIPRI", "sipri_estimate": "SIPRI est."}  # fmt: skip
     est = " (NATO estimates)" if s["nato_figures_are_estimates"] else ""
-    table = result.tidy()[["iso3", *names]].rename(columns=names).round(2)
+    table = result.table()[["iso3", *names]].rename(columns=names).round(2)
     _show(table, title=f"Burden-sharing {year}{est}: defence expenditure, % of GDP, against 2 %")
     typer.echo(
         f"{s['meeting_2_percent']} of {s['members_with_nato_figures']} members with NATO figures meet 2 %; "

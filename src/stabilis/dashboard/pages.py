@@ -189,15 +189,8 @@ def mount(
 
     @app.get("/countries/{iso3}", include_in_schema=False)
     def country(request: Request, iso3: str) -> Response:
-        code = iso3.strip().upper()
+        info = ws.country_row(iso3, "Pick one from the list at /countries.").iloc[0].to_dict()
         table = ws.countries()
-        row = table[table["iso3"] == code]
-        if row.empty:
-            raise NotFoundError(
-                f"There is no country '{iso3}'. Pick one from the list at /countries.",
-                details={"iso3": iso3},
-            )
-        info = row.iloc[0].to_dict()
         names = dict(zip(table["iso3"], table["name"], strict=True))
         neighbours = [
             (n, names.get(n, n)) for n in str(info.get("neighbours") or "").split(";") if n

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
-from stabilis.errors import NotFoundError, QueryError
+from stabilis.errors import QueryError
 
 if TYPE_CHECKING:
     from stabilis.workspace import Workspace
@@ -35,15 +35,8 @@ def _choices(ws: Workspace) -> list[dict[str, str]]:
 
 
 def _country(ws: Workspace, iso3: str) -> dict[str, Any]:
-    code = iso3.strip().upper()
-    table = ws.countries()
-    row = table[table["iso3"] == code]
-    if row.empty:
-        raise NotFoundError(
-            f"There is no country '{iso3}'. Pick one from the list on the page.",
-            details={"iso3": iso3},
-        )
-    return {"iso3": code, "name": str(row.iloc[0]["name"])}
+    row = ws.country_row(iso3, "Pick one from the list on the page.").iloc[0]
+    return {"iso3": str(row["iso3"]), "name": str(row["name"])}
 
 
 def mount(app: FastAPI, ws: Workspace, render: Render) -> None:

@@ -388,27 +388,21 @@ def validate_row(schema: TableSchema, row: Row, fault: Fault) -> None:
 
 def validate_table(schema: TableSchema, rows: Sequence[tuple[int, Row]], file: str | Path) -> None:
     """Validate every ``(spreadsheet row number, row)`` pair, then the cross-row rules."""
-    seen_ids: dict[str, int] = {}
+    # Columns whose value appears once in the file: (column, message, what to do).
+    unique = [("id", "id '{value}' is already used on row {first}", "Give every row its own id.")]
+    if schema.name == "members":
+        unique.append(("iso3", "{value} already has an accession on row {first}",
+                       "Keep one accession row per member."))  # fmt: skip
+    first_rows: dict[str, dict[str, int]] = {column: {} for column, _, _ in unique}
     operation_codes: dict[str, tuple[str, int]] = {}
-    member_rows: dict[str, int] = {}
     for number, row in rows:
         fault = Fault(file, number)
         validate_row(schema, row, fault)
-        if row["id"] in seen_ids:
-            raise fault(
-                "id",
-                f"id '{row['id']}' is already used on row {seen_ids[row['id']]}",
-                "Give every row its own id.",
-            )
-        seen_ids[row["id"]] = number
-        if schema.name == "members":
-            if row["iso3"] in member_rows:
-                raise fault(
-                    "iso3",
-                    f"{row['iso3']} already has an accession on row {member_rows[row['iso3']]}",
-                    "Keep one accession row per member.",
-                )
-            member_rows[row["iso3"]] = number
+        for column, message, fix in unique:
+            seen, value = first_rows[column], row[column]
+            if value in seen:
+                raise fault(column, message.format(value=value, first=seen[value]), fix)
+            seen[value] = number
         if schema.name == "operations":
             name, code = row["operation"], row["operation_code"]
             if name in operation_codes and operation_codes[name][0] != code:

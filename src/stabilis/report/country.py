@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from stabilis.errors import NotFoundError, StabilisError
 
@@ -568,20 +568,10 @@ def elections(ws: Any, iso3: str, year: int) -> Section:
 
 
 def _resilience_card(ws: Any, iso3: str, year: int) -> tuple[Any, str]:
-    """The scorecard holding ``iso3``: the alliance service's one-country card when it has one,
-    else the group card (members or partners) of an older threat service; (card, why not)."""
-    alliance = getattr(ws, "alliance", None)
-    one = getattr(alliance, "resilience_of", None)
+    """The alliance service's one-country scorecard of ``iso3``; (card, why not)."""
+    one = getattr(getattr(ws, "alliance", None), "resilience_of", None)
     if callable(one):
         return one(iso3, year), ""
-    for service in (alliance, getattr(ws, "threats", None)):
-        scorecard = getattr(service, "resilience_scorecard", None)
-        if callable(scorecard):
-            group = "nato" if ws.registry.is_member(iso3, year) else "partners"
-            if group == "partners" and iso3 not in set(ws.registry.partners(year)):
-                return None, (f"The scorecard covers NATO members and partners; {iso3} was "
-                              f"neither in {year}.")  # fmt: skip
-            return scorecard(group, year), ""
     return None, "This installation has no resilience scorecard."
 
 
@@ -659,7 +649,7 @@ def support(ws: Any, iso3: str, year: int) -> Section:
     alliance = getattr(ws, "alliance", None)
     position = getattr(alliance, "support_position", None)
     if not callable(position):
-        return _support_from_audit(ws, iso3, year)
+        return _missing("support", title, "This installation has no support audit.")
     try:
         found = position(iso3, year)
     except StabilisError as exc:
@@ -686,40 +676,6 @@ def support(ws: Any, iso3: str, year: int) -> Section:
                    {"year": year, "partners": found["of"], "components": components,
                     "unit": found.get("unit"), "gini_support_vs_need": None},
                    SUPPORT_SOURCES)  # fmt: skip
-
-
-def _support_from_audit(ws: Any, iso3: str, year: int) -> Section:
-    """An older installation: the threat service's partner audit."""
-    title = "Support position"
-    service = getattr(ws, "threats", None)
-    audit = getattr(service, "support_audit", None)
-    if not callable(audit):
-        return _missing("support", title, "This installation has no support audit.")
-    if iso3 not in set(ws.registry.partners(year)):
-        who = "a NATO member" if ws.registry.is_member(iso3, year) else "not a partner"
-        return _missing("support", title, f"The support audit ranks partners; {iso3} was {who} "
-                        f"in {year}.")  # fmt: skip
-    try:
-        result = audit(year)
-    except StabilisError as exc:
-        return _missing("support", title, exc.message)
-    table = result.tidy()
-    row = table[table["iso3"] == iso3]
-    if row.empty:
-        return _missing("support", title, f"{iso3} is left out of the {year} audit.")
-    r = _records(row)[0]
-    band = ""
-    if r.get("rank_best") is not None and r.get("rank_worst") is not None:
-        band = f" (from {int(r['rank_best'])} to {int(r['rank_worst'])} under other weights)"
-    message = (
-        f"Ranked {int(r['rank'])} of {len(table)} partners by support relative to need in {year}"
-        f"{band}."
-    )
-    summary = result.meta()
-    return Section("support", title, True, message, [r],
-                   {"year": year, "partners": len(table), "components": [],
-                    "gini_support_vs_need": summary.get("gini_support_vs_need")},
-                   ("registry", "vdem", "wgi", "ucdp", "cyber", "disinfo"))  # fmt: skip
 
 
 # -- assembly --------------------------------------------------------------------------------
@@ -770,6 +726,8 @@ class CountryReport:
     sections: dict[str, Section]
     provenance: Any
     generated_at: str
+
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("key",)
 
     def tidy(self) -> pd.DataFrame:
         """One row per section: key, title, whether it has data, its sentence."""

@@ -27,9 +27,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from stabilis._version import __version__
+from stabilis.results import keys_first
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,11 +72,13 @@ class Provenance:
             "cite": STABILIS_CITATION,
         }
 
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("source", "file")
+
     def tidy(self) -> pd.DataFrame:
-        """One row per source file cited (source, release, snapshot, checksum, licence...)."""
+        """One row per source file cited (source, file, release, snapshot, checksum, licence...)."""
         import pandas as pd
 
-        return pd.DataFrame([dict(s) for s in self.sources])
+        return keys_first(pd.DataFrame([dict(s) for s in self.sources]), self.TIDY_KEYS)
 
     def summary(self) -> str:
         """What the export cites, in a sentence (:meth:`citation_text` has every citation)."""

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from stabilis.errors import NotFoundError
+from stabilis.store.warehouse import indicator_filter
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,14 +32,8 @@ def indicator_series(
     Sorted by indicator then year. ``lower``/``upper`` are missing where the producer ships no
     interval.
     """
-    sql = (
-        "SELECT indicator, year, value, lower, upper FROM indicators "
-        "WHERE iso3 = $iso3 AND indicator IN (SELECT unnest($codes))"
-    )
-    params: dict[str, object] = {"iso3": iso3, "codes": list(indicators)}
-    if years is not None:
-        sql += " AND year BETWEEN $y0 AND $y1"
-        params["y0"], params["y1"] = years
+    where, params = indicator_filter(indicators, [iso3], years)
+    sql = f"SELECT indicator, year, value, lower, upper FROM indicators WHERE {where}"
     return db.con.execute(sql + " ORDER BY indicator, year", params).df()
 
 
@@ -101,13 +96,9 @@ def panel_bounds(
 
     Only rows that have a bound (V-Dem's and WGI's intervals); other sources ship none.
     """
-    where = ["indicator IN (SELECT unnest($codes))", "(lower IS NOT NULL OR upper IS NOT NULL)"]
-    params: dict[str, object] = {"codes": list(indicators)}
-    if iso3 is not None:
-        where.append("iso3 IN (SELECT unnest($iso3))")
-        params["iso3"] = list(iso3)
-    if years is not None:
-        where.append("year BETWEEN $y0 AND $y1")
-        params["y0"], params["y1"] = years
-    sql = "SELECT iso3, year, indicator, lower, upper FROM indicators WHERE " + " AND ".join(where)
-    return db.con.execute(sql + " ORDER BY iso3, year", params).df()
+    where, params = indicator_filter(indicators, iso3, years)
+    sql = (
+        "SELECT iso3, year, indicator, lower, upper FROM indicators "
+        f"WHERE {where} AND (lower IS NOT NULL OR upper IS NOT NULL) ORDER BY iso3, year"
+    )
+    return db.con.execute(sql, params).df()

@@ -316,20 +316,29 @@ class WarehouseReader:
         years: tuple[int, int] | None,
     ) -> pd.DataFrame:
         """Country-year rows (long) for the given indicators, countries and years."""
-        where = ["indicator IN (SELECT unnest($indicators))"]
-        params: dict[str, Any] = {"indicators": list(indicators)}
-        if iso3 is not None:
-            where.append("iso3 IN (SELECT unnest($iso3))")
-            params["iso3"] = list(iso3)
-        if years is not None:
-            where.append("year BETWEEN $y0 AND $y1")
-            params["y0"], params["y1"] = years
+        where, params = indicator_filter(indicators, iso3, years)
         sql = (
-            "SELECT iso3, year, indicator, value FROM indicators WHERE "
-            + " AND ".join(where)
-            + " ORDER BY iso3, year"
+            f"SELECT iso3, year, indicator, value FROM indicators WHERE {where} ORDER BY iso3, year"
         )
         return self.con.execute(sql, params).df()
+
+
+def indicator_filter(
+    indicators: Sequence[str],
+    iso3: Sequence[str] | None = None,
+    years: tuple[int, int] | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """The ``WHERE`` condition (and its parameters) picking rows of the ``indicators`` table by
+    indicator codes, countries (``None``: all) and an inclusive year range (``None``: all)."""
+    where = ["indicator IN (SELECT unnest($indicators))"]
+    params: dict[str, Any] = {"indicators": list(indicators)}
+    if iso3 is not None:
+        where.append("iso3 IN (SELECT unnest($iso3))")
+        params["iso3"] = list(iso3)
+    if years is not None:
+        where.append("year BETWEEN $y0 AND $y1")
+        params["y0"], params["y1"] = years
+    return " AND ".join(where), params
 
 
 class WarehouseWriter(WarehouseReader):

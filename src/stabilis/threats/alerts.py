@@ -43,10 +43,10 @@ of an alert is the reconciled incident list of that country-year, with every rec
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from stabilis.errors import QueryError
-from stabilis.results import frame_records
+from stabilis.results import frame_records, keys_first
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -209,9 +209,11 @@ class Backtest:
     per_year: pd.DataFrame
     episodes: pd.DataFrame
 
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("signal", "iso3", "period")
+
     def tidy(self) -> pd.DataFrame:
-        """One row per alert raised over the history (country, signal, period, value, z)."""
-        return self.alerts.reset_index(drop=True)
+        """One row per alert raised over the history (signal, country, period, value, z)."""
+        return keys_first(self.alerts, self.TIDY_KEYS)
 
     def summary(self) -> str:
         """How many alerts, over which years, and how many known episodes they flagged."""

@@ -28,6 +28,18 @@ OBJECTIVES: dict[str, str] = {
     "long-term espionage": "objective_long_espionage",
     "degradation": "objective_degradation",
 }
+#: The columns of :func:`cyber_country_years`, in order.
+COUNTRY_YEAR_COLUMNS = [
+    "iso3",
+    "year",
+    "operations",
+    "incidents",
+    *OBJECTIVES.values(),
+    "severity_max",
+    "severity_mean",
+    "initiators",
+    "snapshots",
+]
 LIST_COLUMNS = [
     "iso3",
     "year",
@@ -73,19 +85,7 @@ def cyber_country_years(
 
     ops = cyber_operations(incidents, countries, years)
     if ops.empty:
-        return pd.DataFrame(
-            columns=[
-                "iso3",
-                "year",
-                "operations",
-                "incidents",
-                *OBJECTIVES.values(),
-                "severity_max",
-                "severity_mean",
-                "initiators",
-                "snapshots",
-            ]
-        )
+        return pd.DataFrame(columns=COUNTRY_YEAR_COLUMNS)
     keys = ["iso3", "year"]
     grouped = ops.groupby(keys)
     out = grouped.agg(
@@ -106,19 +106,7 @@ def cyber_country_years(
     for column in ("operations", "incidents", *OBJECTIVES.values(), "severity_max"):
         out[column] = out[column].astype("int64")
     out["year"] = out["year"].astype("int64")
-    return out[
-        [
-            "iso3",
-            "year",
-            "operations",
-            "incidents",
-            *OBJECTIVES.values(),
-            "severity_max",
-            "severity_mean",
-            "initiators",
-            "snapshots",
-        ]
-    ]
+    return out[COUNTRY_YEAR_COLUMNS]
 
 
 def cyber_incident_list(

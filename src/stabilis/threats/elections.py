@@ -37,9 +37,9 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from stabilis.results import frame_records
+from stabilis.results import TableResult
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -62,13 +62,21 @@ VDEM_TYPES = {
 }
 PEI_DIMENSIONS = ("laws", "procedures", "boundaries", "votereg", "partyreg", "media", "finance",
                   "voting", "count", "results", "embs")  # fmt: skip
+#: The numbers of an election (``ElectionRecord.tidy``) and the source of each.
+MEASURE_SOURCES: dict[str, str] = {
+    "pei_index": "pei",
+    **dict.fromkeys(PEI_DIMENSIONS, "pei"),
+    **dict.fromkeys(VDEM_ITEMS.values(), "vdem"),
+    "cyber_incidents": "eurepoc",
+    "disinfo_cases": "euvsdisinfo",
+}
 #: Spans the sources cover (first, last date).
 EUREPOC_RECEIVERS_SPAN = (date(2000, 1, 1), date(2023, 8, 13))
 DISINFO_SPAN = (date(2015, 1, 6), date(2021, 2, 18))
 
 
 @dataclass(frozen=True)
-class ElectionRecord:
+class ElectionRecord(TableResult):
     """Everything the staged data say about one country's elections."""
 
     iso3: str
@@ -80,9 +88,31 @@ class ElectionRecord:
     next_expected: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    def tidy(self) -> pd.DataFrame:
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("iso3", "year", "office", "round", "measure")
+
+    def table(self) -> pd.DataFrame:
         """One row per election: date, office, PEI scores, V-Dem items, interference."""
         return self.elections
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per election × measure: ``iso3, year, office, round, measure, value``, then
+        ``lower``/``upper`` (PEI's 95 % interval of ``pei_index``), ``status`` (coverage of
+        the interference counts), ``source``, ``date`` (missing where only V-Dem knows the
+        election) and ``known_from``."""
+        from stabilis.results import long_frame
+
+        frame = self.elections.assign(iso3=self.iso3)
+        keys = ("iso3", "year", "office", "round")
+        beside = {
+            "lower": {"pei_index": "pei_index_lci"},
+            "upper": {"pei_index": "pei_index_hci"},
+            "status": {"cyber_incidents": "cyber_status", "disinfo_cases": "disinfo_status"},
+        }
+        out = long_frame(frame, keys, list(MEASURE_SOURCES), beside=beside,
+                         described={"source": MEASURE_SOURCES})  # fmt: skip
+        for column in ("date", "known_from"):
+            out[column] = frame[column].repeat(len(MEASURE_SOURCES)).to_numpy()
+        return out
 
     def summary(self) -> str:
         """How many elections the data hold, PEI's share, interference, the next one."""
@@ -102,9 +132,6 @@ class ElectionRecord:
                 + "."
             )
         return text
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"data": frame_records(self.tidy()), "meta": self.meta()}
 
     def meta(self) -> dict[str, Any]:
         """Counts, the next expected elections, the interference windows, notes."""

@@ -37,10 +37,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from stabilis.errors import DataFileError, QueryError
-from stabilis.results import frame_records
+from stabilis.results import TableResult
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -202,7 +202,7 @@ def spec_digest(sql: str, schema: Mapping[str, str]) -> str:
 
 
 @dataclass(frozen=True)
-class EventSignal:
+class EventSignal(TableResult):
     """Hostile-event signals per country-month and country-year, with what was not matched.
 
     ``monthly``/``yearly`` columns: ``iso3``, ``year`` (, ``month``), ``events``, ``mentions``,
@@ -224,6 +224,8 @@ class EventSignal:
         """Hostile events whose target code maps to no country (regions, blanks, unknown codes)."""
         return self.codes[self.codes["iso3"].isna()].reset_index(drop=True)
 
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("iso3", "year", "month")
+
     def tidy(self) -> pd.DataFrame:
         """Monthly and yearly rows in one long frame (``month`` missing on yearly rows)."""
         import pandas as pd
@@ -241,9 +243,6 @@ class EventSignal:
             f"({m['country_months']:,} country-months); {m['hostile_events_unmatched']:,} name "
             "no country (regions, blanks or unknown codes)."
         )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"data": frame_records(self.tidy()), "meta": self.meta()}
 
     def meta(self) -> dict[str, Any]:
         """The engine, the files, the SQL spec's hash, counts and the top unmatched codes."""

@@ -35,9 +35,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from stabilis.results import frame_records
+from stabilis.results import TableResult
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -394,7 +394,7 @@ def _one_to_one(pairs: pd.DataFrame) -> list[tuple[str, str, int]]:
 
 
 @dataclass(frozen=True)
-class Reconciled:
+class Reconciled(TableResult):
     """The reconciled incidents, the source records behind them, and the matched pairs."""
 
     incidents: pd.DataFrame
@@ -403,6 +403,8 @@ class Reconciled:
 
     def report(self) -> pd.DataFrame:
         return match_report(self)
+
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("incident_key",)
 
     def tidy(self) -> pd.DataFrame:
         """One row per reconciled incident (its sources, dates, victims, initiator)."""
@@ -420,9 +422,6 @@ class Reconciled:
             f"{CLOSE_DAYS} days apart, or at most {MATCH_DAYS} days apart with a distinctive "
             "word in common."
         )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"data": frame_records(self.tidy()), "meta": self.meta()}
 
     def meta(self) -> dict[str, Any]:
         """Counts per source, matched pairs and the matching windows."""

@@ -18,9 +18,9 @@ and a provenance table naming the snapshot behind every signal.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from stabilis.results import frame_records
+from stabilis.results import TableResult
 from stabilis.threats.coverage import NOT_COVERED
 
 if TYPE_CHECKING:
@@ -32,6 +32,11 @@ COUNT_STATUS = {
     "cfr": "cfr_status",
     "disinfo_cases": "disinfo_status",
 }
+#: The yearly signals of the long form, and the source of each with one source.
+SIGNALS = ("dcid", "eurepoc", "cfr", "cyber_incidents", "disinfo_cases", "hostile_events",
+           "hostile_mentions", "goldstein_mean", "tone_mean")  # fmt: skip
+SIGNAL_SOURCES = {"dcid": "dcid", "eurepoc": "eurepoc", "cfr": "cfr",
+                  "disinfo_cases": "euvsdisinfo", **dict.fromkeys(SIGNALS[5:], "gdelt")}  # fmt: skip
 YEARLY_COLUMNS = [
     "year", "dcid", "dcid_status", "eurepoc", "eurepoc_status", "cfr", "cfr_status",
     "cyber_incidents", "covered_by", "fully_covered_by", "disinfo_cases", "disinfo_status",
@@ -40,7 +45,7 @@ YEARLY_COLUMNS = [
 
 
 @dataclass(frozen=True)
-class ThreatProfile:
+class ThreatProfile(TableResult):
     """Everything Stabilis knows about hostile activity against one country."""
 
     iso3: str
@@ -55,9 +60,26 @@ class ThreatProfile:
     coverage: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    def tidy(self) -> pd.DataFrame:
-        """The yearly signals, one row per year (counts missing where not covered)."""
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("iso3", "year", "measure")
+
+    def table(self) -> pd.DataFrame:
+        """The yearly signals, one row per year (counts missing where not covered): what the
+        API returns."""
         return self.yearly
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per year × signal: ``iso3, year, measure, value, status, source`` — the
+        count missing where its source does not cover the year, ``status`` saying so for the
+        sources with a coverage rule; ``source`` the reconciled sources for
+        ``cyber_incidents``. (``cyber_operations`` repeats ``dcid``: it is in :meth:`table`.)"""
+        from stabilis.results import long_frame
+
+        yearly = self.yearly.assign(iso3=self.iso3)
+        for measure, source in SIGNAL_SOURCES.items():
+            yearly[f"_source_{measure}"] = source
+        sources = {m: f"_source_{m}" for m in SIGNAL_SOURCES}
+        beside = {"status": COUNT_STATUS, "source": {**sources, "cyber_incidents": "covered_by"}}
+        return long_frame(yearly, ("iso3", "year"), SIGNALS, beside=beside)
 
     def display_yearly(self) -> pd.DataFrame:
         """The yearly table as text: "not covered" where a source does not cover the year."""
@@ -95,9 +117,6 @@ class ThreatProfile:
         if m["top_initiators"]:
             text += f" Most frequent initiators: {', '.join(m['top_initiators'])}."
         return text
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"data": frame_records(self.tidy()), "meta": self.meta()}
 
     def meta(self) -> dict[str, Any]:
         """Totals, coverage status, top initiators and keywords, snapshots, notes."""
