@@ -218,7 +218,7 @@ def honest_vs_fit() -> tuple[float, float, int]:
 
     panel = staggered_panel(seed=2).panel
     fitted = did(panel, outcome="y", n_boot=999)
-    ours = _best(lambda: fitted.honest("rm", m=(1.0,)))
+    ours = _best(lambda: fitted.honest("rm", m=(1.0,)).breakdown)
     return ours, _best(lambda: did(panel, outcome="y", n_boot=999)), panel["iso3"].nunique()
 
 

@@ -141,6 +141,16 @@ class DidResult:
             raise QueryError("This result was built without its estimator; refit with did().")
         return self.estimator.aggregate(kind, balance_e=balance_e, min_e=min_e, max_e=max_e)
 
+    def _breakdown_shown(self, requested: bool) -> bool:
+        """Whether outputs carry the breakdown value: on request, or when the verdict's
+        Mbar = 1 interval covers zero (its reason then states the breakdown, below 1). An
+        interval that excludes zero at Mbar = 1 needs no breakdown for the verdict, and its
+        bisection (beyond 1) runs only when asked."""
+        honest, _ = self.robust
+        if honest is None:
+            return False
+        return requested or not honest.at(VERDICT_MBAR)["excludes_zero"]
+
     @property
     def verdict_reasons(self) -> tuple[Verdict, list[str]]:
         o = self.overall
@@ -177,7 +187,9 @@ class DidResult:
         """The event-study table: one row per event time."""
         return self.event.copy()
 
-    def summary(self) -> str:
+    def summary(self, *, breakdown: bool = False) -> str:
+        """Verdict first, then the estimate and the diagnostics; ``breakdown`` adds the
+        honest-DiD breakdown value when the verdict did not need it."""
         o = self.overall
         n_treated = int(self.cohorts["units"].sum())
         verdict, reasons = self.verdict_reasons
@@ -216,11 +228,15 @@ class DidResult:
                 lines.append(f"Sensitivity (honest DiD): not computed ({why}).")
             else:
                 row = honest.at(VERDICT_MBAR)
+                tail = (
+                    f"breakdown Mbar = {honest.breakdown:.2g}"
+                    if self._breakdown_shown(breakdown)
+                    else f"breakdown Mbar above {VERDICT_MBAR:g} (--breakdown computes it)"
+                )
                 lines.append(
                     f"Sensitivity (honest DiD, relative magnitudes): at Mbar = {VERDICT_MBAR:g} "
                     f"the robust {honest.level:.0%} CI for the {honest.target} is "
-                    f"[{row['lower']:+.3f}, {row['upper']:+.3f}]; breakdown Mbar = "
-                    f"{honest.breakdown:.2g}."
+                    f"[{row['lower']:+.3f}, {row['upper']:+.3f}]; {tail}."
                 )
         lines.append(
             f"Controls: the thinnest post-treatment comparison has {self.min_post_controls} "
@@ -238,10 +254,12 @@ class DidResult:
             lines.append("Caveats: " + "; ".join(self.caveats) + ".")
         return "\n".join(lines)
 
-    def meta(self) -> dict[str, Any]:
-        """JSON-ready settings, diagnostics and verdict."""
+    def meta(self, *, breakdown: bool = False) -> dict[str, Any]:
+        """JSON-ready settings, diagnostics and verdict; ``breakdown`` adds the honest-DiD
+        breakdown value when the verdict did not need it."""
         verdict, reasons = self.verdict_reasons
         honest, why = self.robust if self.estimator is not None else (None, "no estimator")
+        shown = honest is not None and self._breakdown_shown(breakdown)
         est = self.estimator
         return {
             "design": "callaway_santanna",
@@ -261,7 +279,7 @@ class DidResult:
                 "pretest": self.pretest.to_dict() if self.pretest is not None else None,
                 "pretrend": self.pretrend.to_dict(),
                 "min_post_controls": self.min_post_controls,
-                "honest": honest.to_dict() if honest is not None else None,
+                "honest": honest.to_dict(breakdown=shown) if honest is not None else None,
                 "honest_unavailable": why or None,
             },
             "n_units": self.n_units,
@@ -304,16 +322,17 @@ class DidResult:
             ],
         }
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, breakdown: bool = False) -> dict[str, Any]:
         def recs(frame: pd.DataFrame) -> list[dict[str, Any]]:
             return [{str(k): v for k, v in r.items()} for r in records(frame)]
 
         verdict, reasons = self.verdict_reasons
         honest, why = self.robust if self.estimator is not None else (None, "no estimator")
+        shown = honest is not None and self._breakdown_shown(breakdown)
         return {
             "verdict": verdict,
             "reasons": reasons,
-            "honest": honest.to_dict() if honest is not None else None,
+            "honest": honest.to_dict(breakdown=shown) if honest is not None else None,
             "honest_unavailable": why or None,
             "design": "callaway_santanna",
             "outcome": self.outcome,
@@ -330,7 +349,7 @@ class DidResult:
             "pretest": self.pretest.to_dict() if self.pretest is not None else None,
             "min_post_controls": self.min_post_controls,
             "caveats": self.caveats,
-            "summary": self.summary(),
+            "summary": self.summary(breakdown=breakdown),
         }
 
 
