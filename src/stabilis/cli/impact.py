@@ -204,7 +204,7 @@ def run_case(
         return
     typer.echo(result.summary())
     typer.echo("")
-    table = result.tidy()
+    table = result.table()
     table = table.assign(verdict=table["verdict"].map(_verdict_text))
     _show_frame(table.drop(columns=["reason"]), title="Results (verdict first)")
 

@@ -32,7 +32,7 @@ value (a simultaneous band). Missing outcomes: a unit enters a cell only when ob
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -42,6 +42,7 @@ from stabilis.errors import QueryError
 from stabilis.panel.serialise import records
 
 from .checks import CheckResult, pretrend_test
+from .event_study import event_long
 from .honest import (
     VERDICT_MBAR,
     HonestResult,
@@ -77,6 +78,9 @@ def control_rule(control: str, anticipation: int) -> str:
 @dataclass
 class DidResult:
     """Group-time ATTs with event-study and overall aggregations."""
+
+    #: The key columns of :meth:`tidy`, in order (unique per row).
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("event_time",)
 
     outcome: str
     treatment: str
@@ -184,8 +188,10 @@ class DidResult:
         return self.verdict_reasons[1]
 
     def tidy(self) -> pd.DataFrame:
-        """The event-study table: one row per event time."""
-        return self.event.copy()
+        """Long: one row per event time, ``event_time, value`` (the ATT) with its pointwise
+        ``lower``/``upper``, then ``se``, the uniform band and the counts. The wide
+        event-study table as fitted is :attr:`event`."""
+        return event_long(self.event, "att")
 
     def summary(self, *, breakdown: bool = False) -> str:
         """Verdict first, then the estimate and the diagnostics; ``breakdown`` adds the

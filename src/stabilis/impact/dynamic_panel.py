@@ -21,7 +21,7 @@ long country panels here (T about 50) it is small, which is why the paper report
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,11 @@ from stabilis.errors import QueryError
 
 @dataclass
 class DynamicPanelResult:
+    """Within-estimator coefficients, the long-run effect and the clustered covariance."""
+
+    #: The key columns of :meth:`tidy`, in order (unique per row).
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("term",)
+
     outcome: str
     treatment: str
     lags: int
@@ -42,8 +47,22 @@ class DynamicPanelResult:
     n_clusters: int
     covariance: np.ndarray = field(repr=False)
 
-    def tidy(self) -> pd.DataFrame:
-        return self.coefficients.copy()
+    def tidy(self, level: float = 0.95) -> pd.DataFrame:
+        """Long: one row per term (the lags, the treatment, any covariates, then
+        ``long_run``): ``term, value, lower, upper`` (a ``level`` interval from t(G-1), as the
+        p-values), then ``se``, ``t``, ``p_value``. The table as fitted is
+        :attr:`coefficients`."""
+        from scipy import stats
+
+        lr = self.long_run
+        se = lr["se"]
+        row = {"term": "long_run", "estimate": lr["estimate"], "se": se,
+               "t": lr["estimate"] / se if se > 0 else float("nan"), "p_value": lr["p_value"]}  # fmt: skip
+        table = pd.concat([self.coefficients, pd.DataFrame([row])], ignore_index=True)
+        half = stats.t.ppf(0.5 + level / 2, df=max(self.n_clusters - 1, 1)) * table["se"]
+        table = table.assign(lower=table["estimate"] - half, upper=table["estimate"] + half)
+        table = table.rename(columns={"estimate": "value"})
+        return table[["term", "value", "lower", "upper", "se", "t", "p_value"]]
 
     def summary(self) -> str:
         row = self.coefficients.set_index("term").loc[self.treatment]

@@ -16,7 +16,7 @@ nested in the clusters are not counted).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,14 @@ from stabilis.panel.serialise import records
 from .checks import CheckResult, pretrend_test
 
 Design = Literal["twfe", "sunab"]
+
+
+def event_long(event: pd.DataFrame, estimate: str) -> pd.DataFrame:
+    """An event-study table in its long form: ``event_time``, the ``estimate`` column as
+    ``value`` with its ``lower``/``upper``, then every other column in its order."""
+    first = ["event_time", "value", "lower", "upper"]
+    long = event.rename(columns={estimate: "value"})
+    return long[[*first, *(c for c in long.columns if c not in first)]].reset_index(drop=True)
 
 
 def absorb(
@@ -72,6 +80,9 @@ def clustered_ols(
 class EventStudyResult:
     """Event-time coefficients from a regression event study."""
 
+    #: The key columns of :meth:`tidy`, in order (unique per row).
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("event_time",)
+
     design: str
     outcome: str
     treatment: str
@@ -83,7 +94,9 @@ class EventStudyResult:
     notes: list[str] = field(default_factory=list)
 
     def tidy(self) -> pd.DataFrame:
-        return self.event.copy()
+        """Long: one row per event time, ``event_time, value`` (the coefficient) with its
+        ``lower``/``upper``, then ``se``. The wide table as fitted is :attr:`event`."""
+        return event_long(self.event, "estimate")
 
     def summary(self) -> str:
         post = self.event[self.event["event_time"] >= 0]

@@ -50,7 +50,7 @@ import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -482,6 +482,9 @@ def breakdown(
 @dataclass
 class HonestResult:
     """Sensitivity of one event-study target to parallel-trend violations."""
+
+    #: The key columns of :meth:`tidy`, in order (unique per row).
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("restriction", "target", "m", "quantity")
 
     restriction: str
     target: str
