@@ -10,8 +10,8 @@ year dummies are partialled out with the unit means, which is exact by Frisch-Wa
 any panel, balanced or not). ``D`` need not be absorbing: a country may enter and leave the
 treatment (an event study needs an absorbing one). Standard errors are clustered on the unit
 (or another variable) with the small-sample factor ``G/(G-1) * (N-1)/(N-K)``, ``K`` the slopes
-plus the year effects (unit effects nested in the clusters are not counted), and p-values from
-t(G-1). The long-run effect of a permanent change in ``D`` is
+plus every year effect (unit effects nested in the clusters are not counted: fixest's default
+``ssc(fixef.K = "nested")``, as pyfixest computes it), and p-values from t(G-1). The long-run effect of a permanent change in ``D`` is
 ``beta / (1 - sum gamma)``, with its standard error by the delta method.
 
 With fixed effects and lags the within estimator has Nickell bias of order 1/T; with the
@@ -172,10 +172,12 @@ def dynamic_panel(
     n_units = frame[unit].nunique()
     n_years = frame[time].nunique()
     n, k = len(frame), x.shape[1]
-    # Small-sample factor: K counts the slopes and the year effects, and the unit effects only
-    # when they are not nested in the clusters (fixest's fixef.K = "nested").
+    # Small-sample factor, fixest's ssc(fixef.K = "nested"): K counts the slopes and the fixed
+    # effects, n_units + n_years - 1, less the unit effects' n_units - 1 when they are nested in
+    # the clusters (R/VCOV.R: K - (sum(fixef_sizes[is_nested]) - sum(fixef_sizes[is_nested] > 0))),
+    # so every year effect counts; pyfixest's get_ssc gives the same K.
     nested = cluster is None or bool((frame.groupby(unit)[cluster].nunique() == 1).all())
-    k_eff = k + n_years - 1 + (0 if nested else n_units - 1)
+    k_eff = k + n_years + (0 if nested else n_units - 1)
     factor = (g / (g - 1)) * ((n - 1) / (n - k_eff)) if g > 1 and n > k_eff else 1.0
     cov = factor * xtx_inv @ (scores.T @ scores) @ xtx_inv
     se = np.sqrt(np.diag(cov))
