@@ -62,7 +62,7 @@ def clustered_ols(
     y: np.ndarray, x: np.ndarray, cluster: np.ndarray, extra_k: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
     """OLS coefficients and CR1 cluster-robust covariance (``extra_k`` absorbed parameters
-    that count toward the small-sample factor)."""
+    that count toward the small-sample factor ``G/(G-1) (n-1)/(n-k-extra_k)``)."""
     xtx_inv = np.linalg.pinv(x.T @ x)
     beta = xtx_inv @ x.T @ y
     resid = y - x @ beta
@@ -92,6 +92,8 @@ class EventStudyResult:
     n_units: int
     n_obs: int
     notes: list[str] = field(default_factory=list)
+    #: ``term, estimate, se`` of the covariates (empty without covariates).
+    covariate_effects: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def tidy(self) -> pd.DataFrame:
         """Long: one row per event time, ``event_time, value`` (the coefficient) with its
@@ -169,13 +171,24 @@ def event_study(
     unit: str = "iso3",
     time: str = "year",
     level: float = 0.95,
+    covariates: tuple[str, ...] | list[str] = (),
 ) -> EventStudyResult:
-    """TWFE or Sun & Abraham event study; ``cohort`` is the first treatment year (NaN = never)."""
+    """TWFE or Sun & Abraham event study; ``cohort`` is the first treatment year (NaN = never).
+
+    ``covariates`` (time-varying columns) enter the regression beside the event dummies, as
+    ``feols(y ~ x1 + i(period, treat, ref) | unit + time)``; rows missing one are dropped.
+    Standard errors are clustered by unit with fixest's default factor
+    ``G/(G-1) (n-1)/(n-K)``, ``K`` the slopes plus every time effect (the unit effects, nested
+    in the clusters, not counted)."""
     from scipy import stats
 
     if design not in ("twfe", "sunab"):
         raise QueryError(f"Unknown event-study design '{design}'. Use twfe or sunab.")
-    frame = panel[[unit, time, outcome, cohort]].dropna(subset=[outcome]).copy()
+    missing = [c for c in (unit, time, outcome, cohort, *covariates) if c not in panel.columns]
+    if missing:
+        raise QueryError(f"The panel has no column '{missing[0]}'.")
+    columns = list(dict.fromkeys([unit, time, outcome, cohort, *covariates]))
+    frame = panel[columns].dropna(subset=[outcome, *covariates]).copy()
     frame["_g"] = pd.to_numeric(frame[cohort], errors="coerce")
     last = int(frame[time].max())
     frame.loc[frame["_g"] > last, "_g"] = np.nan
@@ -210,6 +223,8 @@ def event_study(
                     keys.append((int(g), e))
     if not cols:
         raise QueryError("No treated country-year falls in the event window; widen leads/lags.")
+    n_event = len(cols)
+    cols.extend(frame[c].to_numpy(dtype=float) for c in covariates)
     x = np.column_stack(cols)
     y = frame[outcome].to_numpy(dtype=float)
     both = absorb(np.column_stack([y, x]), unit_idx, time_idx)
@@ -217,9 +232,16 @@ def event_study(
     present = np.abs(xd).sum(axis=0) > 1e-12
     beta = np.full(x.shape[1], np.nan)
     vcov_full = np.full((x.shape[1], x.shape[1]), np.nan)
-    b, v = clustered_ols(yd, xd[:, present], unit_idx, extra_k=int(time_idx.max()))
+    # every time effect counts toward K (fixest's ssc(fixef.K = "nested"), as pyfixest)
+    b, v = clustered_ols(yd, xd[:, present], unit_idx, extra_k=int(time_idx.max()) + 1)
     beta[present] = b
     vcov_full[np.ix_(present, present)] = v
+    covariate_effects = pd.DataFrame(
+        {"term": list(covariates), "estimate": beta[n_event:],
+         "se": np.sqrt(np.clip(np.diag(vcov_full)[n_event:], 0, None))}
+    )  # fmt: skip
+    beta, vcov_full = beta[:n_event], vcov_full[:n_event, :n_event]
+    present = present[:n_event]
     if design == "twfe":
         est = pd.Series(beta, index=events)
         cov = vcov_full
@@ -260,4 +282,5 @@ def event_study(
         n_units=int(unit_idx.max()) + 1,
         n_obs=len(frame),
         notes=notes,
+        covariate_effects=covariate_effects,
     )

@@ -1,0 +1,81 @@
+"""Golden: the TWFE event study against fixest's own printed output on its ``base_did`` data.
+
+fixest's walkthrough vignette (``docs/articles/fixest_walkthrough.html`` of lrberge/fixest,
+commit dbe56c5, section "Difference-in-differences") prints
+``est_did = feols(y ~ x1 + i(period, treat, 5) | id + period, base_did)``: standard errors
+clustered by ``id`` (fixest's default, the first fixed effect). ``base_did`` (1,080 rows:
+108 units, 10 periods, half of them treated from period 6) is fixest's ``data/base_did.RData``;
+no installable package bundles it, so the test reads it from a copy of the fixest repository
+named by ``FIXEST_REPO`` (a checkout, or a git directory read at that commit) with the
+``pyreadr`` dev dependency, and skips, saying so, when there is none (CI has none).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stabilis.impact import event_study
+
+FIXEST_COMMIT = "dbe56c5d953deb797a61dfc37f6e25fd143c68d4"
+
+#: Printed by the vignette: (estimate, standard error) per term, six decimals.
+PUBLISHED = {
+    "x1": (0.973490, 0.045678),
+    1: (-1.403045, 1.110267),
+    2: (-1.247511, 1.093145),
+    3: (-0.273206, 1.106935),
+    4: (-1.795721, 1.087974),
+    6: (0.784452, 1.028388),
+    7: (3.598897, 1.101563),
+    8: (3.811766, 1.247502),
+    9: (4.731426, 1.097113),
+    10: (6.606229, 1.120494),
+}
+
+
+@pytest.fixture(scope="module")
+def base_did(tmp_path_factory) -> pd.DataFrame:
+    pyreadr = pytest.importorskip("pyreadr", reason="pyreadr is a dev dependency")
+    repo = os.environ.get("FIXEST_REPO")
+    if not repo:
+        pytest.skip(
+            "fixest's base_did is in no installable package: set FIXEST_REPO to a checkout "
+            "(or git directory) of github.com/lrberge/fixest to run this golden test"
+        )
+    path = Path(repo) / "data" / "base_did.RData"
+    if not path.exists():
+        path = tmp_path_factory.mktemp("fixest") / "base_did.RData"
+        blob = subprocess.run(
+            ["git", "--git-dir", repo, "show", f"{FIXEST_COMMIT}:data/base_did.RData"],
+            capture_output=True,
+            check=False,
+        )
+        if blob.returncode != 0:
+            pytest.skip(f"FIXEST_REPO={repo} has no data/base_did.RData at {FIXEST_COMMIT[:7]}")
+        path.write_bytes(blob.stdout)
+    frame = pyreadr.read_r(str(path))["base_did"]
+    assert frame.shape == (1080, 6)
+    return frame
+
+
+def test_twfe_event_study_reproduces_fixests_printed_est_did(base_did):
+    panel = base_did.assign(cohort=np.where(base_did["treat"] == 1, 6.0, np.nan))
+    result = event_study(
+        panel, outcome="y", cohort="cohort", design="twfe", leads=5, lags=4,
+        unit="id", time="period", covariates=["x1"],
+    )  # fmt: skip
+    assert result.n_obs == 1080 and result.n_units == 108
+    event = result.event.set_index("event_time")
+    cov = result.covariate_effects.set_index("term")
+    for term, (estimate, se) in PUBLISHED.items():
+        row = cov.loc[term] if term == "x1" else event.loc[int(term) - 6]  # period 6 = time 0
+        # Tolerance: half a unit in the sixth printed decimal.
+        assert row["estimate"] == pytest.approx(estimate, abs=5e-7), term
+        assert row["se"] == pytest.approx(se, abs=5e-7), term
+    assert event.loc[-1, "estimate"] == 0.0  # period 5, the reference
