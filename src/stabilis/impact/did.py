@@ -42,7 +42,7 @@ from stabilis.errors import QueryError
 from stabilis.panel.serialise import records
 
 from .checks import CheckResult, pretrend_test
-from .event_study import event_long
+from .event_study import EVENT_AXIS, event_layers, event_long
 from .honest import (
     VERDICT_MBAR,
     HonestResult,
@@ -294,38 +294,19 @@ class DidResult:
 
     def plot_spec(self) -> dict[str, Any]:
         """Vega-Lite event-study plot: estimates with pointwise and uniform bands."""
-        values = records(self.event)
-        x = {"field": "event_time", "type": "quantitative", "title": "years since treatment"}
+        band = {
+            "mark": {"type": "area", "opacity": 0.2},
+            "encoding": {
+                "x": EVENT_AXIS,
+                "y": {"field": "lower_uniform", "type": "quantitative"},
+                "y2": {"field": "upper_uniform"},
+            },
+        }
         return {
             "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
             "title": f"{self.treatment} on {self.outcome}: event study (Callaway & Sant'Anna)",
-            "data": {"values": values},
-            "layer": [
-                {
-                    "mark": {"type": "area", "opacity": 0.2},
-                    "encoding": {
-                        "x": x,
-                        "y": {"field": "lower_uniform", "type": "quantitative"},
-                        "y2": {"field": "upper_uniform"},
-                    },
-                },
-                {
-                    "mark": "rule",
-                    "encoding": {
-                        "x": x,
-                        "y": {"field": "lower", "type": "quantitative"},
-                        "y2": {"field": "upper"},
-                    },
-                },
-                {
-                    "mark": "point",
-                    "encoding": {
-                        "x": x,
-                        "y": {"field": "att", "type": "quantitative", "title": self.outcome},
-                    },
-                },
-                {"mark": {"type": "rule", "strokeDash": [4, 4]}, "encoding": {"y": {"datum": 0}}},
-            ],
+            "data": {"values": records(self.event)},
+            "layer": [band, *event_layers("att", self.outcome)],
         }
 
     def to_dict(self, *, breakdown: bool = False) -> dict[str, Any]:
@@ -865,25 +846,15 @@ def did_pretest(att_gt: pd.DataFrame, psi_gt: np.ndarray, anticipation: int = 0)
         & np.isfinite(att_gt["att"].to_numpy())
     )
     if pre.size == 0:
-        return CheckResult(
-            name="did_pretest",
-            design="callaway_santanna",
-            statistic=None,
-            p_value=None,
-            passed=None,
-            message="not run: no pre-treatment ATT(g, t)",
-        )
+        return CheckResult.not_run("did_pretest", "callaway_santanna", "no pre-treatment ATT(g, t)")
     n = psi_gt.shape[0]
     theta = att_gt["att"].to_numpy()[pre]
     v = psi_gt[:, pre].T @ psi_gt[:, pre] / n
     if np.linalg.cond(v) > 1 / np.finfo(float).eps:
-        return CheckResult(
-            name="did_pretest",
-            design="callaway_santanna",
-            statistic=None,
-            p_value=None,
-            passed=None,
-            message=f"not run: the covariance of the {pre.size} pre-treatment ATT(g, t) is singular",
+        return CheckResult.not_run(
+            "did_pretest",
+            "callaway_santanna",
+            f"the covariance of the {pre.size} pre-treatment ATT(g, t) is singular",
         )
     stat = float(n * theta @ np.linalg.solve(v, theta))
     q = int(pre.size)

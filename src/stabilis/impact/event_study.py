@@ -29,6 +29,29 @@ from .checks import CheckResult, pretrend_test
 Design = Literal["twfe", "sunab"]
 
 
+#: The x axis of every event-study chart.
+EVENT_AXIS: dict[str, str] = {
+    "field": "event_time",
+    "type": "quantitative",
+    "title": "years since treatment",
+}
+
+
+def event_layers(estimate: str, y_title: str | None = None) -> list[dict[str, Any]]:
+    """Vega-Lite layers of an event-study chart (the regression and the Callaway & Sant'Anna
+    event studies draw the same): the pointwise interval ``lower``-``upper``, the
+    ``estimate`` points and the zero line."""
+    y: dict[str, str] = {"field": estimate, "type": "quantitative"}
+    if y_title:
+        y["title"] = y_title
+    interval = {"field": "lower", "type": "quantitative"}
+    return [
+        {"mark": "rule", "encoding": {"x": EVENT_AXIS, "y": interval, "y2": {"field": "upper"}}},
+        {"mark": "point", "encoding": {"x": EVENT_AXIS, "y": y}},
+        {"mark": {"type": "rule", "strokeDash": [4, 4]}, "encoding": {"y": {"datum": 0}}},
+    ]
+
+
 def event_long(event: pd.DataFrame, estimate: str) -> pd.DataFrame:
     """An event-study table in its long form: ``event_time``, the ``estimate`` column as
     ``value`` with its ``lower``/``upper``, then every other column in its order."""
@@ -113,26 +136,11 @@ class EventStudyResult:
         return "\n".join(lines)
 
     def plot_spec(self) -> dict[str, Any]:
-        x = {"field": "event_time", "type": "quantitative", "title": "years since treatment"}
         return {
             "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
             "title": f"{self.treatment} on {self.outcome}: {self.design} event study",
             "data": {"values": records(self.event)},
-            "layer": [
-                {
-                    "mark": "rule",
-                    "encoding": {
-                        "x": x,
-                        "y": {"field": "lower", "type": "quantitative"},
-                        "y2": {"field": "upper"},
-                    },
-                },
-                {
-                    "mark": "point",
-                    "encoding": {"x": x, "y": {"field": "estimate", "type": "quantitative"}},
-                },
-                {"mark": {"type": "rule", "strokeDash": [4, 4]}, "encoding": {"y": {"datum": 0}}},
-            ],
+            "layer": event_layers("estimate"),
         }
 
     def meta(self) -> dict[str, Any]:

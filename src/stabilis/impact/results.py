@@ -463,8 +463,8 @@ def synth(
         try:
             checks["placebo_in_time"] = placebo_in_time(data, estimator, rebuild=rebuild)
         except QueryError as exc:
-            checks["placebo_in_time"] = CheckResult(
-                "placebo_in_time", "synthetic_control", None, None, None, f"not run: {exc}"
+            checks["placebo_in_time"] = CheckResult.not_run(
+                "placebo_in_time", "synthetic_control", str(exc)
             )
         checks["leave_one_out"] = leave_one_out(data, estimator, fitted.weights_, gaps)
     verdict, reasons = synth_verdict(checks, structural, rules)
