@@ -68,12 +68,27 @@ def _best(fn, name: str = "", repeats: int = REPEATS) -> float:
     return min(times)
 
 
+def _time_placebo_test(dataprep) -> float:
+    """Best time of pysyncon's placebo test (Synth, Nelder-Mead from equal weights)."""
+    from pysyncon import Synth
+    from pysyncon.utils import PlaceboTest
+
+    def theirs() -> None:
+        PlaceboTest().fit(
+            dataprep=dataprep,
+            scm=Synth(),
+            scm_options={"optim_method": "Nelder-Mead", "optim_initial": "equal"},
+            verbose=False,
+        )
+
+    return _best(theirs)
+
+
 def basque(csv: Path) -> tuple[float, float, int]:
     frame, data = basque_data(csv)
     ours = _best(lambda: placebo_gaps(data, SyntheticControl(random_starts=0)))
 
-    from pysyncon import Dataprep, Synth
-    from pysyncon.utils import PlaceboTest
+    from pysyncon import Dataprep
 
     names = frame.drop_duplicates("regionno").set_index("regionno")["regionname"]
     dataprep = Dataprep(
@@ -94,22 +109,13 @@ def basque(csv: Path) -> tuple[float, float, int]:
         time_optimize_ssr=range(1960, 1970),
     )
 
-    def theirs() -> None:
-        PlaceboTest().fit(
-            dataprep=dataprep,
-            scm=Synth(),
-            scm_options={"optim_method": "Nelder-Mead", "optim_initial": "equal"},
-            verbose=False,
-        )
-
-    return ours, _best(theirs), len(BASQUE_DONORS)
+    return ours, _time_placebo_test(dataprep), len(BASQUE_DONORS)
 
 
 def _pysyncon_placebo(panel, prior: range, special: list) -> tuple[float, int]:
     """pysyncon's placebo test (Synth, Nelder-Mead from equal weights) on a simulated panel with
     outcome ``y``, treated unit ``TRT`` and pre-period 1985-1999: best time and donor count."""
-    from pysyncon import Dataprep, Synth
-    from pysyncon.utils import PlaceboTest
+    from pysyncon import Dataprep
 
     donors = [u for u in panel["iso3"].unique() if u != "TRT"]
     dataprep = Dataprep(
@@ -126,15 +132,7 @@ def _pysyncon_placebo(panel, prior: range, special: list) -> tuple[float, int]:
         time_optimize_ssr=range(1985, 2000),
     )
 
-    def theirs() -> None:
-        PlaceboTest().fit(
-            dataprep=dataprep,
-            scm=Synth(),
-            scm_options={"optim_method": "Nelder-Mead", "optim_initial": "equal"},
-            verbose=False,
-        )
-
-    return _best(theirs), len(donors)
+    return _time_placebo_test(dataprep), len(donors)
 
 
 def country_case() -> tuple[float, float, int]:

@@ -10,9 +10,6 @@ tests/impact/golden/README.md).
 
 from __future__ import annotations
 
-import gzip
-import importlib.metadata
-import pickle
 import warnings
 
 import numpy as np
@@ -40,13 +37,8 @@ PUBLISHED_RM = {
 
 
 @pytest.fixture(scope="module")
-def medicaid_event_study():
-    try:
-        dist = importlib.metadata.distribution("moderndid")
-    except importlib.metadata.PackageNotFoundError:
-        pytest.skip("the moderndid dev dependency (which bundles ehec_data) is not installed")
-    with gzip.open(str(dist.locate_file("moderndid/core/datasets/ehec_data.pkl.gz"))) as fh:
-        df = pickle.load(fh)  # a pandas DataFrame shipped in a pinned, published wheel
+def medicaid_event_study(moderndid_data):
+    df = moderndid_data("ehec_data")
     df = df[(df["year"] < 2016) & (df["yexp2"].isna() | (df["yexp2"] != 2015))].copy()
     treated = (df["yexp2"] == 2014).to_numpy()
     years = sorted(df["year"].unique())
