@@ -74,7 +74,7 @@ class Part:
     def placebo_band(self) -> None:
         return None
 
-    def tidy(self) -> pd.DataFrame:
+    def path(self) -> pd.DataFrame:
         return pd.DataFrame({"year": [2002, 2003, 2004], "treated": [0.3, 0.31, 0.4],
                              "synthetic": [0.3, 0.3, 0.32]})  # fmt: skip
 
@@ -88,7 +88,7 @@ class Result:
     def summary(self) -> str:
         return "Georgia IPAP [georgia-2004]\nThe estimate is 0.05 (p = 0.3); few donors."
 
-    def tidy(self) -> pd.DataFrame:
+    def table(self) -> pd.DataFrame:
         return pd.DataFrame({"outcome": ["vdem.v2x_libdem"], "estimate": [0.05], "p_value": [0.3]})
 
 

@@ -188,6 +188,10 @@ def test_every_case_gives_a_verdict_consistent_with_its_diagnostics(built):
     service = ImpactService(built)
     for case_id in service.cases()["id"]:
         result = service.run_case(case_id)
+        # tidy() is the case table in long form: one row per outcome and arm, the same numbers
+        tidy, table = result.tidy(), result.table()
+        assert not tidy.duplicated(list(result.TIDY_KEYS)).any(), case_id
+        assert tidy["value"].equals(table["estimate"]) and tidy["verdict"].equals(table["verdict"])
         for res in result.results:
             parts = res.results if hasattr(res, "average") else [res]
             for r in parts:

@@ -63,6 +63,11 @@ def test_impact_did_json(app):
     assert data["control_rule"].startswith("controls are")
     assert data["event_study"] and data["sun_abraham"]["design"] == "sunab"
     assert data["plot_spec"]["layer"]
+    # --breakdown: the honest-DiD breakdown Mbar is computed and shown whatever the verdict needs
+    asked = _json(app, "did", "-t", "ipap", "-o", "vdem.v2x_libdem", "--no-compare", "--breakdown")
+    honest = asked["data"]["honest"]
+    assert honest["breakdown_computed"] is True and honest["breakdown"] >= 0
+    assert f"breakdown Mbar = {honest['breakdown']:.2g}" in asked["data"]["summary"]
 
 
 def test_impact_did_rejects_an_unknown_treatment(app):

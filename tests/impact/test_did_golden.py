@@ -10,10 +10,6 @@ period); see tests/impact/golden/README.md.
 
 from __future__ import annotations
 
-import gzip
-import importlib.metadata
-import pickle
-
 import pytest
 
 from stabilis.impact import did
@@ -51,13 +47,8 @@ SE_REL = 0.10
 
 
 @pytest.fixture(scope="module")
-def mpdta_result():
-    try:
-        dist = importlib.metadata.distribution("moderndid")
-    except importlib.metadata.PackageNotFoundError:
-        pytest.skip("the moderndid dev dependency (which bundles mpdta) is not installed")
-    with gzip.open(str(dist.locate_file("moderndid/core/datasets/mpdta_long.pkl.gz"))) as fh:
-        mpdta = pickle.load(fh)  # a pandas DataFrame shipped in a pinned, published wheel
+def mpdta_result(moderndid_data):
+    mpdta = moderndid_data("mpdta_long")
     assert mpdta.shape == (2500, 6)
     return did(
         mpdta,

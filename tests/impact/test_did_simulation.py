@@ -55,9 +55,10 @@ def test_sun_abraham_recovers_effects_and_twfe_is_shown_beside_it(sim):
 
 def test_did_result_views(sim):
     result = did(sim.panel, outcome="y", treatment="simulated programme", n_boot=99)
-    assert {"event_time", "att", "se", "lower_uniform", "upper_uniform"} <= set(
-        result.tidy().columns
-    )
+    assert {"event_time", "att", "se", "lower_uniform", "upper_uniform"} <= set(result.event)
+    tidy = result.tidy()  # long: the ATT as value, its pointwise interval beside it
+    assert list(tidy.columns[:4]) == ["event_time", "value", "lower", "upper"]
+    assert tidy["value"].tolist() == result.event["att"].tolist()
     assert "not-yet-treated" in result.summary()
     spec = result.plot_spec()
     assert spec["data"]["values"] and spec["layer"]

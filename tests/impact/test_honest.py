@@ -163,3 +163,30 @@ def test_verdict_is_not_estimate_when_the_robust_interval_covers_zero():
 
 def test_robust_reason_reads_the_mbar_one_row():
     assert robust_reason(None, "too few periods").startswith("sensitivity to parallel-trend")
+
+
+def test_did_verdict_leaves_the_breakdown_until_asked_when_the_rule_does_not_need_it():
+    # Simulated panel with a true effect: the Mbar = 1 interval excludes zero, so the verdict
+    # needs no breakdown; its bisection (beyond Mbar = 1) runs only on request.
+    result = did(staggered_panel(seed=1).panel, outcome="y", n_boot=199)
+    honest, _ = result.robust
+    assert honest is not None and honest.at(1.0)["excludes_zero"]
+    assert result.verdict == "estimate"
+    meta = result.meta()["diagnostics"]["honest"]
+    assert "--breakdown computes it" in result.summary()
+    assert meta["breakdown"] is None and meta["breakdown_computed"] is False
+    assert honest._breakdown is None  # the verdict, summary and meta did not run the bisection
+    asked = result.meta(breakdown=True)["diagnostics"]["honest"]
+    assert asked["breakdown_computed"] is True and asked["breakdown"] > 1.0
+    assert f"breakdown Mbar = {asked['breakdown']:.2g}" in result.summary(breakdown=True)
+    # the same value an explicit honest-DiD table reports
+    assert result.honest("rm", m=[1.0]).breakdown == pytest.approx(asked["breakdown"])
+    assert result.verdict == "estimate"
+
+
+def test_did_reason_states_the_breakdown_when_the_interval_covers_zero():
+    result = did(staggered_panel(seed=4, slope=0.003, noise=0.05).panel, outcome="y", n_boot=199)
+    meta = result.meta()["diagnostics"]["honest"]
+    assert meta["breakdown_computed"] is True and meta["breakdown"] is not None
+    assert meta["breakdown"] < 1.0
+    assert "--breakdown" not in result.summary()

@@ -10,9 +10,7 @@ tests/impact/golden/README.md).
 
 from __future__ import annotations
 
-import gzip
-import importlib.metadata
-import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -39,13 +37,8 @@ PUBLISHED_RM = {
 
 
 @pytest.fixture(scope="module")
-def medicaid_event_study():
-    try:
-        dist = importlib.metadata.distribution("moderndid")
-    except importlib.metadata.PackageNotFoundError:
-        pytest.skip("the moderndid dev dependency (which bundles ehec_data) is not installed")
-    with gzip.open(str(dist.locate_file("moderndid/core/datasets/ehec_data.pkl.gz"))) as fh:
-        df = pickle.load(fh)  # a pandas DataFrame shipped in a pinned, published wheel
+def medicaid_event_study(moderndid_data):
+    df = moderndid_data("ehec_data")
     df = df[(df["year"] < 2016) & (df["yexp2"].isna() | (df["yexp2"] != 2015))].copy()
     treated = (df["yexp2"] == 2014).to_numpy()
     years = sorted(df["year"].unique())
@@ -65,16 +58,36 @@ def medicaid_event_study():
     bread = np.linalg.inv(xd.T @ xd)
     scores = pd.DataFrame(xd * resid[:, None]).groupby(unit).sum().to_numpy()
     n, g = len(yd), len(np.unique(unit))
-    # fixest's default small-sample factor for clustered SEs: G/(G-1) (n-1)/(n-K), with the
-    # state effects nested in the clusters left out of K (7 coefficients + 7 year effects)
-    k = len(event_years) + len(years) - 1
+    # fixest's default small-sample factor for clustered SEs, ssc(fixef.K = "nested"):
+    # G/(G-1) (n-1)/(n-K), the state effects nested in the clusters left out of K and every
+    # year effect counted (7 coefficients + 8 year effects; fixest R/VCOV.R, as pyfixest)
+    k = len(event_years) + len(years)
     sigma = bread @ scores.T @ scores @ bread * g / (g - 1) * (n - 1) / (n - k)
     assert (n, g) == (344, 43)
-    return beta, sigma
+    return beta, sigma, df
+
+
+def test_the_event_study_and_its_covariance_are_fixest_s(medicaid_event_study):
+    # pyfixest (a dev dependency) runs the README's feols call on the same data.
+    pyfixest = pytest.importorskip("pyfixest", reason="pyfixest is a dev dependency")
+    from pyfixest.demeaners import MapDemeaner
+
+    beta, sigma, df = medicaid_event_study
+    with warnings.catch_warnings():  # pyfixest 0.60.0 uses pandas' deprecated inplace keyword
+        warnings.simplefilter("ignore")
+        fit = pyfixest.feols(
+            "dins ~ i(year, D, ref = 2013) | stfips + year",
+            data=df.assign(D=(df["yexp2"] == 2014).astype(float)),
+            vcov={"CRV1": "stfips"},
+            demeaner=MapDemeaner(fixef_tol=1e-12),
+        )
+    tidy = fit.tidy()
+    np.testing.assert_allclose(beta, tidy["Estimate"], atol=1e-10)
+    np.testing.assert_allclose(np.sqrt(np.diag(sigma)), tidy["Std. Error"], rtol=1e-8)
 
 
 def test_smoothness_fixed_length_intervals_match_the_honestdid_readme(medicaid_event_study):
-    beta, sigma = medicaid_event_study
+    beta, sigma, _ = medicaid_event_study
     result = honest_did(beta, sigma, 5, 2, restriction="sd", m=list(PUBLISHED_SD))
     for m, (lo, hi) in PUBLISHED_SD.items():
         row = result.at(m)
@@ -89,7 +102,7 @@ def test_smoothness_fixed_length_intervals_match_the_honestdid_readme(medicaid_e
 def test_relative_magnitudes_conditional_intervals_are_close_to_the_readme_hybrid(
     medicaid_event_study,
 ):
-    beta, sigma = medicaid_event_study
+    beta, sigma, _ = medicaid_event_study
     result = honest_did(beta, sigma, 5, 2, restriction="rm", m=list(PUBLISHED_RM))
     for m, (lo, hi) in PUBLISHED_RM.items():
         row = result.at(m)

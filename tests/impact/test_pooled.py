@@ -4,16 +4,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from stabilis.cli.impact import app as impact_app
-from stabilis.cli.main import State
 from stabilis.errors import QueryError
 from stabilis.impact import synth
 from stabilis.impact.pooling import pooled_id, pooled_panel
@@ -79,18 +75,6 @@ design = "pooled"
 kind = "custom"
 year = 2000
 """
-
-
-@pytest.fixture
-def cli(tmp_path: Path) -> typer.Typer:
-    root = typer.Typer()
-
-    @root.callback()
-    def main(ctx: typer.Context) -> None:
-        ctx.obj = State(tmp_path / "data", None, None)
-
-    root.add_typer(impact_app, name="impact")
-    return root
 
 
 def test_a_pooled_case_file_runs_one_synthetic_control_for_the_group(cli, tmp_path):

@@ -10,8 +10,6 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from stabilis.cli.impact import app as impact_app
-from stabilis.cli.main import State
 from stabilis.errors import DataFileError, QueryError, RegistryError
 from stabilis.impact.artefacts import ResultStore
 from stabilis.impact.simulate import factor_panel
@@ -41,18 +39,6 @@ def panel_file(tmp_path: Path) -> Path:
     path = tmp_path / "panel.csv"
     frame.to_csv(path, index=False)
     return path
-
-
-@pytest.fixture
-def cli(tmp_path: Path) -> typer.Typer:
-    root = typer.Typer()
-
-    @root.callback()
-    def main(ctx: typer.Context) -> None:
-        ctx.obj = State(tmp_path / "data", None, None)
-
-    root.add_typer(impact_app, name="impact")
-    return root
 
 
 def _invoke(app: typer.Typer, *args: str):

@@ -108,9 +108,13 @@ def test_synth_result_views_agree():
         treated="TRT",
         treatment_year=2000,
     )
-    tidy = result.tidy()
-    assert list(tidy.columns) == ["year", "treated", "synthetic", "gap", "period"]
-    assert tidy.loc[tidy["period"] == "post", "gap"].mean() == pytest.approx(result.att)
+    path = result.path()
+    assert list(path.columns) == ["year", "treated", "synthetic", "gap", "period"]
+    assert path.loc[path["period"] == "post", "gap"].mean() == pytest.approx(result.att)
+    tidy = result.tidy()  # the same numbers, long: one row per year and series
+    assert list(tidy.columns) == ["year", "series", "value", "period"]
+    gaps = tidy[(tidy["series"] == "gap") & (tidy["period"] == "post")]
+    assert gaps["value"].mean() == pytest.approx(result.att)
     spec = result.plot_spec()
     assert spec["layer"][0]["mark"] == "line" and spec["data"]["values"]
     payload = result.to_dict()
@@ -180,8 +184,8 @@ def test_two_step_v_by_cross_validation_then_custom_v():
     result = synth(panel, outcome="y", treated="TRT", treatment_year=2000, predictors=valid,
                    v=list(v), inference=False)  # fmt: skip
     assert result.v_weights.to_numpy() == pytest.approx(v.to_numpy())
-    tidy = result.tidy()
-    assert tidy.loc[tidy["period"] == "post", "gap"].mean() == pytest.approx(0.3, abs=0.08)
+    path = result.path()
+    assert path.loc[path["period"] == "post", "gap"].mean() == pytest.approx(0.3, abs=0.08)
     # Two predictors, fifteen donors: the treated unit is matched exactly by many weightings,
     # and the verdict says so rather than reporting one of them.
     assert result.verdict == "not_credible" and "W is not unique" in result.reasons[0]

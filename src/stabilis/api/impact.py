@@ -56,7 +56,7 @@ def impact_cases(ws: Workspace, all_outcomes: bool = False) -> Found:
 
 def _path(part: SynthResult) -> dict[str, Any]:
     """One outcome's (or pooled case's treated country's) paths with its placebo band."""
-    frame = part.tidy()
+    frame = part.path()
     band = part.placebo_band()
     if band is not None:
         frame = frame.merge(band, on="year", how="left")
@@ -88,7 +88,7 @@ def impact_result(ws: Workspace, case: str) -> Found:
     text = result.summary()
     extra = {"case": case, "verdicts": result.verdicts(), "summary": text, "paths": paths(result)}
     first = text.splitlines()[0] if text else f"Result for {case}."
-    return Found(True, first, records(result.tidy()), extra)
+    return Found(True, first, records(result.table()), extra)
 
 
 def router(ws: Workspace, cache: ReadCache) -> APIRouter:

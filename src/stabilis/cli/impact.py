@@ -204,7 +204,7 @@ def run_case(
         return
     typer.echo(result.summary())
     typer.echo("")
-    table = result.tidy()
+    table = result.table()
     table = table.assign(verdict=table["verdict"].map(_verdict_text))
     _show_frame(table.drop(columns=["reason"]), title="Results (verdict first)")
 
@@ -247,6 +247,11 @@ def did_command(
         "--honest-e",
         help="Honest DiD target: this event time (default: the average of event times 0-4).",
     ),
+    breakdown: bool = typer.Option(
+        False,
+        "--breakdown",
+        help="Also compute the honest-DiD breakdown Mbar when the verdict does not need it.",
+    ),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Staggered difference-in-differences (Callaway & Sant'Anna) for a registry programme."""
@@ -271,7 +276,7 @@ def did_command(
     if honest_m:
         sensitivity.append(result.honest("sd", m=honest_m, e=honest_e))
     if as_json:
-        data = result.to_dict()
+        data = result.to_dict(breakdown=breakdown)
         data["aggregation"] = {
             "kind": aggregation,
             "balance_e": balance_e,
@@ -284,7 +289,7 @@ def did_command(
         data["sensitivity"] = [h.to_dict() for h in sensitivity]
         emit_json(data, treatment=treatment, outcome=outcome)
         return
-    typer.echo(result.summary())
+    typer.echo(result.summary(breakdown=breakdown))
     typer.echo("")
     if aggregation == "simple":
         typer.echo(f"Simple aggregation: ATT {overall['att']:+.4f} (SE {overall['se']:.4f}).")

@@ -22,7 +22,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -30,7 +30,7 @@ import pandas as pd
 from stabilis.errors import NotFoundError, RegistryError
 from stabilis.panel.serialise import records
 
-from .regional import DidArm
+from .regional import DidArm, long_estimates
 from .results import SynthResult
 from .synth import Predictor
 from .treatments import RegistryLike, treatment_years
@@ -501,6 +501,9 @@ def similar_donors(
 class PooledResult:
     """Several treated countries with the same treatment year: one SC each, then the average."""
 
+    #: The key columns of :meth:`tidy`, in order (unique per row).
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("treated", "year", "series")
+
     outcome: str
     results: list[SynthResult]
     average: float | None
@@ -518,9 +521,19 @@ class PooledResult:
             return "weak"
         return "estimate"
 
-    def tidy(self) -> pd.DataFrame:
-        frames = [r.tidy().assign(treated=r.data.treated) for r in self.results]
+    def path(self) -> pd.DataFrame:
+        """Every treated country's path (:meth:`SynthResult.path`) with a ``treated`` column."""
+        frames = [r.path().assign(treated=r.data.treated) for r in self.results]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def tidy(self) -> pd.DataFrame:
+        """Long: ``treated, year, series, value, period``, each country's
+        :meth:`SynthResult.tidy` stacked."""
+        frames = [r.tidy().assign(treated=r.data.treated) for r in self.results]
+        if not frames:
+            return pd.DataFrame(columns=[*self.TIDY_KEYS, "value", "period"])
+        long = pd.concat(frames, ignore_index=True)
+        return long[[*self.TIDY_KEYS, "value", "period"]]
 
     def summary(self) -> str:
         used = [r for r in self.results if r.verdict != "not_credible"]
@@ -554,7 +567,7 @@ class PooledResult:
         return "\n".join(lines)
 
     def plot_spec(self) -> dict[str, Any]:
-        tidy = self.tidy()
+        tidy = self.path()
         return {
             "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
             "title": f"Gaps by treated country: {self.outcome}",
@@ -615,6 +628,9 @@ def pooled_p_value(
 class CaseResult:
     """Every outcome of one case: estimates or stated reasons, with the case's definition."""
 
+    #: The key columns of :meth:`tidy`, in order (unique per row).
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("outcome", "arm")
+
     spec: CaseSpec
     donors: list[str]
     excluded: dict[str, str]
@@ -622,7 +638,10 @@ class CaseResult:
     #: Regional cases: the not-yet-treated DiD arm per outcome, beside the synthetic one.
     arms: list[DidArm] = field(default_factory=list)
 
-    def tidy(self) -> pd.DataFrame:
+    def table(self) -> pd.DataFrame:
+        """The case table the CLI, API and case list show: one row per outcome and arm,
+        verdict first (``verdict, arm, outcome, treated, estimate, p_value, lower, upper,
+        pre_rmspe, n_donors, reason``)."""
         rows: list[dict[str, Any]] = []
         for r in self.results:
             if isinstance(r, PooledResult):
@@ -660,6 +679,11 @@ class CaseResult:
                 )
         rows.extend(arm.tidy_row() for arm in self.arms)
         return pd.DataFrame(rows)
+
+    def tidy(self) -> pd.DataFrame:
+        """Long: one row per outcome and arm, ``outcome, arm, value`` (the estimate) with its
+        ``lower``/``upper`` interval, then ``p_value``, ``verdict`` and the rest."""
+        return long_estimates(self.table())
 
     def verdicts(self) -> list[str]:
         """One line per outcome, verdict first: what every interface shows before anything."""

@@ -52,6 +52,11 @@ class CheckResult:
     chart: dict[str, Any] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def not_run(cls, name: str, design: str, why: str) -> CheckResult:
+        """A check that could not be computed: no statistic, no verdict, and why."""
+        return cls(name, design, None, None, None, f"not run: {why}")
+
     def tidy(self) -> pd.DataFrame:
         """The check's table (one row per placebo, donor, period or coefficient)."""
         return self.table.copy()
@@ -320,13 +325,10 @@ def placebo_in_time(
         shift = max(2, min(5, len(pre_years) // 3))
     fake = int(data.treatment_year - shift)
     if int(np.sum(pre_years < fake)) < 3 or int(np.sum(pre_years >= fake)) < 1:
-        return CheckResult(
-            name="placebo_in_time",
-            design="synthetic_control",
-            statistic=None,
-            p_value=None,
-            passed=None,
-            message=f"not run: too few pre-period years to move the treatment to {fake}",
+        return CheckResult.not_run(
+            "placebo_in_time",
+            "synthetic_control",
+            f"too few pre-period years to move the treatment to {fake}",
         )
     moved = rebuild(fake) if rebuild is not None else data.truncated(fake)
     gaps = fit_gaps(moved, estimator)
@@ -378,14 +380,7 @@ def leave_one_out(
     post = ~data.pre_mask
     order = [int(i) for i in np.argsort(-np.abs(weights)) if abs(weights[i]) >= 0.01][:top]
     if len(data.donors) < 3 or not order:
-        return CheckResult(
-            name="leave_one_out",
-            design="synthetic_control",
-            statistic=None,
-            p_value=None,
-            passed=None,
-            message="not run: fewer than three donors",
-        )
+        return CheckResult.not_run("leave_one_out", "synthetic_control", "fewer than three donors")
     base = float(np.mean(full_gaps[post]))
     rows = [
         {"dropped": "(none)", "mean_post_gap": base, "pre_rmspe": rmspe(full_gaps, data.pre_mask)}
@@ -486,9 +481,7 @@ def conformal_intervals(data: SynthData, level: float = 0.9, points: int = 201) 
     t0 = int(pre.sum())
     alpha = round(1 - level, 12)  # 1 - 0.9 is 0.0999...98 in floating point
     if post_idx.size == 0 or t0 == 0 or len(data.donors) == 0:
-        return CheckResult(
-            "conformal", "synthetic_control", None, None, None, "not run: no post-period"
-        )
+        return CheckResult.not_run("conformal", "synthetic_control", "no post-period")
     if 1 / (t0 + 1) > alpha:
         return CheckResult(
             name="conformal",
@@ -716,14 +709,7 @@ def pretrend_test(estimates: pd.Series, covariance: np.ndarray, design: str) -> 
     theta = estimates.to_numpy()[keep]
     cov = covariance[np.ix_(keep, keep)]
     if theta.size == 0:
-        return CheckResult(
-            name="pretrend_test",
-            design=design,
-            statistic=None,
-            p_value=None,
-            passed=None,
-            message="not run: no pre-treatment coefficients",
-        )
+        return CheckResult.not_run("pretrend_test", design, "no pre-treatment coefficients")
     stat = float(theta @ np.linalg.pinv(cov) @ theta)
     dof = int(np.linalg.matrix_rank(cov))
     p = float(stats.chi2.sf(stat, max(dof, 1)))

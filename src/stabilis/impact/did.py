@@ -32,7 +32,7 @@ value (a simultaneous band). Missing outcomes: a unit enters a cell only when ob
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -42,6 +42,7 @@ from stabilis.errors import QueryError
 from stabilis.panel.serialise import records
 
 from .checks import CheckResult, pretrend_test
+from .event_study import EVENT_AXIS, event_layers, event_long
 from .honest import (
     VERDICT_MBAR,
     HonestResult,
@@ -77,6 +78,9 @@ def control_rule(control: str, anticipation: int) -> str:
 @dataclass
 class DidResult:
     """Group-time ATTs with event-study and overall aggregations."""
+
+    #: The key columns of :meth:`tidy`, in order (unique per row).
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("event_time",)
 
     outcome: str
     treatment: str
@@ -141,6 +145,16 @@ class DidResult:
             raise QueryError("This result was built without its estimator; refit with did().")
         return self.estimator.aggregate(kind, balance_e=balance_e, min_e=min_e, max_e=max_e)
 
+    def _breakdown_shown(self, requested: bool) -> bool:
+        """Whether outputs carry the breakdown value: on request, or when the verdict's
+        Mbar = 1 interval covers zero (its reason then states the breakdown, below 1). An
+        interval that excludes zero at Mbar = 1 needs no breakdown for the verdict, and its
+        bisection (beyond 1) runs only when asked."""
+        honest, _ = self.robust
+        if honest is None:
+            return False
+        return requested or not honest.at(VERDICT_MBAR)["excludes_zero"]
+
     @property
     def verdict_reasons(self) -> tuple[Verdict, list[str]]:
         o = self.overall
@@ -174,10 +188,14 @@ class DidResult:
         return self.verdict_reasons[1]
 
     def tidy(self) -> pd.DataFrame:
-        """The event-study table: one row per event time."""
-        return self.event.copy()
+        """Long: one row per event time, ``event_time, value`` (the ATT) with its pointwise
+        ``lower``/``upper``, then ``se``, the uniform band and the counts. The wide
+        event-study table as fitted is :attr:`event`."""
+        return event_long(self.event, "att")
 
-    def summary(self) -> str:
+    def summary(self, *, breakdown: bool = False) -> str:
+        """Verdict first, then the estimate and the diagnostics; ``breakdown`` adds the
+        honest-DiD breakdown value when the verdict did not need it."""
         o = self.overall
         n_treated = int(self.cohorts["units"].sum())
         verdict, reasons = self.verdict_reasons
@@ -216,11 +234,15 @@ class DidResult:
                 lines.append(f"Sensitivity (honest DiD): not computed ({why}).")
             else:
                 row = honest.at(VERDICT_MBAR)
+                tail = (
+                    f"breakdown Mbar = {honest.breakdown:.2g}"
+                    if self._breakdown_shown(breakdown)
+                    else f"breakdown Mbar above {VERDICT_MBAR:g} (--breakdown computes it)"
+                )
                 lines.append(
                     f"Sensitivity (honest DiD, relative magnitudes): at Mbar = {VERDICT_MBAR:g} "
                     f"the robust {honest.level:.0%} CI for the {honest.target} is "
-                    f"[{row['lower']:+.3f}, {row['upper']:+.3f}]; breakdown Mbar = "
-                    f"{honest.breakdown:.2g}."
+                    f"[{row['lower']:+.3f}, {row['upper']:+.3f}]; {tail}."
                 )
         lines.append(
             f"Controls: the thinnest post-treatment comparison has {self.min_post_controls} "
@@ -238,10 +260,12 @@ class DidResult:
             lines.append("Caveats: " + "; ".join(self.caveats) + ".")
         return "\n".join(lines)
 
-    def meta(self) -> dict[str, Any]:
-        """JSON-ready settings, diagnostics and verdict."""
+    def meta(self, *, breakdown: bool = False) -> dict[str, Any]:
+        """JSON-ready settings, diagnostics and verdict; ``breakdown`` adds the honest-DiD
+        breakdown value when the verdict did not need it."""
         verdict, reasons = self.verdict_reasons
         honest, why = self.robust if self.estimator is not None else (None, "no estimator")
+        shown = honest is not None and self._breakdown_shown(breakdown)
         est = self.estimator
         return {
             "design": "callaway_santanna",
@@ -261,7 +285,7 @@ class DidResult:
                 "pretest": self.pretest.to_dict() if self.pretest is not None else None,
                 "pretrend": self.pretrend.to_dict(),
                 "min_post_controls": self.min_post_controls,
-                "honest": honest.to_dict() if honest is not None else None,
+                "honest": honest.to_dict(breakdown=shown) if honest is not None else None,
                 "honest_unavailable": why or None,
             },
             "n_units": self.n_units,
@@ -270,50 +294,32 @@ class DidResult:
 
     def plot_spec(self) -> dict[str, Any]:
         """Vega-Lite event-study plot: estimates with pointwise and uniform bands."""
-        values = records(self.event)
-        x = {"field": "event_time", "type": "quantitative", "title": "years since treatment"}
+        band = {
+            "mark": {"type": "area", "opacity": 0.2},
+            "encoding": {
+                "x": EVENT_AXIS,
+                "y": {"field": "lower_uniform", "type": "quantitative"},
+                "y2": {"field": "upper_uniform"},
+            },
+        }
         return {
             "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
             "title": f"{self.treatment} on {self.outcome}: event study (Callaway & Sant'Anna)",
-            "data": {"values": values},
-            "layer": [
-                {
-                    "mark": {"type": "area", "opacity": 0.2},
-                    "encoding": {
-                        "x": x,
-                        "y": {"field": "lower_uniform", "type": "quantitative"},
-                        "y2": {"field": "upper_uniform"},
-                    },
-                },
-                {
-                    "mark": "rule",
-                    "encoding": {
-                        "x": x,
-                        "y": {"field": "lower", "type": "quantitative"},
-                        "y2": {"field": "upper"},
-                    },
-                },
-                {
-                    "mark": "point",
-                    "encoding": {
-                        "x": x,
-                        "y": {"field": "att", "type": "quantitative", "title": self.outcome},
-                    },
-                },
-                {"mark": {"type": "rule", "strokeDash": [4, 4]}, "encoding": {"y": {"datum": 0}}},
-            ],
+            "data": {"values": records(self.event)},
+            "layer": [band, *event_layers("att", self.outcome)],
         }
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, breakdown: bool = False) -> dict[str, Any]:
         def recs(frame: pd.DataFrame) -> list[dict[str, Any]]:
             return [{str(k): v for k, v in r.items()} for r in records(frame)]
 
         verdict, reasons = self.verdict_reasons
         honest, why = self.robust if self.estimator is not None else (None, "no estimator")
+        shown = honest is not None and self._breakdown_shown(breakdown)
         return {
             "verdict": verdict,
             "reasons": reasons,
-            "honest": honest.to_dict() if honest is not None else None,
+            "honest": honest.to_dict(breakdown=shown) if honest is not None else None,
             "honest_unavailable": why or None,
             "design": "callaway_santanna",
             "outcome": self.outcome,
@@ -330,7 +336,7 @@ class DidResult:
             "pretest": self.pretest.to_dict() if self.pretest is not None else None,
             "min_post_controls": self.min_post_controls,
             "caveats": self.caveats,
-            "summary": self.summary(),
+            "summary": self.summary(breakdown=breakdown),
         }
 
 
@@ -840,25 +846,15 @@ def did_pretest(att_gt: pd.DataFrame, psi_gt: np.ndarray, anticipation: int = 0)
         & np.isfinite(att_gt["att"].to_numpy())
     )
     if pre.size == 0:
-        return CheckResult(
-            name="did_pretest",
-            design="callaway_santanna",
-            statistic=None,
-            p_value=None,
-            passed=None,
-            message="not run: no pre-treatment ATT(g, t)",
-        )
+        return CheckResult.not_run("did_pretest", "callaway_santanna", "no pre-treatment ATT(g, t)")
     n = psi_gt.shape[0]
     theta = att_gt["att"].to_numpy()[pre]
     v = psi_gt[:, pre].T @ psi_gt[:, pre] / n
     if np.linalg.cond(v) > 1 / np.finfo(float).eps:
-        return CheckResult(
-            name="did_pretest",
-            design="callaway_santanna",
-            statistic=None,
-            p_value=None,
-            passed=None,
-            message=f"not run: the covariance of the {pre.size} pre-treatment ATT(g, t) is singular",
+        return CheckResult.not_run(
+            "did_pretest",
+            "callaway_santanna",
+            f"the covariance of the {pre.size} pre-treatment ATT(g, t) is singular",
         )
     stat = float(n * theta @ np.linalg.solve(v, theta))
     q = int(pre.size)

@@ -10,8 +10,8 @@ year dummies are partialled out with the unit means, which is exact by Frisch-Wa
 any panel, balanced or not). ``D`` need not be absorbing: a country may enter and leave the
 treatment (an event study needs an absorbing one). Standard errors are clustered on the unit
 (or another variable) with the small-sample factor ``G/(G-1) * (N-1)/(N-K)``, ``K`` the slopes
-plus the year effects (unit effects nested in the clusters are not counted), and p-values from
-t(G-1). The long-run effect of a permanent change in ``D`` is
+plus every year effect (unit effects nested in the clusters are not counted: fixest's default
+``ssc(fixef.K = "nested")``, as pyfixest computes it), and p-values from t(G-1). The long-run effect of a permanent change in ``D`` is
 ``beta / (1 - sum gamma)``, with its standard error by the delta method.
 
 With fixed effects and lags the within estimator has Nickell bias of order 1/T; with the
@@ -21,7 +21,7 @@ long country panels here (T about 50) it is small, which is why the paper report
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,11 @@ from stabilis.errors import QueryError
 
 @dataclass
 class DynamicPanelResult:
+    """Within-estimator coefficients, the long-run effect and the clustered covariance."""
+
+    #: The key columns of :meth:`tidy`, in order (unique per row).
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("term",)
+
     outcome: str
     treatment: str
     lags: int
@@ -42,8 +47,22 @@ class DynamicPanelResult:
     n_clusters: int
     covariance: np.ndarray = field(repr=False)
 
-    def tidy(self) -> pd.DataFrame:
-        return self.coefficients.copy()
+    def tidy(self, level: float = 0.95) -> pd.DataFrame:
+        """Long: one row per term (the lags, the treatment, any covariates, then
+        ``long_run``): ``term, value, lower, upper`` (a ``level`` interval from t(G-1), as the
+        p-values), then ``se``, ``t``, ``p_value``. The table as fitted is
+        :attr:`coefficients`."""
+        from scipy import stats
+
+        lr = self.long_run
+        se = lr["se"]
+        row = {"term": "long_run", "estimate": lr["estimate"], "se": se,
+               "t": lr["estimate"] / se if se > 0 else float("nan"), "p_value": lr["p_value"]}  # fmt: skip
+        table = pd.concat([self.coefficients, pd.DataFrame([row])], ignore_index=True)
+        half = stats.t.ppf(0.5 + level / 2, df=max(self.n_clusters - 1, 1)) * table["se"]
+        table = table.assign(lower=table["estimate"] - half, upper=table["estimate"] + half)
+        table = table.rename(columns={"estimate": "value"})
+        return table[["term", "value", "lower", "upper", "se", "t", "p_value"]]
 
     def summary(self) -> str:
         row = self.coefficients.set_index("term").loc[self.treatment]
@@ -153,10 +172,12 @@ def dynamic_panel(
     n_units = frame[unit].nunique()
     n_years = frame[time].nunique()
     n, k = len(frame), x.shape[1]
-    # Small-sample factor: K counts the slopes and the year effects, and the unit effects only
-    # when they are not nested in the clusters (fixest's fixef.K = "nested").
+    # Small-sample factor, fixest's ssc(fixef.K = "nested"): K counts the slopes and the fixed
+    # effects, n_units + n_years - 1, less the unit effects' n_units - 1 when they are nested in
+    # the clusters (R/VCOV.R: K - (sum(fixef_sizes[is_nested]) - sum(fixef_sizes[is_nested] > 0))),
+    # so every year effect counts; pyfixest's get_ssc gives the same K.
     nested = cluster is None or bool((frame.groupby(unit)[cluster].nunique() == 1).all())
-    k_eff = k + n_years - 1 + (0 if nested else n_units - 1)
+    k_eff = k + n_years + (0 if nested else n_units - 1)
     factor = (g / (g - 1)) * ((n - 1) / (n - k_eff)) if g > 1 and n > k_eff else 1.0
     cov = factor * xtx_inv @ (scores.T @ scores) @ xtx_inv
     se = np.sqrt(np.diag(cov))

@@ -16,7 +16,7 @@ nested in the clusters are not counted).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,37 @@ from stabilis.panel.serialise import records
 from .checks import CheckResult, pretrend_test
 
 Design = Literal["twfe", "sunab"]
+
+
+#: The x axis of every event-study chart.
+EVENT_AXIS: dict[str, str] = {
+    "field": "event_time",
+    "type": "quantitative",
+    "title": "years since treatment",
+}
+
+
+def event_layers(estimate: str, y_title: str | None = None) -> list[dict[str, Any]]:
+    """Vega-Lite layers of an event-study chart (the regression and the Callaway & Sant'Anna
+    event studies draw the same): the pointwise interval ``lower``-``upper``, the
+    ``estimate`` points and the zero line."""
+    y: dict[str, str] = {"field": estimate, "type": "quantitative"}
+    if y_title:
+        y["title"] = y_title
+    interval = {"field": "lower", "type": "quantitative"}
+    return [
+        {"mark": "rule", "encoding": {"x": EVENT_AXIS, "y": interval, "y2": {"field": "upper"}}},
+        {"mark": "point", "encoding": {"x": EVENT_AXIS, "y": y}},
+        {"mark": {"type": "rule", "strokeDash": [4, 4]}, "encoding": {"y": {"datum": 0}}},
+    ]
+
+
+def event_long(event: pd.DataFrame, estimate: str) -> pd.DataFrame:
+    """An event-study table in its long form: ``event_time``, the ``estimate`` column as
+    ``value`` with its ``lower``/``upper``, then every other column in its order."""
+    first = ["event_time", "value", "lower", "upper"]
+    long = event.rename(columns={estimate: "value"})
+    return long[[*first, *(c for c in long.columns if c not in first)]].reset_index(drop=True)
 
 
 def absorb(
@@ -54,7 +85,7 @@ def clustered_ols(
     y: np.ndarray, x: np.ndarray, cluster: np.ndarray, extra_k: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
     """OLS coefficients and CR1 cluster-robust covariance (``extra_k`` absorbed parameters
-    that count toward the small-sample factor)."""
+    that count toward the small-sample factor ``G/(G-1) (n-1)/(n-k-extra_k)``)."""
     xtx_inv = np.linalg.pinv(x.T @ x)
     beta = xtx_inv @ x.T @ y
     resid = y - x @ beta
@@ -72,6 +103,9 @@ def clustered_ols(
 class EventStudyResult:
     """Event-time coefficients from a regression event study."""
 
+    #: The key columns of :meth:`tidy`, in order (unique per row).
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("event_time",)
+
     design: str
     outcome: str
     treatment: str
@@ -81,9 +115,13 @@ class EventStudyResult:
     n_units: int
     n_obs: int
     notes: list[str] = field(default_factory=list)
+    #: ``term, estimate, se`` of the covariates (empty without covariates).
+    covariate_effects: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def tidy(self) -> pd.DataFrame:
-        return self.event.copy()
+        """Long: one row per event time, ``event_time, value`` (the coefficient) with its
+        ``lower``/``upper``, then ``se``. The wide table as fitted is :attr:`event`."""
+        return event_long(self.event, "estimate")
 
     def summary(self) -> str:
         post = self.event[self.event["event_time"] >= 0]
@@ -98,26 +136,11 @@ class EventStudyResult:
         return "\n".join(lines)
 
     def plot_spec(self) -> dict[str, Any]:
-        x = {"field": "event_time", "type": "quantitative", "title": "years since treatment"}
         return {
             "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
             "title": f"{self.treatment} on {self.outcome}: {self.design} event study",
             "data": {"values": records(self.event)},
-            "layer": [
-                {
-                    "mark": "rule",
-                    "encoding": {
-                        "x": x,
-                        "y": {"field": "lower", "type": "quantitative"},
-                        "y2": {"field": "upper"},
-                    },
-                },
-                {
-                    "mark": "point",
-                    "encoding": {"x": x, "y": {"field": "estimate", "type": "quantitative"}},
-                },
-                {"mark": {"type": "rule", "strokeDash": [4, 4]}, "encoding": {"y": {"datum": 0}}},
-            ],
+            "layer": event_layers("estimate"),
         }
 
     def meta(self) -> dict[str, Any]:
@@ -156,13 +179,24 @@ def event_study(
     unit: str = "iso3",
     time: str = "year",
     level: float = 0.95,
+    covariates: tuple[str, ...] | list[str] = (),
 ) -> EventStudyResult:
-    """TWFE or Sun & Abraham event study; ``cohort`` is the first treatment year (NaN = never)."""
+    """TWFE or Sun & Abraham event study; ``cohort`` is the first treatment year (NaN = never).
+
+    ``covariates`` (time-varying columns) enter the regression beside the event dummies, as
+    ``feols(y ~ x1 + i(period, treat, ref) | unit + time)``; rows missing one are dropped.
+    Standard errors are clustered by unit with fixest's default factor
+    ``G/(G-1) (n-1)/(n-K)``, ``K`` the slopes plus every time effect (the unit effects, nested
+    in the clusters, not counted)."""
     from scipy import stats
 
     if design not in ("twfe", "sunab"):
         raise QueryError(f"Unknown event-study design '{design}'. Use twfe or sunab.")
-    frame = panel[[unit, time, outcome, cohort]].dropna(subset=[outcome]).copy()
+    missing = [c for c in (unit, time, outcome, cohort, *covariates) if c not in panel.columns]
+    if missing:
+        raise QueryError(f"The panel has no column '{missing[0]}'.")
+    columns = list(dict.fromkeys([unit, time, outcome, cohort, *covariates]))
+    frame = panel[columns].dropna(subset=[outcome, *covariates]).copy()
     frame["_g"] = pd.to_numeric(frame[cohort], errors="coerce")
     last = int(frame[time].max())
     frame.loc[frame["_g"] > last, "_g"] = np.nan
@@ -197,6 +231,8 @@ def event_study(
                     keys.append((int(g), e))
     if not cols:
         raise QueryError("No treated country-year falls in the event window; widen leads/lags.")
+    n_event = len(cols)
+    cols.extend(frame[c].to_numpy(dtype=float) for c in covariates)
     x = np.column_stack(cols)
     y = frame[outcome].to_numpy(dtype=float)
     both = absorb(np.column_stack([y, x]), unit_idx, time_idx)
@@ -204,9 +240,16 @@ def event_study(
     present = np.abs(xd).sum(axis=0) > 1e-12
     beta = np.full(x.shape[1], np.nan)
     vcov_full = np.full((x.shape[1], x.shape[1]), np.nan)
-    b, v = clustered_ols(yd, xd[:, present], unit_idx, extra_k=int(time_idx.max()))
+    # every time effect counts toward K (fixest's ssc(fixef.K = "nested"), as pyfixest)
+    b, v = clustered_ols(yd, xd[:, present], unit_idx, extra_k=int(time_idx.max()) + 1)
     beta[present] = b
     vcov_full[np.ix_(present, present)] = v
+    covariate_effects = pd.DataFrame(
+        {"term": list(covariates), "estimate": beta[n_event:],
+         "se": np.sqrt(np.clip(np.diag(vcov_full)[n_event:], 0, None))}
+    )  # fmt: skip
+    beta, vcov_full = beta[:n_event], vcov_full[:n_event, :n_event]
+    present = present[:n_event]
     if design == "twfe":
         est = pd.Series(beta, index=events)
         cov = vcov_full
@@ -247,4 +290,5 @@ def event_study(
         n_units=int(unit_idx.max()) + 1,
         n_obs=len(frame),
         notes=notes,
+        covariate_effects=covariate_effects,
     )

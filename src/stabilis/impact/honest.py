@@ -48,8 +48,9 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -482,6 +483,9 @@ def breakdown(
 class HonestResult:
     """Sensitivity of one event-study target to parallel-trend violations."""
 
+    #: The key columns of :meth:`tidy`, in order (unique per row).
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("restriction", "target", "m", "quantity")
+
     restriction: str
     target: str
     l_vec: np.ndarray
@@ -491,13 +495,25 @@ class HonestResult:
     se: float
     level: float
     table: pd.DataFrame  # m, id_lower, id_upper, lower, upper, excludes_zero
-    breakdown: float
+    #: Computes the breakdown value on first read of :attr:`breakdown` (a bisection: up to
+    #: ~20 robust tests), so a caller that reads only the table never pays for it.
+    breakdown_solver: Callable[[], float] | None = field(default=None, repr=False, compare=False)
     method: str = "conditional (Andrews, Roth & Pakes 2023)"
     notes: list[str] = field(default_factory=list)
+    _breakdown: float | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def parameter(self) -> str:
         return "Mbar" if self.restriction == "rm" else "M"
+
+    @property
+    def breakdown(self) -> float:
+        """The largest ``m`` at which the robust interval excludes zero (computed once, on
+        first read; NaN when the result was built without it)."""
+        if self._breakdown is None:
+            solver = self.breakdown_solver
+            self._breakdown = float(solver()) if solver is not None else float("nan")
+        return self._breakdown
 
     def at(self, m: float) -> dict[str, Any]:
         """The row for sensitivity parameter ``m``."""
@@ -518,7 +534,8 @@ class HonestResult:
             ["restriction", "target", "m", "quantity", "value"]
         ]
 
-    def summary(self) -> str:
+    def summary(self, *, breakdown: bool = True) -> str:
+        """The table in words, and (unless ``breakdown=False``) the breakdown value."""
         p = self.parameter
         lines = [
             f"Honest DiD (Rambachan & Roth 2023), {RESTRICTIONS[self.restriction]}, target "
@@ -535,7 +552,7 @@ class HonestResult:
                 f"  {p} = {r['m']:g}: {id_set}, robust CI [{r['lower']:+.3f}, {r['upper']:+.3f}]"
                 + ("" if r["excludes_zero"] else " (covers zero)")
             )
-        if np.isnan(self.breakdown):
+        if not breakdown or np.isnan(self.breakdown):
             pass
         elif np.isinf(self.breakdown):
             lines.append(f"  Breakdown: none found; the interval excludes zero at every {p} tried.")
@@ -549,7 +566,9 @@ class HonestResult:
         lines.extend(f"  Note: {n}." for n in self.notes)
         return "\n".join(lines)
 
-    def meta(self) -> dict[str, Any]:
+    def meta(self, *, breakdown: bool = True) -> dict[str, Any]:
+        """Settings and the breakdown value; ``breakdown=False`` leaves it out (``None``, with
+        ``breakdown_computed`` false) so the bisection is not run for it."""
         return {
             "restriction": self.restriction,
             "parameter": self.parameter,
@@ -558,22 +577,23 @@ class HonestResult:
             "level": self.level,
             "pre_event_times": self.pre_event_times,
             "post_event_times": self.post_event_times,
-            "breakdown": _num(self.breakdown),
+            "breakdown": _num(self.breakdown) if breakdown else None,
+            "breakdown_computed": breakdown,
             "notes": self.notes,
         }
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, breakdown: bool = True) -> dict[str, Any]:
         rows = [
             {k: (_num(v) if isinstance(v, float) else v) for k, v in r.items()}
             for r in self.table.to_dict(orient="records")
         ]
         return {
-            **self.meta(),
+            **self.meta(breakdown=breakdown),
             "estimate": _num(self.estimate),
             "se": _num(self.se),
             "l_vec": [float(x) for x in self.l_vec],
             "table": rows,
-            "summary": self.summary(),
+            "summary": self.summary(breakdown=breakdown),
         }
 
 
@@ -599,6 +619,8 @@ def honest_did(
 ) -> HonestResult:
     """Identified sets, robust intervals and the breakdown value (HonestDiD's
     ``createSensitivityResults[_relativeMagnitudes]`` with ``method = "Conditional"``).
+    The breakdown value is computed on first read of ``result.breakdown`` (never, with
+    ``with_breakdown=False``: it is then NaN).
 
     ``betahat`` holds ``n_pre`` pre-treatment then ``n_post`` post-treatment coefficients (the
     reference period left out); ``l_vec`` picks the target (default: the first post period)."""
@@ -655,10 +677,12 @@ def honest_did(
         se=float(np.sqrt(lv @ sig[n_pre:, n_pre:] @ lv)),
         level=level,
         table=pd.DataFrame(rows),
-        breakdown=(
-            breakdown(beta, sig, n_pre, n_post, lv, restriction, alpha)
+        breakdown_solver=(
+            functools.partial(
+                breakdown, beta.copy(), sig.copy(), n_pre, n_post, lv.copy(), restriction, alpha
+            )
             if with_breakdown
-            else float("nan")
+            else None
         ),
     )
 

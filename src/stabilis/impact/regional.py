@@ -20,7 +20,7 @@ comparisons, and says so.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -31,9 +31,25 @@ from .verdict import display
 ARM = "not-yet-treated DiD"
 
 
+#: The long form of a case table (:meth:`DidArm.tidy`, ``CaseResult.tidy``): keys first.
+LONG_COLUMNS = ("outcome", "arm", "value", "lower", "upper", "p_value", "verdict", "treated",
+                "pre_rmspe", "n_donors", "reason")  # fmt: skip
+
+
+def long_estimates(table: pd.DataFrame) -> pd.DataFrame:
+    """A case table (one row per outcome and arm, verdict first) in its long form: the keys
+    ``outcome, arm``, then the estimate as ``value`` with its interval, then the rest."""
+    if table.empty:
+        return pd.DataFrame(columns=list(LONG_COLUMNS))
+    return table.rename(columns={"estimate": "value"})[list(LONG_COLUMNS)]
+
+
 @dataclass
 class DidArm:
     """One outcome's not-yet-treated DiD: verdict, estimate and the full DiD summary."""
+
+    #: The key columns of :meth:`tidy`, in order (unique per row).
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("outcome", "arm")
 
     outcome: str
     treated: list[str]
@@ -49,8 +65,9 @@ class DidArm:
     result: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def tidy(self) -> pd.DataFrame:
-        """The arm as one row of the case table (verdict, estimate, interval, p, reason)."""
-        return pd.DataFrame([self.tidy_row()])
+        """The arm as one long row of the case table (``outcome, arm, value, lower, upper,
+        p_value, verdict, ...``)."""
+        return long_estimates(pd.DataFrame([self.tidy_row()]))
 
     def meta(self) -> dict[str, Any]:
         """Who is compared with whom, and the verdict with its reasons (no DiD detail)."""

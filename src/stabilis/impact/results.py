@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -52,9 +52,16 @@ STANDARD_CAVEATS = (
 )
 
 
+#: The series of a synthetic-control path, in the order :meth:`SynthResult.tidy` stacks them.
+SERIES = ("treated", "synthetic", "gap")
+
+
 @dataclass
 class SynthResult:
     """A synthetic-control estimate for one treated unit and one outcome."""
+
+    #: The key columns of :meth:`tidy`, in order (unique per row).
+    TIDY_KEYS: ClassVar[tuple[str, ...]] = ("year", "series")
 
     method: str
     data: SynthData
@@ -107,8 +114,9 @@ class SynthResult:
 
     # ---- views ---------------------------------------------------------------------------
 
-    def tidy(self) -> pd.DataFrame:
-        """One row per year: treated, synthetic, gap and period (pre / post)."""
+    def path(self) -> pd.DataFrame:
+        """The wide view the CLI, API and charts show: one row per year with ``treated``,
+        ``synthetic``, ``gap`` and ``period`` (pre / post)."""
         return pd.DataFrame(
             {
                 "year": self.data.years,
@@ -118,6 +126,17 @@ class SynthResult:
                 "period": np.where(self.data.pre_mask, "pre", "post"),
             }
         )
+
+    def tidy(self) -> pd.DataFrame:
+        """Long: one row per year and series (``treated``, ``synthetic``, ``gap``):
+        ``year, series, value, period``."""
+        long = self.path().melt(
+            id_vars=["year", "period"],
+            value_vars=list(SERIES),
+            var_name="series",
+            value_name="value",
+        )
+        return long[["year", "series", "value", "period"]]
 
     def placebo_band(self, level: float = 0.9) -> pd.DataFrame | None:
         """``year, placebo_low, placebo_high``: the synthetic path plus the central ``level``
@@ -225,8 +244,8 @@ class SynthResult:
 
     def plot_spec(self) -> dict[str, Any]:
         """Vega-Lite spec: treated and synthetic paths with the treatment year marked."""
-        tidy = self.tidy()
-        long = tidy.melt(id_vars=["year"], value_vars=["treated", "synthetic"], var_name="series")
+        path = self.path()
+        long = path.melt(id_vars=["year"], value_vars=["treated", "synthetic"], var_name="series")
         return {
             "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
             "title": f"{self.label or self.data.treated}: {self.data.outcome}",
@@ -444,8 +463,8 @@ def synth(
         try:
             checks["placebo_in_time"] = placebo_in_time(data, estimator, rebuild=rebuild)
         except QueryError as exc:
-            checks["placebo_in_time"] = CheckResult(
-                "placebo_in_time", "synthetic_control", None, None, None, f"not run: {exc}"
+            checks["placebo_in_time"] = CheckResult.not_run(
+                "placebo_in_time", "synthetic_control", str(exc)
             )
         checks["leave_one_out"] = leave_one_out(data, estimator, fitted.weights_, gaps)
     verdict, reasons = synth_verdict(checks, structural, rules)

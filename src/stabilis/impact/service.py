@@ -309,7 +309,7 @@ class ImpactService:
                     }
                 )
                 continue
-            for row in result.tidy().to_dict(orient="records"):
+            for row in result.table().to_dict(orient="records"):
                 rows.append({"case": spec.id, **{str(k): v for k, v in row.items()}})
         columns = [
             "case",
