@@ -157,7 +157,7 @@ def _first_year(design: ForecastDesign, outcome: Outcome, rows: np.ndarray) -> n
 
 
 #: Columns of :meth:`ForecastFrame.tidy` (then ``country`` when the forecasts carry names).
-TIDY_COLUMNS = ["outcome", "space", "direction", "origin", "for_years", "iso3", "gwcode", "p",
+TIDY_COLUMNS = ["outcome", "origin", "iso3", "space", "direction", "for_years", "gwcode", "p",
                 "lower", "upper", "realised"]  # fmt: skip
 
 
@@ -172,14 +172,17 @@ class ForecastFrame:
     (``as_of``, ``lagged``, ``interval``, ``archive_id`` …); :meth:`meta` includes it.
     """
 
+    #: The columns that identify a row of :meth:`tidy` (first, unique per row).
+    TIDY_KEYS = ("outcome", "origin", "iso3")
+
     forecasts: pd.DataFrame
     config: ForecastConfig
     seconds: float = 0.0
     info: dict[str, Any] = field(default_factory=dict)
 
     def tidy(self) -> pd.DataFrame:
-        """One row per country × outcome × origin: ``outcome, space, direction, origin,
-        for_years, iso3, gwcode, p, lower, upper, realised`` (and ``country`` when known).
+        """One row per country × outcome × origin: ``outcome, origin, iso3, space, direction,
+        for_years, gwcode, p, lower, upper, realised`` (and ``country`` when known).
 
         ``space`` is the space's name for the twelve space outcomes and the outcome key for the
         three further targets, whose ``direction`` is ``event``; ``realised`` is missing where
@@ -374,10 +377,10 @@ def to_barometer_layout(forecasts: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["outcome", "from_year", "gwcode"], kind="stable").reset_index(drop=True)
 
 
-def _origin_forecasts(
+def _origin_job(
     design: ForecastDesign, origin: int, config: ForecastConfig, selected: Sequence[Outcome]
-) -> pd.DataFrame:
-    return forecast_origin(design, origin, config, selected)[0]
+) -> tuple[int, pd.DataFrame]:
+    return origin, forecast_origin(design, origin, config, selected)[0]
 
 
 def run_backtest(
@@ -389,8 +392,8 @@ def run_backtest(
 ) -> ForecastFrame:
     """Walk forward over origins ``first … last`` (default: the last origin with data).
 
-    ``progress(done, total, origin)`` is called as each origin's forecasts come back (in origin
-    order), so a command can show how far the backtest has gone. With recalibration on, the
+    ``progress(done, total, origin)`` is called as each origin's forecasts come back (in the
+    order they finish), so a command can show how far the backtest has gone. With recalibration on, the
     space outcomes of up to ``config.recalibration_warmup`` origins before ``first`` are fitted
     too; their realised forecasts teach the first origins' recalibration map and are not
     returned (``info["warmup_origins"]``).
@@ -413,27 +416,38 @@ def run_backtest(
         warmup = list(range(max(first - config.recalibration_warmup, earliest), first))
     jobs = [(t, spaces) for t in warmup] + [(t, list(selected)) for t in origins]
     start = time.perf_counter()
+    done = 0
+
+    def finished(origin: int) -> None:
+        nonlocal done
+        if origin >= first:
+            done += 1
+            if progress is not None:
+                progress(done, len(origins), origin)
+
+    by_origin: dict[int, pd.DataFrame] = {}
     if config.n_jobs > 1 and len(jobs) > 1:
         from joblib import Parallel, delayed
 
         # Origins run in worker processes (joblib's loky: no fork of a process that may hold
         # DuckDB or OpenMP threads, and scripts need no ``__main__`` guard). Not threads:
         # LightGBM crashed (SIGSEGV) when two Python threads built dataset subsets at once.
-        # Results come back in origin order, so the frame is the same for any n_jobs.
-        run = Parallel(n_jobs=min(config.n_jobs, len(jobs)), backend="loky", return_as="generator")
-        results = run(delayed(_origin_forecasts)(design, t, config, chosen) for t, chosen in jobs)
+        # The costliest origins (most outcomes, most training rows) are handed out first, so no
+        # worker is left fitting a large origin alone at the end; the frame is assembled in
+        # origin order afterwards, so it is the same for any n_jobs.
+        ordered = sorted(jobs, key=lambda job: (len(job[1]), job[0]), reverse=True)
+        run = Parallel(n_jobs=min(config.n_jobs, len(jobs)), backend="loky",
+                       return_as="generator_unordered")  # fmt: skip
+        for origin, part in run(delayed(_origin_job)(design, t, config, chosen)
+                                for t, chosen in ordered):  # fmt: skip
+            by_origin[origin] = part
+            finished(origin)
     else:
-        results = (forecast_origin(design, t, config, chosen)[0] for t, chosen in jobs)
-    parts, history = [], []
-    done = 0
-    for (origin, _), part in zip(jobs, results, strict=True):
-        if origin < first:
-            history.append(part)
-            continue
-        parts.append(part)
-        done += 1
-        if progress is not None:
-            progress(done, len(origins), origin)
+        for t, chosen in jobs:
+            by_origin[t] = forecast_origin(design, t, config, chosen)[0]
+            finished(t)
+    parts = [by_origin[t] for t in origins]
+    history = [by_origin[t] for t in warmup]
     forecasts = pd.concat(parts, ignore_index=True)
     warm = pd.concat(history, ignore_index=True) if history else None
     forecasts = recalibrate(forecasts, warm, method=config.recalibration)
