@@ -4,8 +4,10 @@ dict, ``to_dict()`` the whole result JSON-ready (``stabilis.results``).
 Every result class of ``alliance/``, ``threats/`` and ``report/`` is found by scanning the
 packages (a class with any of the contract's methods is a result, unless it is listed below as
 a value object), checked on its signature, and computed from the warehouse built from the
-mirror and checked on what it returns. The impact and forecast results that do not comply yet
-are listed as strict xfails, so the day one complies the list must shrink.
+mirror and checked on what it returns. The impact and forecast results are checked on their
+signature here (any that did not comply would be listed as a strict xfail in ``NOT_YET``), and on
+their long form where they are computed: ``tests/impact/test_results_contract.py`` and
+``tests/forecast`` (each names its ``TIDY_KEYS``).
 """
 
 from __future__ import annotations
@@ -41,8 +43,8 @@ NO_FIXED_KEYS = {
     "stabilis.report.country.Section": "a section's rows differ by section (an indicator, an "
     "episode, a forecast...): each section is keyed its own way",
 }
-# The impact and forecast results are left out of the key checks below: their owners (the impact
-# and the forecast engineers, issue 10) bring them to the long form and to ``TIDY_KEYS``.
+# The impact and forecast results are left out of the key checks below: they are computed, and
+# their long form checked, in tests/impact/test_results_contract.py and tests/forecast.
 
 
 def _result_classes(package: str) -> dict[str, type]:

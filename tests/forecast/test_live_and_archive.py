@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import typer
 from fastapi.testclient import TestClient
+from tests.contract.test_results_contract import long_form_faults
 from typer.testing import CliRunner
 
 from stabilis.api import create_app
@@ -176,6 +177,7 @@ def test_whatif_recomputes_the_archived_forecast_with_changed_inputs(service, li
     assert changes.loc["nato.ipap", "after"] == 0
     outcomes = scenario.outcomes.set_index("outcome")
     assert set(outcomes.index) == {"electoral_up", "electoral_down", "coup_attempt"}
+    assert long_form_faults(scenario.tidy(), type(scenario).TIDY_KEYS) == []
     np_close = (outcomes["p_after"] - outcomes["p_before"] - outcomes["change"]).abs().max()
     assert np_close < 1e-12 and (outcomes["change_lower"] <= outcomes["change_upper"]).all()
     georgia = live.forecasts[live.forecasts["iso3"] == "GEO"].set_index("outcome")

@@ -8,12 +8,14 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from tests.contract.test_results_contract import long_form_faults
 
 from stabilis.errors import QueryError
 from stabilis.forecast.backtest import BAROMETER_COLUMNS, TIDY_COLUMNS, ForecastFrame
 from stabilis.forecast.design import ForecastConfig
 from stabilis.forecast.recalibration import apply_map, level_shift, recalibrate
 from stabilis.forecast.scoring import ece
+from stabilis.forecast.targets import TargetAgreement
 
 
 def _simulated(
@@ -46,6 +48,7 @@ def test_tidy_is_one_row_per_country_outcome_and_origin():
     assert list(tidy.columns) == TIDY_COLUMNS
     assert len(tidy) == 2 * 3 * 5
     assert not tidy.duplicated(["iso3", "outcome", "origin"]).any()
+    assert long_form_faults(tidy, ForecastFrame.TIDY_KEYS) == []  # keys first, unique, not wide
     row = tidy[(tidy["outcome"] == "electoral_down") & (tidy["origin"] == 2010)].iloc[0]
     assert (row["space"], row["direction"]) == ("electoral", "down")
     assert row["for_years"] == "2011 - 2012"
@@ -129,3 +132,15 @@ def test_bounds_ruled_forecasts_stay_zero_and_history_feeds_the_first_origins():
 def test_recalibration_refuses_an_unknown_method():
     with pytest.raises(QueryError, match="recalibration must be one of"):
         recalibrate(_simulated(origins=[2000]), method="spline")  # type: ignore[arg-type]
+
+
+def test_the_target_comparison_is_keyed_by_indicator_country_year_and_target():
+    rows = pd.DataFrame(
+        {"indicator": ["v2x_veracc_osp", "v2x_veracc_osp"], "gwcode": [371, 371],
+         "iso3": ["ARM", "ARM"], "year": [2018, 2018], "target": ["up_next2", "down_next2"],
+         "coded": [1, 0], "published": [0, 0], "reason": ["tie", "tie"]}
+    )  # fmt: skip
+    agreement = TargetAgreement("above", compared=10, agreeing=8, disagreements=rows)
+    tidy = agreement.tidy()
+    assert long_form_faults(tidy, TargetAgreement.TIDY_KEYS) == []
+    assert list(tidy.columns[4:]) == ["iso3", "coded", "published", "reason"]

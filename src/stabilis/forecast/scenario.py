@@ -82,6 +82,9 @@ class Scenario:
     """The outcome of a scenario: per outcome the probability before and after, the change and
     its interval; the inputs as changed; and the drivers whose contributions moved most."""
 
+    #: The columns that identify a row of :meth:`tidy` (first, unique per row).
+    TIDY_KEYS = ("iso3", "outcome")
+
     iso3: str
     as_of: int
     archive_id: str

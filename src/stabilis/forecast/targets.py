@@ -283,6 +283,9 @@ def attach_gwcode(frame: pd.DataFrame, identity: pd.DataFrame) -> pd.DataFrame:
 class TargetAgreement:
     """How the coded targets compare with the Barometer's published dv-lists."""
 
+    #: The columns that identify a row of :meth:`tidy` (first, unique per row).
+    TIDY_KEYS = ("indicator", "gwcode", "year", "target")
+
     tie_rule: str
     compared: int
     agreeing: int
@@ -307,7 +310,11 @@ class TargetAgreement:
         return "\n".join(lines)
 
     def tidy(self) -> pd.DataFrame:
-        return self.disagreements.copy()
+        """One row per disagreeing value: ``indicator, gwcode, year, target``, then ``iso3``,
+        the coded and the published value and the reason."""
+        from stabilis.results import keys_first
+
+        return keys_first(self.disagreements, self.TIDY_KEYS)
 
     def meta(self) -> dict[str, Any]:
         """The comparison's counts and tie rule."""
