@@ -39,6 +39,11 @@ if TYPE_CHECKING:
 Calibration = Literal["platt", "isotonic", "none"]
 CALIBRATIONS = ("platt", "isotonic", "none")
 _EPS = 1e-6
+#: Histogram bins per feature. 31 instead of LightGBM's 255 (and our earlier 63): on the
+#: benchmark's rows (origins 2005-2021 × 12 space outcomes) every score stayed within its
+#: bootstrap noise (ROC-AUC up −0.0008 [−0.0024, +0.0010], down +0.0002 [−0.0013, +0.0016]) and a
+#: backtest took 8 % less CPU (docs/forecast.md, "Speed").
+MAX_BIN = 31
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -91,7 +96,7 @@ class TrainingMatrix:
     """Training rows' features, binned once for LightGBM and shared by every outcome's fit."""
 
     features: pd.DataFrame
-    max_bin: int = 63
+    max_bin: int = MAX_BIN
     _dataset: Any = field(default=None, repr=False)
 
     def dataset(self) -> Any:
@@ -161,7 +166,7 @@ class BoostedForecaster:
             "num_leaves": self.num_leaves,
             "min_data_in_leaf": self.min_child_samples,
             "feature_fraction": self.feature_fraction,
-            "max_bin": 63,
+            "max_bin": MAX_BIN,
             "deterministic": True,
             "force_col_wise": True,
             "num_threads": self.num_threads,
