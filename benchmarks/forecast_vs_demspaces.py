@@ -435,7 +435,8 @@ def main() -> None:
              "note": "read warehouse, code targets, build features"},
             {"pipeline": f"Stabilis LightGBM, {n_origins} origins x 15 outcomes",
              "seconds": boosted_seconds,
-             "note": f"{args.jobs} worker processes, 5 bagged members + 1 calibration model per fit"},
+             "note": f"{args.jobs} worker processes; per fit {service.config.n_members} bagged "
+                     f"members, calibration {service.config.calibration}"},
             {"pipeline": f"Stabilis LightGBM, {n_origins} origins x 12 space outcomes",
              "seconds": spaces_seconds, "note": f"rerun identical to first run: {identical}"},
             {"pipeline": f"logistic baseline, {n_origins} origins x 15 outcomes",

@@ -138,3 +138,32 @@ def test_bootstrap_differences_bracket_the_point_difference():
     assert table.loc["roc_auc", "lower"] > 0
     assert (table["lower"] <= table["difference"]).all()
     assert (table["difference"] <= table["upper"]).all()
+
+
+def test_the_out_of_bag_shift_follows_a_drifting_event_rate():
+    """Simulated: the events' base rate rises in the last training years (a known truth) and no
+    feature says so; the out-of-bag shift moves the level towards the recent rate, learning only
+    from training rows, while uncalibrated members stay near the pooled rate."""
+    rng = np.random.default_rng(5)
+    X, _, years, groups = _data(seed=5, n_countries=60)
+    base = np.where(years >= 2003, -0.6, -2.5)  # the rate jumps for the last training years
+    logit = base + 1.5 * X["f0"].to_numpy() - 1.0 * X["f1"].to_numpy()
+    y = (rng.random(len(X)) < 1 / (1 + np.exp(-logit))).astype(float)
+    split = TimeSplit.honest(2010, lookahead=1)
+    train = split.train_mask(years)
+    recent = train & (years >= split.train_last - 4)
+
+    def mean_forecast(calibration: str) -> float:
+        model = BoostedForecaster(n_estimators=30, n_members=5, calibration=calibration)
+        model.fit(X[train], y[train], years=years[train], groups=groups[train], split=split)
+        return float(model.predict_proba(X[recent]).mean())
+
+    rate = float(y[recent].mean())
+    raw, shifted = mean_forecast("none"), mean_forecast("oob")
+    assert raw < rate - 0.05  # the members alone lag the drift
+    assert abs(shifted - rate) < abs(raw - rate) / 2
+    # the default calibration is this shift, and here it raises the level
+    model = BoostedForecaster(n_estimators=30, n_members=5).fit(
+        X[train], y[train], years=years[train], groups=groups[train], split=split
+    )
+    assert model.calibrator_.method == "oob" and model.calibrator_.shift_ > 0

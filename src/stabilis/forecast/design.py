@@ -49,7 +49,7 @@ class ForecastConfig:
     num_leaves: int = 7
     feature_fraction: float = 0.3
     n_members: int = 5
-    calibration: str = "platt"
+    calibration: str = "oob"
     holdout_years: int = 5
     interval: tuple[float, float] = (0.1, 0.9)
     seed: int = 20240601
@@ -95,8 +95,11 @@ class ForecastConfig:
     def estimator(self) -> Any:
         """A fresh, unfitted estimator for this configuration."""
         if self.model == "logit":
+            # the logistic baseline has no bootstrap members, so no out-of-bag rows: with
+            # ``oob`` it keeps the inner-split Platt map it has always had
+            calibration = "platt" if self.calibration == "oob" else self.calibration
             return make_forecaster(
-                "logit", calibration=self.calibration, holdout_years=self.holdout_years
+                "logit", calibration=calibration, holdout_years=self.holdout_years
             )
         return make_forecaster(
             "lgbm",

@@ -1,7 +1,8 @@
 """Walk-forward recalibration: a map learned on past origins' out-of-sample forecasts.
 
-Each model is already Platt-calibrated on an inner time split of its own training rows, but
-those rows are years older than the origin and the event rates drift, so the pooled forecasts
+Each model is already calibrated to the event rate of its last training years (an out-of-bag
+shift, :mod:`~stabilis.forecast.models`), but those years are older than the origin and the
+event rates drift, so the pooled forecasts
 of the backtest can still be off by a few points where they are large. For origin t the map
 is fitted on the realised forecasts of origins up to t − ``wait`` only (their two-year targets,
 including the year ERT-lite's rule (c) reads, are known by t; ``wait = 3``), from an earlier
