@@ -59,21 +59,24 @@ _EPS = 1e-6
 MAX_BIN = 31
 
 
-def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, _EPS, 1 - _EPS)
-    return np.asarray(np.log(p / (1 - p)))
+def logit(p: Any) -> np.ndarray:
+    """The log-odds of ``p``, clipped to [1e-6, 1 − 1e-6] first (the one copy in forecast/)."""
+    q = np.clip(np.asarray(p, dtype=float), _EPS, 1 - _EPS)
+    return np.asarray(np.log(q / (1 - q)))
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return np.asarray(1.0 / (1.0 + np.exp(-z)))
+def sigmoid(z: Any) -> np.ndarray:
+    """The probability of the log-odds ``z``."""
+    return np.asarray(1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float))))
 
 
-def _level_shift(z: np.ndarray, rate: float) -> float:
-    """The b for which mean(sigmoid(z + b)) equals ``rate`` (bisection; the mean rises with b)."""
-    lo, hi = -10.0, 10.0
-    for _ in range(50):
+def shift_to_mean(z: np.ndarray, target: float) -> float:
+    """The b for which mean(sigmoid(z + b)) equals ``target`` (bisection on [−30, 30]; the mean
+    rises with b)."""
+    lo, hi = -30.0, 30.0
+    for _ in range(60):
         mid = (lo + hi) / 2
-        if float(np.mean(_sigmoid(z + mid))) < rate:
+        if float(np.mean(sigmoid(z + mid))) < target:
             lo = mid
         else:
             hi = mid
@@ -97,12 +100,12 @@ class Calibrator:
         if self.identity_:
             return self
         if self.method == "oob":
-            self.shift_ = _level_shift(_logit(p), float(np.mean(y)))
+            self.shift_ = shift_to_mean(logit(p), float(np.mean(y)))
         elif self.method == "platt":
             from sklearn.linear_model import LogisticRegression
 
             model = LogisticRegression(C=1e4, max_iter=1000)
-            model.fit(_logit(p).reshape(-1, 1), y)
+            model.fit(logit(p).reshape(-1, 1), y)
             self.coef_ = float(model.coef_[0, 0])
             self.intercept_ = float(model.intercept_[0])
         else:
@@ -117,9 +120,9 @@ class Calibrator:
         if self.identity_:
             return p
         if self.method == "oob":
-            return _sigmoid(_logit(p) + self.shift_)
+            return sigmoid(logit(p) + self.shift_)
         if self.method == "platt":
-            return _sigmoid(self.coef_ * _logit(p) + self.intercept_)
+            return sigmoid(self.coef_ * logit(p) + self.intercept_)
         return np.asarray(self.isotonic_.predict(p))
 
 
@@ -249,31 +252,28 @@ class BoostedForecaster:
         self.feature_names_ = list(matrix.features.columns)
         self.base_rate_ = float(np.nanmean(y))
         rng = np.random.default_rng(self.seed)
-        self.calibrator_ = Calibrator(self.calibration)
+        # no map (identity) unless one is fitted below
+        self.calibrator_ = Calibrator(self.calibration).fit(np.zeros(0), np.zeros(0))
         draws = [
             _cluster_weights(groups, rng) if self.n_members > 1 else np.ones(len(y))
             for _ in range(self.n_members)
         ]
-        if split is not None and self.calibration in ("platt", "isotonic"):
-            inner = split.inner(self.holdout_years)
-            inner_rows = inner.train_mask(years) & known
+        held = np.zeros(len(y), dtype=bool)
+        if split is not None:
             held = split.holdout_mask(years, self.holdout_years) & known
+        if split is not None and self.calibration in ("platt", "isotonic"):
+            inner_rows = split.inner(self.holdout_years).train_mask(years) & known
             if inner_rows.sum() and held.sum() and len(np.unique(y[inner_rows])) == 2:
                 model = self._train(matrix, np.where(inner_rows, y, np.nan), np.ones(len(y)),
                                     self.seed)  # fmt: skip
                 raw = model.predict(matrix.features.to_numpy(dtype=np.float64)[held])
                 self.calibrator_.fit(raw, y[held])
-            else:
-                self.calibrator_.fit(np.zeros(0), np.zeros(0))
-        elif split is None or self.calibration == "none":
-            self.calibrator_.fit(np.zeros(0), np.zeros(0))
         self.members_ = [
             self._train(matrix, y, weights, self.seed + k + 1) for k, weights in enumerate(draws)
         ]
         if split is not None and self.calibration == "oob":
-            held = split.holdout_mask(years, self.holdout_years) & known
             z, seen = self._out_of_bag_logits(matrix, held, draws)
-            self.calibrator_.fit(_sigmoid(z[seen]), y[held][seen])
+            self.calibrator_.fit(sigmoid(z[seen]), y[held][seen])
         return self
 
     def _out_of_bag_logits(
@@ -286,7 +286,7 @@ class BoostedForecaster:
         for member, weights in zip(self.members_, draws, strict=True):
             unseen = weights[rows] == 0
             if unseen.any():
-                total[unseen] += _logit(member.predict(values[unseen]))
+                total[unseen] += logit(member.predict(values[unseen]))
                 count[unseen] += 1
         seen = count > 0
         return np.divide(total, np.maximum(count, 1)), seen

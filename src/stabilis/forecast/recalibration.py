@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from stabilis.errors import QueryError
-from stabilis.forecast.models import Calibrator
+from stabilis.forecast.models import Calibrator, logit, shift_to_mean, sigmoid
 from stabilis.forecast.targets import resolve_outcomes
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ def recalibrate(
                 positive = base["p"][rows] > 0
                 shift = level_shift(base["p"][rows][positive], slope)
                 for column, values in base.items():
-                    mapped = _sigmoid(slope * _logit(values[rows]) + shift)
+                    mapped = sigmoid(slope * logit(values[rows]) + shift)
                     out[column][rows] = np.where(values[rows] > 0, mapped, 0.0)
                 slopes[rows], shifts[rows] = slope, shift
             else:
@@ -145,31 +145,14 @@ def apply_map(p: np.ndarray, slope: float, shift: float) -> np.ndarray:
     p = np.asarray(p, dtype=float)
     if np.isnan(slope) or np.isnan(shift):
         return p
-    return np.asarray(np.where(p > 0, _sigmoid(slope * _logit(p) + shift), 0.0))
-
-
-def _logit(p: np.ndarray) -> np.ndarray:
-    q = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
-    return np.asarray(np.log(q / (1 - q)))
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return np.asarray(1.0 / (1.0 + np.exp(-z)))
+    return np.asarray(np.where(p > 0, sigmoid(slope * logit(p) + shift), 0.0))
 
 
 def level_shift(p: np.ndarray, slope: float) -> float:
     """The b for which mean(sigmoid(slope·logit(p) + b)) equals mean(p) (bisection)."""
     if len(p) == 0 or slope == 1.0:
         return 0.0
-    z, target = _logit(p), float(np.mean(p))
-    lo, hi = -30.0, 30.0
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        if float(np.mean(_sigmoid(slope * z + mid))) < target:
-            lo = mid
-        else:
-            hi = mid
-    return (lo + hi) / 2
+    return shift_to_mean(slope * logit(p), float(np.mean(p)))
 
 
 def best_slope(p: np.ndarray, y: np.ndarray, origins: np.ndarray) -> float:
@@ -180,8 +163,8 @@ def best_slope(p: np.ndarray, y: np.ndarray, origins: np.ndarray) -> float:
         loss = 0.0
         for origin in np.unique(origins):
             here = origins == origin
-            z = _logit(p[here])
-            q = np.clip(_sigmoid(slope * z + level_shift(p[here], slope)), 1e-6, 1 - 1e-6)
+            z = logit(p[here])
+            q = np.clip(sigmoid(slope * z + level_shift(p[here], slope)), 1e-6, 1 - 1e-6)
             loss -= float(np.sum(y[here] * np.log(q) + (1 - y[here]) * np.log(1 - q)))
         if loss < best_loss - 1e-9:
             best, best_loss = slope, loss

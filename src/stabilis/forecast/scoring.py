@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from stabilis.errors import QueryError
+from stabilis.forecast.models import logit
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -290,16 +291,11 @@ _Z80 = 1.2815515655446004
 _SCALES = tuple(round(1 + 0.1 * i, 1) for i in range(31))  # 1.0 ... 4.0
 
 
-def _logit(p: Any) -> np.ndarray:
-    q = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
-    return np.asarray(np.log(q / (1 - q)))
-
-
 def scaled_interval(p: Any, lower: Any, upper: Any, scale: float) -> tuple[np.ndarray, np.ndarray]:
     """The ensemble's interval widened ``scale`` times on the log-odds scale around ``p``."""
-    z = _logit(p)
-    lo = z - scale * np.clip(z - _logit(lower), 0, None)
-    hi = z + scale * np.clip(_logit(upper) - z, 0, None)
+    z = logit(p)
+    lo = z - scale * np.clip(z - logit(lower), 0, None)
+    hi = z + scale * np.clip(logit(upper) - z, 0, None)
     p = np.asarray(p, dtype=float)
     out_lo = np.where(p > 0, 1 / (1 + np.exp(-lo)), 0.0)
     out_hi = np.where(p > 0, 1 / (1 + np.exp(-hi)), 0.0)
