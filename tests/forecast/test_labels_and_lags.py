@@ -120,3 +120,31 @@ def test_interval_coverage_is_nominal_for_exact_forecasts_and_low_for_narrow_wro
     scale = spread_scale(wrong)
     assert scale > 2  # the narrow interval has to widen a lot to cover the errors
     assert spread_scale(_simulated(3, error=0.0, spread=0.3)) == 1.0
+
+
+def test_interval_widening_is_learned_per_direction_from_earlier_origins_only():
+    """Simulated truth: openings are forecast with errors and too narrow a spread, closings
+    exactly. Each direction gets its own widening, learned from origins three or more years
+    earlier (or from a history such as a backtest's warm-up origins), never from later ones."""
+    from stabilis.forecast.backtest import calibrate_intervals
+
+    wrong = _simulated(4, error=0.6, spread=0.05).assign(outcome="electoral_up", iso3="X")
+    exact = _simulated(5, error=0.0, spread=0.3).assign(outcome="electoral_down", iso3="X")
+    frame = pd.concat([wrong, exact], ignore_index=True)
+    frame["iso3"] = [f"C{i}" for i in range(len(frame))]  # one row per country and outcome
+    out = calibrate_intervals(frame)
+    scale = out.groupby(["outcome", "origin"])["interval_scale"].first()
+    assert scale.loc["electoral_up"].loc[2000:2002].eq(1.0).all()  # nothing known yet
+    assert scale.loc["electoral_up"].loc[2003:].gt(1.5).all()
+    assert scale.loc["electoral_down"].eq(1.0).all()
+    assert (out["upper"] >= out["member_upper"] - 1e-12).all()
+    # what happened at or after t - 2 does not move origin t's widening
+    late = frame.copy()
+    late.loc[late["origin"] >= 2007, "realised"] = ~late.loc[late["origin"] >= 2007, "realised"]
+    again = calibrate_intervals(late).groupby(["outcome", "origin"])["interval_scale"].first()
+    assert again.equals(scale)  # the simulated origins end in 2009
+    # a history (e.g. warm-up origins) gives the first origins a widening too
+    history = wrong.assign(origin=wrong["origin"] - 10, iso3=[f"H{i}" for i in range(len(wrong))])
+    early = calibrate_intervals(frame, history=history.drop(columns=["member_lower",
+                                                                      "member_upper"]))
+    assert early.loc[early["outcome"] == "electoral_up", "interval_scale"].gt(1.5).all()

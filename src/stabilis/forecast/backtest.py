@@ -451,7 +451,8 @@ def run_backtest(
     forecasts = pd.concat(parts, ignore_index=True)
     warm = pd.concat(history, ignore_index=True) if history else None
     forecasts = recalibrate(forecasts, warm, method=config.recalibration)
-    forecasts = calibrate_intervals(forecasts)
+    # the warm-up origins' realised forecasts give the first origins' intervals a widening too
+    forecasts = calibrate_intervals(forecasts, history=warm)
     seconds = time.perf_counter() - start
     return ForecastFrame(
         forecasts, config, seconds,
@@ -463,31 +464,38 @@ def calibrate_intervals(
     forecasts: pd.DataFrame, history: pd.DataFrame | None = None, wait: int = 3
 ) -> pd.DataFrame:
     """Replace each forecast's interval by the ensemble's spread widened to cover (see
-    :func:`~stabilis.forecast.scoring.spread_scale`): for origin t the widening is learned on
-    the realised forecasts of origins up to t − ``wait`` (their targets are known by t), from
-    ``history`` (an earlier backtest) and from ``forecasts`` themselves. The ensemble's own
-    10th-90th percentiles stay in ``member_lower``/``member_upper``; ``interval_scale`` is the
-    widening used (1.0 = none: no realised origin was available yet).
+    :func:`~stabilis.forecast.scoring.spread_scale`): for origin t and each direction (openings,
+    closings, the further events) the widening is learned on that direction's realised
+    forecasts of origins up to t − ``wait`` (their targets are known by t), from ``history``
+    (an earlier backtest, or a backtest's warm-up origins) and from ``forecasts`` themselves.
+    The ensemble's own 10th-90th percentiles stay in ``member_lower``/``member_upper``;
+    ``interval_scale`` is the widening used (1.0 = none: no realised origin was available yet).
     """
     import pandas as pd
 
     from stabilis.forecast.scoring import scaled_interval, spread_scale
 
-    frame = forecasts.copy()
-    if "member_lower" not in frame.columns:
-        frame["member_lower"], frame["member_upper"] = frame["lower"], frame["upper"]
-    pool = annotate(frame if history is None else pd.concat([history, frame], ignore_index=True))
+    def with_spread(frame: pd.DataFrame) -> pd.DataFrame:
+        if "member_lower" in frame.columns:
+            return frame
+        return frame.assign(member_lower=frame["lower"], member_upper=frame["upper"])
+
+    frame = annotate(with_spread(forecasts.copy()))
+    pool = frame if history is None else pd.concat([annotate(with_spread(history)), frame],
+                                                   ignore_index=True)  # fmt: skip
     pool = pool.drop_duplicates(["outcome", "origin", "iso3"], keep="last")
-    scales = {}
-    for origin in sorted(frame["origin"].unique()):
-        known = pool[pool["origin"] <= origin - wait]
-        scales[origin] = spread_scale(known) if len(known) else 1.0
-    frame["interval_scale"] = frame["origin"].map(scales).astype(float)
-    lo, hi = scaled_interval(frame["p"], frame["member_lower"], frame["member_upper"],
-                             1.0)  # fmt: skip
-    for scale in frame["interval_scale"].unique():
-        rows = (frame["interval_scale"] == scale).to_numpy()
-        lo[rows], hi[rows] = scaled_interval(frame["p"][rows], frame["member_lower"][rows],
-                                             frame["member_upper"][rows], float(scale))  # fmt: skip
-    frame["lower"], frame["upper"] = lo, hi
-    return frame
+    scales = pd.Series(1.0, index=frame.index)
+    for (origin, direction), rows in frame.groupby(["origin", "direction"]).groups.items():
+        known = pool[(pool["origin"] <= origin - wait) & (pool["direction"] == direction)]
+        scales[rows] = spread_scale(known) if len(known) else 1.0
+    out = forecasts.copy()
+    out["member_lower"], out["member_upper"] = frame["member_lower"], frame["member_upper"]
+    out["interval_scale"] = scales.to_numpy(dtype=float)
+    lo = out["member_lower"].to_numpy(dtype=float).copy()
+    hi = out["member_upper"].to_numpy(dtype=float).copy()
+    for scale in out["interval_scale"].unique():
+        rows = (out["interval_scale"] == scale).to_numpy()
+        lo[rows], hi[rows] = scaled_interval(out["p"][rows], out["member_lower"][rows],
+                                             out["member_upper"][rows], float(scale))  # fmt: skip
+    out["lower"], out["upper"] = lo, hi
+    return out

@@ -232,11 +232,15 @@ class ForecastService:
             "slopes": {str(k): float(v) for k, v in mapped.groupby(
                 recalibration_group(mapped["outcome"]))["recal_slope"].first().items()},
         }  # fmt: skip
-        scale = float(forecasts["interval_scale"].iloc[0]) if len(forecasts) else 1.0
+        label = {"up": "openings", "down": "closings", "event": "further events"}
+        directions = annotate(forecasts)["direction"]
+        scales = {str(d): float(v) for d, v in
+                  forecasts.groupby(directions.to_numpy())["interval_scale"].first().items()}
+        widened = ", ".join(f"{label[d]} {scales[d]:g}x" for d in label if d in scales)
         interval = {
-            "scale": scale,
-            "basis": (f"ensemble spread widened {scale:g}x on the log-odds scale, learned from "
-                      f"the realised forecasts of backtest {history_id} (origins up to "
+            "scales": scales,
+            "basis": (f"ensemble spread widened on the log-odds scale ({widened}), learned "
+                      f"from the realised forecasts of backtest {history_id} (origins up to "
                       f"{year - 3})") if past is not None else
                      ("ensemble spread, not calibrated: archive a backtest "
                       "('stabilis forecast backtest') to calibrate it"),
