@@ -461,13 +461,17 @@ def run_backtest(
 
 
 def calibrate_intervals(
-    forecasts: pd.DataFrame, history: pd.DataFrame | None = None, wait: int = 3
+    forecasts: pd.DataFrame, history: pd.DataFrame | None = None, wait: int = 3,
+    window: int = 10,
 ) -> pd.DataFrame:
     """Replace each forecast's interval by the ensemble's spread widened to cover (see
     :func:`~stabilis.forecast.scoring.spread_scale`): for origin t and each direction (openings,
     closings, the further events) the widening is learned on that direction's realised
-    forecasts of origins up to t − ``wait`` (their targets are known by t), from ``history``
-    (an earlier backtest, or a backtest's warm-up origins) and from ``forecasts`` themselves.
+    forecasts of the ``window`` origins t − ``wait`` − ``window`` + 1 … t − ``wait`` (their
+    targets are known by t), from ``history`` (an earlier backtest, or a backtest's warm-up
+    origins) and from ``forecasts`` themselves. A window of recent origins keeps the widening
+    current and makes a live run's (learned from an archived backtest) the one a backtest would
+    use for the same origin.
     The ensemble's own 10th-90th percentiles stay in ``member_lower``/``member_upper``;
     ``interval_scale`` is the widening used (1.0 = none: no realised origin was available yet).
     """
@@ -486,7 +490,9 @@ def calibrate_intervals(
     pool = pool.drop_duplicates(["outcome", "origin", "iso3"], keep="last")
     scales = pd.Series(1.0, index=frame.index)
     for (origin, direction), rows in frame.groupby(["origin", "direction"]).groups.items():
-        known = pool[(pool["origin"] <= origin - wait) & (pool["direction"] == direction)]
+        last = origin - wait
+        known = pool[pool["origin"].between(last - window + 1, last)
+                     & (pool["direction"] == direction)]  # fmt: skip
         scales[rows] = spread_scale(known) if len(known) else 1.0
     out = forecasts.copy()
     out["member_lower"], out["member_upper"] = frame["member_lower"], frame["member_upper"]
