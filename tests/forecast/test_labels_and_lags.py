@@ -145,6 +145,7 @@ def test_interval_widening_is_learned_per_direction_from_earlier_origins_only():
     assert again.equals(scale)  # the simulated origins end in 2009
     # a history (e.g. warm-up origins) gives the first origins a widening too
     history = wrong.assign(origin=wrong["origin"] - 10, iso3=[f"H{i}" for i in range(len(wrong))])
-    early = calibrate_intervals(frame, history=history.drop(columns=["member_lower",
-                                                                      "member_upper"]))
+    early = calibrate_intervals(
+        frame, history=history.drop(columns=["member_lower", "member_upper"])
+    )
     assert early.loc[early["outcome"] == "electoral_up", "interval_scale"].gt(1.5).all()

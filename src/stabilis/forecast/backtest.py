@@ -461,7 +461,9 @@ def run_backtest(
 
 
 def calibrate_intervals(
-    forecasts: pd.DataFrame, history: pd.DataFrame | None = None, wait: int = 3,
+    forecasts: pd.DataFrame,
+    history: pd.DataFrame | None = None,
+    wait: int = 3,
     window: int = 10,
 ) -> pd.DataFrame:
     """Replace each forecast's interval by the ensemble's spread widened to cover (see
@@ -488,15 +490,17 @@ def calibrate_intervals(
     pool = frame if history is None else pd.concat([annotate(with_spread(history)), frame],
                                                    ignore_index=True)  # fmt: skip
     pool = pool.drop_duplicates(["outcome", "origin", "iso3"], keep="last")
-    scales = pd.Series(1.0, index=frame.index)
-    for (origin, direction), rows in frame.groupby(["origin", "direction"]).groups.items():
-        last = origin - wait
+    scales = np.ones(len(frame))
+    keys = frame[["origin", "direction"]].drop_duplicates()
+    for origin, direction in zip(keys["origin"].tolist(), keys["direction"].tolist(), strict=True):
+        last = int(origin) - wait
         known = pool[pool["origin"].between(last - window + 1, last)
                      & (pool["direction"] == direction)]  # fmt: skip
+        rows = ((frame["origin"] == origin) & (frame["direction"] == direction)).to_numpy()
         scales[rows] = spread_scale(known) if len(known) else 1.0
     out = forecasts.copy()
     out["member_lower"], out["member_upper"] = frame["member_lower"], frame["member_upper"]
-    out["interval_scale"] = scales.to_numpy(dtype=float)
+    out["interval_scale"] = scales
     lo = out["member_lower"].to_numpy(dtype=float).copy()
     hi = out["member_upper"].to_numpy(dtype=float).copy()
     for scale in out["interval_scale"].unique():

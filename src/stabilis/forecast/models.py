@@ -146,8 +146,12 @@ class TrainingMatrix:
                 # copy them. Dense bins: sparse ones made each boosting round about 20 % slower
                 # on these small matrices, for the same trees.
                 free_raw_data=True,
-                params={"max_bin": self.max_bin, "verbose": -1, "num_threads": 1,
-                        "is_enable_sparse": False},
+                params={
+                    "max_bin": self.max_bin,
+                    "verbose": -1,
+                    "num_threads": 1,
+                    "is_enable_sparse": False,
+                },
             )
             self._dataset.construct()
         return self._dataset

@@ -234,8 +234,10 @@ class ForecastService:
         }  # fmt: skip
         label = {"up": "openings", "down": "closings", "event": "further events"}
         directions = annotate(forecasts)["direction"]
-        scales = {str(d): float(v) for d, v in
-                  forecasts.groupby(directions.to_numpy())["interval_scale"].first().items()}
+        scales = {
+            str(d): float(v)
+            for d, v in forecasts.groupby(directions.to_numpy())["interval_scale"].first().items()
+        }
         widened = ", ".join(f"{label[d]} {scales[d]:g}x" for d in label if d in scales)
         interval = {
             "scales": scales,
