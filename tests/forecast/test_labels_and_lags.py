@@ -143,6 +143,18 @@ def test_interval_widening_is_learned_per_direction_from_earlier_origins_only():
     late.loc[late["origin"] >= 2007, "realised"] = ~late.loc[late["origin"] >= 2007, "realised"]
     again = calibrate_intervals(late).groupby(["outcome", "origin"])["interval_scale"].first()
     assert again.equals(scale)  # the simulated origins end in 2009
+    # and only the ``window`` most recent realised origins count: with a window of 3, origin
+    # 2009 reads 2004-2006, so spoiling 2000-2003 changes 2007 (reads 2002-2004), not 2009
+    spoilt = frame.copy()
+    early_rows = spoilt["origin"] <= 2003
+    spoilt.loc[early_rows, "realised"] = ~spoilt.loc[early_rows, "realised"]
+
+    def closings(data: pd.DataFrame) -> pd.Series:  # the exact forecasts: widening 1.0
+        out = calibrate_intervals(data, window=3)
+        return out[out["outcome"] == "electoral_down"].groupby("origin")["interval_scale"].first()
+
+    assert closings(spoilt).loc[2009] == closings(frame).loc[2009] == 1.0
+    assert closings(spoilt).loc[2007] > 1.0
     # a history (e.g. warm-up origins) gives the first origins a widening too
     history = wrong.assign(origin=wrong["origin"] - 10, iso3=[f"H{i}" for i in range(len(wrong))])
     early = calibrate_intervals(
