@@ -71,7 +71,7 @@ demo: install-demo
 	$(BIN)/stabilis --mirror "$(MIRROR)" pull
 	$(BIN)/stabilis build
 	$(BIN)/stabilis summary
-	@$(REUSE) backtest || (echo "The walk-forward backtest: several minutes on 2 cores, once; later runs reuse it." && $(BIN)/stabilis forecast backtest)
+	@$(REUSE) backtest || (echo "The walk-forward backtest: about 2 minutes on 2 cores, once; later runs reuse it." && $(BIN)/stabilis forecast backtest)
 	@$(REUSE) run || $(BIN)/stabilis forecast run
 	$(BIN)/stabilis serve --host 127.0.0.1 --port 8000
 
