@@ -23,9 +23,9 @@ Calibration (``calibration``):
   scores.
 * ``none``: the members' probabilities as they are.
 
-The map is applied to every member. LightGBM runs with ``deterministic=True, force_row_wise=True`` and a
-fixed thread count and seed, so a rerun gives identical numbers. Column-wise histograms
-(``force_col_wise``) are as deterministic as row-wise ones and twice as fast on these data;
+The map is applied to every member. LightGBM runs with ``deterministic=True, force_col_wise=True``
+and a fixed thread count and seed, so a rerun gives identical numbers. Column-wise histograms
+are as deterministic as row-wise ones and twice as fast on these data;
 one thread per model, because OpenMP threads spin and stall when the machine is busy (a
 120-tree fit took 27 s with two threads on a loaded 2-core machine, 0.3 s with one);
 parallelism comes from fitting origins in separate worker processes instead
@@ -133,13 +133,21 @@ class TrainingMatrix:
     features: pd.DataFrame
     max_bin: int = MAX_BIN
     _dataset: Any = field(default=None, repr=False)
+    _values: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def values(self) -> np.ndarray:
+        """The features as one float matrix, converted once for every fit that reads them."""
+        if self._values is None:
+            self._values = self.features.to_numpy(dtype=np.float64)
+        return self._values
 
     def dataset(self) -> Any:
         import lightgbm as lgb
 
         if self._dataset is None:
             self._dataset = lgb.Dataset(
-                self.features.to_numpy(dtype=np.float64),
+                self.values,
                 label=np.zeros(len(self.features)),
                 feature_name=[_safe(c) for c in self.features.columns],
                 # the raw values stay in ``features``; kept here, every member's subset would
@@ -275,7 +283,7 @@ class BoostedForecaster:
             if inner_rows.sum() and held.sum() and len(np.unique(y[inner_rows])) == 2:
                 model = self._train(matrix, np.where(inner_rows, y, np.nan), np.ones(len(y)),
                                     self.seed)  # fmt: skip
-                raw = model.predict(matrix.features.to_numpy(dtype=np.float64)[held])
+                raw = model.predict(matrix.values[held])
                 self.calibrator_.fit(raw, y[held])
         self.members_ = [
             self._train(matrix, y, weights, self.seed + k + 1) for k, weights in enumerate(draws)
@@ -290,7 +298,7 @@ class BoostedForecaster:
     ) -> tuple[np.ndarray, np.ndarray]:
         """The mean raw log-odds of ``rows`` over the members that did not draw their country,
         and which rows have at least one such member."""
-        values = matrix.features.to_numpy(dtype=np.float64)[rows]
+        values = matrix.values[rows]
         total, count = np.zeros(len(values)), np.zeros(len(values))
         for member, weights in zip(self.members_, draws, strict=True):
             unseen = weights[rows] == 0

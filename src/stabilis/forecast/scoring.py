@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from stabilis.errors import QueryError
-from stabilis.forecast.models import logit
+from stabilis.forecast.models import logit, sigmoid
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -297,8 +297,8 @@ def scaled_interval(p: Any, lower: Any, upper: Any, scale: float) -> tuple[np.nd
     lo = z - scale * np.clip(z - logit(lower), 0, None)
     hi = z + scale * np.clip(logit(upper) - z, 0, None)
     p = np.asarray(p, dtype=float)
-    out_lo = np.where(p > 0, 1 / (1 + np.exp(-lo)), 0.0)
-    out_hi = np.where(p > 0, 1 / (1 + np.exp(-hi)), 0.0)
+    out_lo = np.where(p > 0, sigmoid(lo), 0.0)
+    out_hi = np.where(p > 0, sigmoid(hi), 0.0)
     return out_lo, out_hi
 
 
