@@ -95,6 +95,29 @@ def test_a_live_forecast_sees_no_data_after_its_year(service):
         service.run(as_of=2100)
 
 
+def test_the_hazard_learns_the_year_before_the_origin_as_it_is_known_at_the_origin(service):
+    column = "v2xcl_rol_up_next1"
+    design = service.design(as_of=2012)
+    full = service.design()
+
+    def row_2011(d, name):
+        at = d.years == 2011
+        return pd.Series(d.targets[name].to_numpy()[at], index=d.rows["iso3"].to_numpy()[at])
+
+    # the row 2011's one-year target (an event in 2012) needs 2013 for rule (c): unknown in 2012
+    assert row_2011(design, column).isna().all()
+    known = row_2011(design, f"{column}_known")
+    later = row_2011(full, f"{column}_known").reindex(known.index)
+    # what 2012 shows is the same whatever comes after it ...
+    pd.testing.assert_series_equal(known, later)
+    decided = known.notna()
+    assert decided.mean() > 0.8 and known[decided].sum() > 0
+    # ... and where it decides, it is what the full rules gave once 2013 was known
+    truth = row_2011(full, column).reindex(known.index)
+    pd.testing.assert_series_equal(known[decided], truth[decided])
+    assert service.config.hazard_latest_year
+
+
 def test_run_archives_forecasts_with_provenance_and_score_rescores_them(service):
     result = service.run(as_of=2015, outcomes=["electoral_down", "coup_attempt"])
     entry_id = result.info["archive_id"]

@@ -12,6 +12,7 @@ from stabilis.forecast.targets import (
     code_space_targets,
     conflict_onsets,
     ert_lite_events,
+    ert_lite_known,
     event_next2,
     resolve_outcomes,
     resolve_space,
@@ -21,6 +22,29 @@ from stabilis.forecast.targets import (
 def test_a_single_step_above_the_cutpoint_is_an_event():
     events = ert_lite_events(np.array([0.5, 0.5, 0.5, 0.6, 0.6]), 0.05)
     assert events.tolist() == [False, False, False, True, False]
+
+
+def test_an_event_known_in_its_own_year_is_what_every_next_year_value_would_give():
+    """Brute force: for each year y of random series, code the full rules with many values of
+    year y + 1; ``ert_lite_known`` must be 1 (or 0) exactly when all of them give an event (or
+    none does), and NaN only when the value of y + 1 decides."""
+    rng = np.random.default_rng(5)
+    cp = 0.05
+    nexts = np.linspace(-0.3, 0.3, 121)
+    undecided = 0
+    for _ in range(40):
+        x = np.round(0.5 + np.cumsum(rng.normal(0, 0.03, 12)), 3)
+        known = ert_lite_known(x, cp)
+        for y in range(len(x) - 1):
+            outcomes = {
+                bool(ert_lite_events(np.append(x[: y + 1], x[y] + step), cp)[y]) for step in nexts
+            }
+            if len(outcomes) == 2:
+                undecided += 1
+                assert np.isnan(known[y]), (x.tolist(), y)
+            else:
+                assert known[y] == float(outcomes.pop()), (x.tolist(), y)
+    assert undecided > 0  # the series do reach the undecided case
 
 
 def test_the_first_two_years_are_never_events():

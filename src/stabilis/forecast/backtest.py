@@ -117,10 +117,21 @@ def forecast_origin(
                 # s + 1, is known at s + 2 <= t); blended with the two-year model
                 one = TimeSplit.honest(origin, horizon=1, lookahead=lookahead,
                                        train_first=config.train_first)  # fmt: skip
+                y1 = design.targets[hazard_column].to_numpy(dtype=float)
+                known_column = f"{hazard_column}_known"
+                if config.hazard_latest_year and lookahead > 0 and \
+                        known_column in design.targets.columns:  # fmt: skip
+                    # and from the year before the origin too: whether t itself is an event is
+                    # known at t by rules (a)/(b), or known not to be one when rule (c) cannot
+                    # fire; rows it leaves open (rule (c) reads t + 1) stay out (NaN)
+                    one = TimeSplit.honest(origin, horizon=1, lookahead=0,
+                                           train_first=config.train_first)  # fmt: skip
+                    latest = years == one.train_last
+                    y1 = np.where(latest, design.targets[known_column].to_numpy(dtype=float), y1)
                 rows = one.train_mask(years)
                 hazard = config.estimator()
                 hazard.fit(
-                    matrix_for(one), design.targets[hazard_column].to_numpy(dtype=float)[rows],
+                    matrix_for(one), y1[rows],
                     years=years[rows], groups=groups[rows], split=one,
                 )  # fmt: skip
                 estimator = BlendedForecaster(estimator, hazard)

@@ -64,6 +64,10 @@ class ForecastConfig:
     #: Blend each space outcome's two-year model with a one-year hazard model (see
     #: :class:`~stabilis.forecast.models.BlendedForecaster`).
     hazard_blend: bool = True
+    #: The hazard model also learns from the year before the origin, with that row's target
+    #: as known at the origin (``<indicator>_<dir>_next1_known``; rows only rule (c) could
+    #: still make an event are left out). No data after the origin are read.
+    hazard_latest_year: bool = True
     #: Walk-forward recalibration of the space outcomes (see
     #: :mod:`~stabilis.forecast.recalibration`): ``spread``, ``platt``, ``isotonic`` or ``none``.
     recalibration: str = "spread"
@@ -375,12 +379,17 @@ def _next_year_events(
     last_year: int,
 ) -> pd.DataFrame:  # fmt: skip
     """One-year targets ``<indicator>_<up|down>_next1``: an event (all three rules) in t + 1;
-    0 past the state's end, NaN where t + 2 is after the data (rule (c) for t + 1 reads it)."""
+    0 past the state's end, NaN where t + 2 is after the data (rule (c) for t + 1 reads it).
+
+    ``<indicator>_<up|down>_next1_known`` is the same target as known at t + 1 itself
+    (:func:`~stabilis.forecast.targets.ert_lite_known`): 1 by rules (a)/(b), 0 where no rule
+    can fire, NaN where rule (c) still could; NaN where t + 1 is after the data. It lets the
+    hazard model learn from the row t − 1 of origin t without reading anything after t."""
     import itertools
 
     import pandas as pd
 
-    from stabilis.forecast.targets import ert_lite_events
+    from stabilis.forecast.targets import ert_lite_events, ert_lite_known
 
     data = series.sort_values(["gwcode", "year"], kind="stable").reset_index(drop=True)
     gw = data["gwcode"].to_numpy()
@@ -403,6 +412,16 @@ def _next_year_events(
             column[past_state] = 0.0
             column[row_years + 2 > last_year] = np.nan
             out[f"{space.indicator}_{direction}_next1"] = column
+            # the targets as known at the origin, for the training rows just before it: an
+            # event in year y is known at y by rules (a)/(b) (rule (c) reads y + 1)
+            known = np.zeros(len(data), dtype=float)
+            for start, stop in itertools.pairwise(bounds):
+                known[start:stop] = ert_lite_known(sign * values[start:stop], cp, tie_rule)
+            at = pd.Series(known, index=pd.MultiIndex.from_arrays([gw, years - 1]))
+            column = at.reindex(keyed).to_numpy(dtype=float, copy=True)
+            column[past_state] = 0.0
+            column[row_years + 1 > last_year] = np.nan
+            out[f"{space.indicator}_{direction}_next1_known"] = column
     return out
 
 

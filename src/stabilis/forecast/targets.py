@@ -175,6 +175,23 @@ def ert_lite_events(
     return events
 
 
+def ert_lite_known(x: np.ndarray, cp: float, tie_rule: str = "float") -> np.ndarray:
+    """Each year's up event as known in that year itself (call on −x for down).
+
+    1 where rule (a) or (b) fires; 0 where none can fire (also rule (c), which needs this
+    year's step above 0.1·cp); NaN where only rule (c) could still make it an event, which
+    depends on next year's value.
+    """
+    x = np.asarray(x, dtype=float)
+    n = len(x)
+    events = ert_lite_events(x, cp, tie_rule, rules="ab").astype(float)
+    prev1 = np.concatenate([np.full(1, np.nan), x[:-1]]) if n else x
+    open_c = _compare(x - prev1, 0.1 * cp, tie_rule) & (events == 0)
+    open_c[: min(2, n)] = False
+    events[open_c] = np.nan
+    return events
+
+
 def _next2(events: np.ndarray, years: np.ndarray, last_year: int) -> np.ndarray:
     """Event in t+1 or t+2: NaN past the data's last year, 0 past the state's last year."""
     n = len(events)
