@@ -190,6 +190,10 @@ class ForecastFrame:
     config: ForecastConfig
     seconds: float = 0.0
     info: dict[str, Any] = field(default_factory=dict)
+    #: A backtest's warm-up origins (fitted to teach the first origins' recalibration and
+    #: interval widening; not part of the result). The archive keeps them, so a live run
+    #: learns from the same origins a backtest would.
+    warmup: pd.DataFrame | None = None
 
     def tidy(self) -> pd.DataFrame:
         """One row per country × outcome × origin: ``outcome, origin, iso3, space, direction,
@@ -465,9 +469,17 @@ def run_backtest(
     # the warm-up origins' realised forecasts give the first origins' intervals a widening too
     forecasts = calibrate_intervals(forecasts, history=warm)
     seconds = time.perf_counter() - start
+    if warm is not None:
+        # kept as the model gave them, labelled as the result's own columns are, so an archived
+        # backtest's warm-up rows join its forecasts as one history
+        warm = warm.assign(
+            p_model=warm["p"], lower_model=warm["lower"], upper_model=warm["upper"],
+            member_lower=warm["lower"], member_upper=warm["upper"],
+        )  # fmt: skip
     return ForecastFrame(
         forecasts, config, seconds,
         info={"first_origin": first, "last_origin": final, "warmup_origins": warmup},
+        warmup=warm,
     )  # fmt: skip
 
 

@@ -191,9 +191,10 @@ class ForecastService:
         config = replace(self.config, outcomes=tuple(outcomes or self.config.outcomes))
         result = run_backtest(self.design(), config, first, last, progress)
         if archive:
+            extras = {"warmup": result.warmup} if result.warmup is not None else None
             entry = self.archive.save(result.forecasts, kind="backtest", as_of=None,
                                       snapshots=self.ws.snapshots(), config=config,
-                                      inputs=self.input_releases())  # fmt: skip
+                                      extras=extras, inputs=self.input_releases())  # fmt: skip
             result.info["archive_id"] = entry.id
         return result
 
@@ -210,6 +211,8 @@ class ForecastService:
         The archive keeps every forecast's largest contributions (``drivers.parquet``), so
         :meth:`explain` and :meth:`top` answer from it without refitting.
         """
+        import pandas as pd
+
         year = self.origin_year(as_of)
         design = self.design(as_of=year)
         config = replace(self.config, outcomes=tuple(outcomes or self.config.outcomes))
@@ -219,6 +222,13 @@ class ForecastService:
         past = self.archive.load(history.id) if history is not None else None
         if past is not None and "member_lower" not in past.columns:
             past = None  # archived before intervals were calibrated: it cannot calibrate them
+        warm = (self.archive.load_extra(history.id, "warmup")
+                if past is not None and history is not None else None)  # fmt: skip
+        with_warmup = ", its warm-up origins included" if warm is not None else ""
+        if past is not None and warm is not None:
+            # the backtest's warm-up origins too: the live map then learns from the same
+            # realised origins a backtest of this origin would
+            past = pd.concat([warm, past], ignore_index=True)
         forecasts = recalibrate(forecasts, past, method=config.recalibration)
         forecasts = calibrate_intervals(forecasts, history=past)
         history_id = history.id if history is not None else ""
@@ -226,7 +236,7 @@ class ForecastService:
         recalibration = {
             "method": config.recalibration,
             "basis": (f"walk-forward map learned from the realised forecasts of backtest "
-                      f"{history_id} (origins up to {year - 3})") if len(mapped) else
+                      f"{history_id} (origins up to {year - 3}{with_warmup})") if len(mapped) else
                      ("not recalibrated: archive a backtest ('stabilis forecast backtest') "
                       "to learn the map") if config.recalibration != "none" else "off",
             "slopes": {str(k): float(v) for k, v in mapped.groupby(
@@ -243,7 +253,7 @@ class ForecastService:
             "scales": scales,
             "basis": (f"ensemble spread widened on the log-odds scale ({widened}), learned "
                       f"from the realised forecasts of backtest {history_id} (origins up to "
-                      f"{year - 3})") if past is not None else
+                      f"{year - 3}{with_warmup})") if past is not None else
                      ("ensemble spread, not calibrated: archive a backtest "
                       "('stabilis forecast backtest') to calibrate it"),
         }  # fmt: skip
