@@ -5,6 +5,8 @@ Layout under ``<data_dir>/forecasts/``::
     <id>/forecasts.parquet   the long forecasts (outcome, origin, iso3, gwcode, p, lower, upper, ...)
     <id>/drivers.parquet     (live runs) each forecast's largest contributions, with labels and
                              sentences, so ``explain`` and ``list`` read them without a refit
+    <id>/warmup.parquet      (backtests) the warm-up origins' forecasts, which taught the first
+                             origins' recalibration and widening; a live run learns from them too
     <id>/models.pkl          (live runs) the fitted models, so a scenario (``whatif``) is
                              recomputed without a refit. Pickle: read only from this archive,
                              which only Stabilis writes; never load one from elsewhere
