@@ -118,6 +118,27 @@ def test_the_hazard_learns_the_year_before_the_origin_as_it_is_known_at_the_orig
     assert service.config.hazard_latest_year
 
 
+def test_the_live_hazard_learns_the_latest_year_the_space_data_show(service, monkeypatch):
+    import stabilis.forecast.backtest as backtest
+    from stabilis.forecast.models import BoostedForecaster
+
+    learned: list[int] = []
+    fit = BoostedForecaster.fit
+
+    def recording(self, X, y, *, years, groups, split=None):
+        learned.append(int(np.asarray(years)[~np.isnan(np.asarray(y, dtype=float))].max()))
+        return fit(self, X, y, years=years, groups=groups, split=split)
+
+    monkeypatch.setattr(BoostedForecaster, "fit", recording)
+    design = service.design(as_of=2024)
+    assert design.last_year == 2023  # the six space indicators end in 2023 (lagged one year)
+    outcome = [o for o in design.outcomes if o.key == "electoral_up"]
+    backtest.forecast_origin(design, 2024, service.config, outcome)
+    # the two-year model: rows up to 2021 (origin - 3); the hazard: up to 2022, whose target
+    # (is 2023 an opening?) the 2023 data themselves show for most countries
+    assert learned == [2021, 2022]
+
+
 def test_run_archives_forecasts_with_provenance_and_score_rescores_them(service):
     result = service.run(as_of=2015, outcomes=["electoral_down", "coup_attempt"])
     entry_id = result.info["archive_id"]

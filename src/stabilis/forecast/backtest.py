@@ -124,9 +124,11 @@ def forecast_origin(
                     # and from the year before the origin too: whether t itself is an event is
                     # known at t by rules (a)/(b), or known not to be one when rule (c) cannot
                     # fire; rows it leaves open (rule (c) reads t + 1) stay out (NaN)
+                    # (a live origin whose space data end a year earlier, lagged, has its
+                    # latest known year one year earlier too)
                     one = TimeSplit.honest(origin, horizon=1, lookahead=0,
                                            train_first=config.train_first)  # fmt: skip
-                    latest = years == one.train_last
+                    latest = years == min(origin, design.last_year) - 1
                     y1 = np.where(latest, design.targets[known_column].to_numpy(dtype=float), y1)
                 rows = one.train_mask(years)
                 hazard = config.estimator()
