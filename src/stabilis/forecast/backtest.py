@@ -471,13 +471,6 @@ def run_backtest(
     # the warm-up origins' realised forecasts give the first origins' intervals a widening too
     forecasts = calibrate_intervals(forecasts, history=warm)
     seconds = time.perf_counter() - start
-    if warm is not None:
-        # kept as the model gave them, labelled as the result's own columns are, so an archived
-        # backtest's warm-up rows join its forecasts as one history
-        warm = warm.assign(
-            p_model=warm["p"], lower_model=warm["lower"], upper_model=warm["upper"],
-            member_lower=warm["lower"], member_upper=warm["upper"],
-        )  # fmt: skip
     return ForecastFrame(
         forecasts, config, seconds,
         info={"first_origin": first, "last_origin": final, "warmup_origins": warmup},
@@ -507,9 +500,11 @@ def calibrate_intervals(
     from stabilis.forecast.scoring import scaled_interval, spread_scale
 
     def with_spread(frame: pd.DataFrame) -> pd.DataFrame:
-        if "member_lower" in frame.columns:
-            return frame
-        return frame.assign(member_lower=frame["lower"], member_upper=frame["upper"])
+        # rows not yet widened (no member bounds) carry the ensemble's spread as lower/upper
+        if "member_lower" not in frame.columns:
+            return frame.assign(member_lower=frame["lower"], member_upper=frame["upper"])
+        return frame.assign(member_lower=frame["member_lower"].fillna(frame["lower"]),
+                            member_upper=frame["member_upper"].fillna(frame["upper"]))  # fmt: skip
 
     frame = annotate(with_spread(forecasts.copy()))
     pool = frame if history is None else pd.concat([annotate(with_spread(history)), frame],

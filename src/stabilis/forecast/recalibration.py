@@ -58,11 +58,13 @@ def recalibration_group(outcome_keys: pd.Series) -> np.ndarray:
 
 
 def _model_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with ``p_model``/``lower_model``/``upper_model`` present (copied from p…)."""
+    """The frame with ``p_model``/``lower_model``/``upper_model`` on every row (copied from
+    p… where missing: rows never recalibrated, such as a backtest's warm-up origins joined to
+    its forecasts)."""
     out = frame.copy()
     for column in ("p", "lower", "upper"):
-        if f"{column}_model" not in out.columns:
-            out[f"{column}_model"] = out[column]
+        model = f"{column}_model"
+        out[model] = out[model].fillna(out[column]) if model in out.columns else out[column]
     return out
 
 
