@@ -122,6 +122,34 @@ def test_interval_coverage_is_nominal_for_exact_forecasts_and_low_for_narrow_wro
     assert spread_scale(_simulated(3, error=0.0, spread=0.3)) == 1.0
 
 
+def test_coverage_counts_of_a_window_give_the_widening_computed_on_the_window_itself():
+    """The backtest groups all realised forecasts once and sums each window's counts; that must
+    be the widening :func:`spread_scale` finds on the window's rows alone, for every window."""
+    from stabilis.forecast.scoring import covered_groups, scale_from_counts, spread_scale
+
+    frame = pd.concat([_simulated(4, error=0.5, spread=0.1),
+                       _simulated(5, error=0.1, spread=0.2).assign(direction="up")])  # fmt: skip
+    frame = frame.reset_index(drop=True).astype({"realised": float})
+    frame.loc[frame.sample(frac=0.1, random_state=1).index, "realised"] = np.nan  # unknown yet
+    counts = covered_groups(frame)
+    assert set(counts.columns[:3]) == {"origin", "direction", "groups"}
+    scales = set()
+    for first in range(2000, 2010):
+        for last in range(first, 2010):
+            for direction in ("up", "down"):
+                window = frame[frame["origin"].between(first, last)
+                               & (frame["direction"] == direction)]  # fmt: skip
+                part = counts[counts["origin"].between(first, last)
+                              & (counts["direction"] == direction)]  # fmt: skip
+                expected = spread_scale(window)
+                assert scale_from_counts(part) == expected, (first, last, direction)
+                scales.add(expected)
+    assert len(scales) > 3  # the windows do need different widenings
+    assert scale_from_counts(counts.iloc[:0]) == 1.0  # no realised forecast: no widening
+    tiny = covered_groups(frame[frame["origin"] == 2000].head(20))  # no group of 50 or more
+    assert tiny["groups"].sum() == 0 and scale_from_counts(tiny) == 4.0
+
+
 def test_interval_widening_is_learned_per_direction_from_earlier_origins_only():
     """Simulated truth: openings are forecast with errors and too narrow a spread, closings
     exactly. Each direction gets its own widening, learned from origins three or more years

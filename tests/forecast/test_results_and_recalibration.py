@@ -129,6 +129,42 @@ def test_bounds_ruled_forecasts_stay_zero_and_history_feeds_the_first_origins():
     assert (fed.loc[fed.index[:7], ["p", "lower", "upper"]] == 0).all().all()
 
 
+def test_the_slope_of_each_origin_sums_per_origin_losses_as_a_full_search_would():
+    """The spread map's slope is chosen from per-origin log-likelihoods computed once; for any
+    set of past origins it must be the slope a direct search of every slope's log-loss picks."""
+    from stabilis.forecast.models import logit, sigmoid
+    from stabilis.forecast.recalibration import (
+        SLOPES,
+        best_slope,
+        origin_log_likelihoods,
+        slope_from_likelihoods,
+    )
+
+    rng = np.random.default_rng(3)
+    origins = rng.integers(2000, 2012, 6000)
+    truth = rng.beta(1, 6, len(origins))
+    p = sigmoid(1.6 * logit(truth) + 0.9)  # too spread out: the right slope is below 1
+    y = (rng.random(len(origins)) < truth).astype(float)
+    per_origin = origin_log_likelihoods(p, y, origins)
+    chosen = set()
+    for last in range(2001, 2012):
+        upto = origins <= last
+        losses = {}
+        for slope in SLOPES:
+            total = 0.0
+            for o in np.unique(origins[upto]):
+                here = upto & (origins == o)
+                q = np.clip(sigmoid(slope * logit(p[here]) + level_shift(p[here], slope)),
+                            1e-6, 1 - 1e-6)  # fmt: skip
+                total -= np.sum(y[here] * np.log(q) + (1 - y[here]) * np.log(1 - q))
+            losses[slope] = total
+        direct = min(SLOPES, key=lambda a: (round(losses[a], 6), abs(a - 1.0)))
+        summed = slope_from_likelihoods([v for o, v in per_origin.items() if o <= last])
+        assert summed == direct == best_slope(p[upto], y[upto], origins[upto])
+        chosen.add(summed)
+    assert max(chosen) < 1.0  # the known over-spread is found
+
+
 def test_recalibration_refuses_an_unknown_method():
     with pytest.raises(QueryError, match="recalibration must be one of"):
         recalibrate(_simulated(origins=[2000]), method="spline")  # type: ignore[arg-type]

@@ -497,7 +497,7 @@ def calibrate_intervals(
     """
     import pandas as pd
 
-    from stabilis.forecast.scoring import scaled_interval, spread_scale
+    from stabilis.forecast.scoring import covered_groups, scale_from_counts, scaled_interval
 
     def with_spread(frame: pd.DataFrame) -> pd.DataFrame:
         # rows not yet widened (no member bounds) carry the ensemble's spread as lower/upper
@@ -510,14 +510,16 @@ def calibrate_intervals(
     pool = frame if history is None else pd.concat([annotate(with_spread(history)), frame],
                                                    ignore_index=True)  # fmt: skip
     pool = pool.drop_duplicates(["outcome", "origin", "iso3"], keep="last")
+    # the pool is grouped once; each window's coverage is then a sum over its origins
+    counts = covered_groups(pool)
     scales = np.ones(len(frame))
     keys = frame[["origin", "direction"]].drop_duplicates()
     for origin, direction in zip(keys["origin"].tolist(), keys["direction"].tolist(), strict=True):
         last = int(origin) - wait
-        known = pool[pool["origin"].between(last - window + 1, last)
-                     & (pool["direction"] == direction)]  # fmt: skip
+        known = counts[counts["origin"].between(last - window + 1, last)
+                       & (counts["direction"] == direction)]  # fmt: skip
         rows = ((frame["origin"] == origin) & (frame["direction"] == direction)).to_numpy()
-        scales[rows] = spread_scale(known) if len(known) else 1.0
+        scales[rows] = scale_from_counts(known)
     out = forecasts.copy()
     out["member_lower"], out["member_upper"] = frame["member_lower"], frame["member_upper"]
     out["interval_scale"] = scales

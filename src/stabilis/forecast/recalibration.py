@@ -108,19 +108,31 @@ def recalibrate(
     done = np.zeros(len(frame), dtype=bool)
     slopes, shifts = np.full(len(frame), np.nan), np.full(len(frame), np.nan)
     origins = frame["origin"].to_numpy()
+    pool_origins = pool["origin"].to_numpy()
+    pool_p = pool["p_model"].to_numpy(dtype=float)
+    pool_y = pool["realised"].to_numpy(dtype=float)
+    # each past origin's log-loss under every slope, computed once per group: the map of
+    # origin t sums those of the origins up to t − wait (it was recomputed for every t)
+    losses: dict[str, dict[int, np.ndarray]] = {}
     for origin in np.unique(origins):
-        earlier = pool["origin"].to_numpy() <= origin - wait
+        earlier = pool_origins <= origin - wait
         for name in np.unique(group[origins == origin]):
             if not name:
                 continue
             fit_rows = earlier & (pool_group == name)
-            y = pool["realised"].to_numpy(dtype=float)[fit_rows]
+            y = pool_y[fit_rows]
             if y.sum() < min_events or (1 - y).sum() < min_events:
                 continue
-            past = pool["p_model"].to_numpy(dtype=float)[fit_rows]
+            past = pool_p[fit_rows]
             rows = (origins == origin) & (group == name)
             if method == "spread":
-                slope = best_slope(past, y, pool["origin"].to_numpy()[fit_rows])
+                if name not in losses:
+                    mine = pool_group == name
+                    losses[name] = origin_log_likelihoods(pool_p[mine], pool_y[mine],
+                                                          pool_origins[mine])  # fmt: skip
+                slope = slope_from_likelihoods(
+                    [v for o, v in losses[name].items() if o <= origin - wait]
+                )
                 positive = base["p"][rows] > 0
                 shift = level_shift(base["p"][rows][positive], slope)
                 for column, values in base.items():
@@ -160,14 +172,37 @@ def level_shift(p: np.ndarray, slope: float) -> float:
 def best_slope(p: np.ndarray, y: np.ndarray, origins: np.ndarray) -> float:
     """The slope in :data:`SLOPES` whose level-preserving map (per origin) gives the lowest
     log-loss on these realised forecasts (1.0, no change, wins ties)."""
+    return slope_from_likelihoods(list(origin_log_likelihoods(p, y, origins).values()))
+
+
+#: The slopes in the order they are tried (nearest to 1.0 first, so 1.0 wins ties).
+_SLOPE_ORDER = tuple(sorted(SLOPES, key=lambda a: abs(a - 1.0)))
+
+
+def origin_log_likelihoods(
+    p: np.ndarray, y: np.ndarray, origins: np.ndarray
+) -> dict[int, np.ndarray]:
+    """Per origin (ascending), the log-likelihood of its realised forecasts under each slope's
+    level-preserving map, in :data:`_SLOPE_ORDER`."""
+    out: dict[int, np.ndarray] = {}
+    for origin in np.unique(origins):
+        here = origins == origin
+        z, mean_p, y_here = logit(p[here]), p[here], y[here]
+        sums = np.empty(len(_SLOPE_ORDER))
+        for i, slope in enumerate(_SLOPE_ORDER):
+            q = np.clip(sigmoid(slope * z + level_shift(mean_p, slope)), 1e-6, 1 - 1e-6)
+            sums[i] = float(np.sum(y_here * np.log(q) + (1 - y_here) * np.log(1 - q)))
+        out[int(origin)] = sums
+    return out
+
+
+def slope_from_likelihoods(per_origin: list[np.ndarray]) -> float:
+    """The slope with the lowest log-loss summed over origins (see :func:`best_slope`)."""
     best, best_loss = 1.0, np.inf
-    for slope in sorted(SLOPES, key=lambda a: abs(a - 1.0)):
+    for i, slope in enumerate(_SLOPE_ORDER):
         loss = 0.0
-        for origin in np.unique(origins):
-            here = origins == origin
-            z = logit(p[here])
-            q = np.clip(sigmoid(slope * z + level_shift(p[here], slope)), 1e-6, 1 - 1e-6)
-            loss -= float(np.sum(y[here] * np.log(q) + (1 - y[here]) * np.log(1 - q)))
+        for sums in per_origin:
+            loss -= float(sums[i])
         if loss < best_loss - 1e-9:
             best, best_loss = slope, loss
     return best

@@ -351,14 +351,64 @@ def spread_scale(frame: pd.DataFrame, *, target: str = "realised", group_size: i
     """The smallest widening (1.0, 1.1, … 4.0) of the ensemble's interval whose coverage on
     ``frame``'s realised forecasts reaches the nominal 80 % (4.0 when none does; 1.0 with no
     realised forecasts)."""
+    return scale_from_counts(covered_groups(frame, target=target, group_size=group_size))
+
+
+def covered_groups(
+    frame: pd.DataFrame, *, target: str = "realised", group_size: int = 100
+) -> pd.DataFrame:
+    """Per origin and direction of ``frame``'s realised forecasts, grouped as
+    :func:`interval_coverage` groups them: ``groups`` (how many) and ``covered_<i>``, how many
+    of them the ensemble's interval widened ``_SCALES[i]`` times covers. A block with realised
+    forecasts but no full group has ``groups`` 0. The coverage of any set of origins is a sum
+    of these counts, so the widenings of many windows need the grouping only once."""
+    import pandas as pd
+
     data = frame.dropna(subset=[target])
     data = data[data["p"] > 0]
-    if data.empty:
+    keys = [c for c in ("origin", "direction") if c in data.columns]
+    data = data.sort_values([*keys, "p"], kind="stable")
+    if keys:
+        rank = data.groupby(keys, sort=False).cumcount().to_numpy()
+        block = data.groupby(keys, sort=False).ngroup().to_numpy()
+    else:
+        rank, block = np.arange(len(data)), np.zeros(len(data), dtype=int)
+    group = block * (len(data) + 1) + rank // group_size
+    p = data["p"].to_numpy(dtype=float)
+    member_lo = data["member_lower"].to_numpy(dtype=float)
+    member_hi = data["member_upper"].to_numpy(dtype=float)
+    columns: dict[str, np.ndarray] = {"g": group, "p": p, "y": data[target].to_numpy()}
+    for i, scale in enumerate(_SCALES):
+        columns[f"lo{i}"], columns[f"hi{i}"] = scaled_interval(p, member_lo, member_hi, scale)
+    agg = pd.DataFrame(columns)
+    grouped = agg.groupby("g")
+    stats = grouped.mean()
+    stats["n"] = grouped.size()
+    stats = stats[stats["n"] >= group_size / 2]
+    mean_p, n = stats["p"].to_numpy(), stats["n"].to_numpy()
+    se = np.sqrt(mean_p * (1 - mean_p) / n)
+    gap = (stats["y"] - stats["p"]).abs().to_numpy()
+    of_block = (stats.index.to_numpy() // (len(data) + 1)).astype(int)
+    blocks = len(np.unique(block))
+    out = pd.DataFrame({"groups": np.bincount(of_block, minlength=blocks)})
+    for i in range(len(_SCALES)):
+        w = ((stats[f"hi{i}"] - stats[f"lo{i}"]) / 2).to_numpy()
+        covered = gap <= np.sqrt(w**2 + (_Z80 * se) ** 2)
+        out[f"covered_{i}"] = np.bincount(of_block[covered], minlength=blocks)
+    firsts = np.unique(block, return_index=True)[1]
+    for key in keys:
+        out.insert(0, key, data[key].to_numpy()[firsts])
+    return out
+
+
+def scale_from_counts(counts: pd.DataFrame) -> float:
+    """The smallest widening whose pooled coverage over ``counts`` (rows of
+    :func:`covered_groups`) reaches :data:`NOMINAL`; 1.0 with no realised forecasts, 4.0 when
+    none does or no group is full."""
+    if counts.empty:
         return 1.0
-    for scale in _SCALES:
-        lo, hi = scaled_interval(data["p"], data["member_lower"], data["member_upper"], scale)
-        trial = data.assign(lower=lo, upper=hi)
-        found = interval_coverage(trial, target=target, group_size=group_size)["coverage"]
-        if found >= NOMINAL:
+    groups = int(counts["groups"].sum())
+    for i, scale in enumerate(_SCALES):
+        if groups and int(counts[f"covered_{i}"].sum()) / groups >= NOMINAL:
             return scale
     return _SCALES[-1]
