@@ -123,10 +123,13 @@ def test_the_live_hazard_learns_the_latest_year_the_space_data_show(service, mon
     from stabilis.forecast.models import BoostedForecaster
 
     learned: list[int] = []
+    labels: list[pd.Series] = []
     fit = BoostedForecaster.fit
 
     def recording(self, X, y, *, years, groups, split=None):
-        learned.append(int(np.asarray(years)[~np.isnan(np.asarray(y, dtype=float))].max()))
+        y, years = np.asarray(y, dtype=float), np.asarray(years)
+        learned.append(int(years[~np.isnan(y)].max()))
+        labels.append(pd.Series(y[years == years.max()]))
         return fit(self, X, y, years=years, groups=groups, split=split)
 
     monkeypatch.setattr(BoostedForecaster, "fit", recording)
@@ -137,6 +140,21 @@ def test_the_live_hazard_learns_the_latest_year_the_space_data_show(service, mon
     # the two-year model: rows up to 2021 (origin - 3); the hazard: up to 2022, whose target
     # (is 2023 an opening?) the 2023 data themselves show for most countries
     assert learned == [2021, 2022]
+    # the two-year model's row 2021 (window 2022-2023) is labelled as 2023 shows it: where only
+    # rule (c) could still make 2023 an opening (it reads 2024), the row stays out, not "none"
+    code = "v2x_veracc_osp_up"
+    rows = design.rows.assign(full=design.targets[f"{code}_next2"],
+                              known=design.targets[f"{code}_next2_known"],
+                              open_2023=design.targets[f"{code}_next1_known"].isna())  # fmt: skip
+    at_2021 = rows[rows["year"] == 2021].set_index("gwcode")
+    at_2022 = rows[rows["year"] == 2022].set_index("gwcode")
+    expected_out = (at_2021["full"] == 0) & at_2022["open_2023"].reindex(at_2021.index)
+    assert expected_out.sum() > 0  # some countries' 2023 is still open
+    assert (at_2021["known"].isna() == expected_out).all()
+    assert (at_2021["known"].dropna() == at_2021["full"][~expected_out]).all()
+    two_year = labels[0].to_numpy()
+    assert np.isnan(two_year).sum() == expected_out.sum()
+    assert np.nansum(two_year) == at_2021["full"].sum()  # every known event is still learned
 
 
 def test_run_archives_forecasts_with_provenance_and_score_rescores_them(service):

@@ -106,9 +106,17 @@ def forecast_origin(
         matrix = matrix_for(split)
         for outcome in (o for o in selected if o.lookahead == lookahead):
             estimator = config.estimator()
+            y = design.target(outcome)
+            as_known = f"{outcome.column}_known"
+            if as_known in design.targets.columns:
+                # a live origin after the space data (lagged) trains on the row whose window
+                # ends in the data's last year: its target as that year shows it (rule (c) for
+                # it reads the year after, so rows only rule (c) could still make an event stay
+                # out). A backtest never trains on that row.
+                latest = years == design.last_year - 2
+                y = np.where(latest, design.targets[as_known].to_numpy(dtype=float), y)
             estimator.fit(
-                matrix, design.target(outcome)[train], years=years[train],
-                groups=groups[train], split=split,
+                matrix, y[train], years=years[train], groups=groups[train], split=split,
             )  # fmt: skip
             hazard_column = outcome.column.replace("_next2", "_next1")
             if config.hazard_blend and outcome.space is not None and \

@@ -331,9 +331,9 @@ def assemble_design(
             values = column.reindex(keyed).to_numpy(dtype=float, na_value=np.nan)
             targets[f"{space.indicator}_{direction}_next2"] = values
 
-    targets = pd.concat(
+    targets = _two_year_as_known(pd.concat(
         [targets, _next_year_events(series, rows, inputs.cutpoints, tie_rule, last_year)], axis=1
-    )
+    ))  # fmt: skip
     attempts = panel.loc[panel["ptcoups.pt_attempt"] == 1, ["iso3", "year"]]
     targets["coup_attempt_next2"] = event_next2(
         rows, attempts, last_year=_last_year(panel, "ptcoups.pt_attempt"),
@@ -367,6 +367,23 @@ def assemble_design(
     )
 
 
+def _two_year_as_known(targets: pd.DataFrame) -> pd.DataFrame:
+    """Add ``<indicator>_<dir>_next2_known``: the two-year target of row s as year s + 2 itself
+    shows it — the full target, except NaN where it is 0 only because rule (c) for s + 2 reads
+    s + 3. Only a live origin one year after the space data (lagged) trains on such a row (the
+    one whose window ends in the data's last year); there the full target would count those
+    events as none. The ``_next2_open`` helper columns are dropped."""
+    out = targets.copy()
+    for space in SPACES.values():
+        for direction in ("up", "down"):
+            full = out[f"{space.indicator}_{direction}_next2"].to_numpy(dtype=float)
+            still_open = out.pop(f"{space.indicator}_{direction}_next2_open").to_numpy(bool)
+            out[f"{space.indicator}_{direction}_next2_known"] = np.where(
+                still_open & (full == 0), np.nan, full
+            )
+    return out
+
+
 def _space_series(panel: pd.DataFrame, identity: pd.DataFrame) -> pd.DataFrame:
     codes = [s.code for s in SPACES.values()]
     spaces = panel.loc[panel[codes].notna().all(axis=1), ["iso3", "year", *codes]]
@@ -384,7 +401,10 @@ def _next_year_events(
     ``<indicator>_<up|down>_next1_known`` is the same target as known at t + 1 itself
     (:func:`~stabilis.forecast.targets.ert_lite_known`): 1 by rules (a)/(b), 0 where no rule
     can fire, NaN where rule (c) still could; NaN where t + 1 is after the data. It lets the
-    hazard model learn from the row t − 1 of origin t without reading anything after t."""
+    hazard model learn from the row t − 1 of origin t without reading anything after t.
+    ``<indicator>_<up|down>_next2_open`` is True where only rule (c) could still make t + 2 an
+    event as t + 2 itself shows it (within the state's life and the data); see
+    :func:`_two_year_as_known`."""
     import itertools
 
     import pandas as pd
@@ -398,7 +418,9 @@ def _next_year_events(
     state_end = pd.Series(years, index=gw).groupby(level=0).max()
     keyed = rows.set_index(["gwcode", "year"]).index
     row_years = rows["year"].to_numpy()
-    past_state = row_years + 1 > rows["gwcode"].map(state_end).to_numpy(dtype=float)
+    state_ends = rows["gwcode"].map(state_end).to_numpy(dtype=float)
+    past_state = row_years + 1 > state_ends
+    past_second = (row_years + 2 > state_ends) | (row_years + 2 > last_year)
     out = pd.DataFrame(index=rows.index)
     for space in SPACES.values():
         values = data[space.indicator].to_numpy(dtype=float)
@@ -422,6 +444,9 @@ def _next_year_events(
             column[past_state] = 0.0
             column[row_years + 1 > last_year] = np.nan
             out[f"{space.indicator}_{direction}_next1_known"] = column
+            at = pd.Series(known, index=pd.MultiIndex.from_arrays([gw, years - 2]))
+            still_open = np.isnan(at.reindex(keyed).to_numpy(dtype=float)) & ~past_second
+            out[f"{space.indicator}_{direction}_next2_open"] = still_open
     return out
 
 
