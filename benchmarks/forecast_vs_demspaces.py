@@ -48,7 +48,7 @@ import pandas as pd
 import stabilis
 from stabilis.forecast.backtest import annotate
 from stabilis.forecast.design import ForecastConfig
-from stabilis.forecast.origins import TimeSplit
+from stabilis.forecast.origins import FIRST_TRAIN_YEAR, TimeSplit
 from stabilis.forecast.scoring import bootstrap_differences, score
 from stabilis.forecast.service import ForecastService
 from stabilis.forecast.targets import resolve_outcomes
@@ -195,7 +195,9 @@ def random_forest(service: ForecastService, origins: list[int], keys: list[str],
                 continue
             if budget_seconds is not None and time.perf_counter() - began > budget_seconds:
                 continue
-            split = TimeSplit.honest(origin, lookahead=outcome.lookahead)
+            # the Barometer's training years (from 1970), whatever Stabilis' own start
+            split = TimeSplit.honest(origin, lookahead=outcome.lookahead,
+                                     train_first=FIRST_TRAIN_YEAR)  # fmt: skip
             y = design.target(outcome)
             train = split.train_mask(years) & ~np.isnan(y)
             test = split.test_mask(years)
