@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 #: The Barometer trains from here; so does the honest forest of the benchmark.
 FIRST_TRAIN_YEAR = 1970
 #: The first training year of Stabilis' models (``ForecastConfig.train_first``): the 1970s
-#: rows cost 11 % of the CPU and, measured on the benchmark's rows, added no skill.
+#: rows cost 11 % of the CPU and, measured on the benchmark's rows, added no skill beyond
+#: noise (perhaps a few thousandths of closings PR-AUC; docs/forecast.md).
 DEFAULT_TRAIN_FIRST = 1980
 
 

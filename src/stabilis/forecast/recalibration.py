@@ -187,10 +187,11 @@ def origin_log_likelihoods(
     out: dict[int, np.ndarray] = {}
     for origin in np.unique(origins):
         here = origins == origin
-        z, mean_p, y_here = logit(p[here]), p[here], y[here]
+        p_here, y_here = p[here], y[here]
+        z = logit(p_here)
         sums = np.empty(len(_SLOPE_ORDER))
         for i, slope in enumerate(_SLOPE_ORDER):
-            q = np.clip(sigmoid(slope * z + level_shift(mean_p, slope)), 1e-6, 1 - 1e-6)
+            q = np.clip(sigmoid(slope * z + level_shift(p_here, slope)), 1e-6, 1 - 1e-6)
             sums[i] = float(np.sum(y_here * np.log(q) + (1 - y_here) * np.log(1 - q)))
         out[int(origin)] = sums
     return out

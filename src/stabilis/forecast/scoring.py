@@ -302,6 +302,24 @@ def scaled_interval(p: Any, lower: Any, upper: Any, scale: float) -> tuple[np.nd
     return out_lo, out_hi
 
 
+def _coverage_groups(
+    frame: pd.DataFrame, target: str, group_size: int
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The realised, non-zero forecasts sorted by origin, direction and p, with each row's block
+    (origin × direction) and group (consecutive ``group_size`` rows of a block; the id is
+    block · (rows + 1) + rank // group_size)."""
+    data = frame.dropna(subset=[target])
+    data = data[data["p"] > 0]
+    keys = [c for c in ("origin", "direction") if c in data.columns]
+    data = data.sort_values([*keys, "p"], kind="stable")
+    if keys:
+        rank = data.groupby(keys, sort=False).cumcount().to_numpy()
+        block = data.groupby(keys, sort=False).ngroup().to_numpy()
+    else:
+        rank, block = np.arange(len(data)), np.zeros(len(data), dtype=int)
+    return data, block, block * (len(data) + 1) + rank // group_size
+
+
 def interval_coverage(
     frame: pd.DataFrame, *, target: str = "realised", lower: str = "lower", upper: str = "upper",
     group_size: int = 100,
@@ -318,16 +336,7 @@ def interval_coverage(
     """
     import pandas as pd
 
-    data = frame.dropna(subset=[target])
-    data = data[data["p"] > 0]
-    keys = [c for c in ("origin", "direction") if c in data.columns]
-    data = data.sort_values([*keys, "p"], kind="stable")
-    if keys:
-        rank = data.groupby(keys, sort=False).cumcount().to_numpy()
-        block = data.groupby(keys, sort=False).ngroup().to_numpy()
-    else:
-        rank, block = np.arange(len(data)), np.zeros(len(data), dtype=int)
-    group = block * (len(data) + 1) + rank // group_size
+    data, _, group = _coverage_groups(frame, target, group_size)
     agg = pd.DataFrame({"g": group, "p": data["p"].to_numpy(), "y": data[target].to_numpy(),
                         "lo": data[lower].to_numpy(), "hi": data[upper].to_numpy()})  # fmt: skip
     stats = agg.groupby("g").agg(p=("p", "mean"), y=("y", "mean"), lo=("lo", "mean"),
@@ -364,16 +373,8 @@ def covered_groups(
     of these counts, so the widenings of many windows need the grouping only once."""
     import pandas as pd
 
-    data = frame.dropna(subset=[target])
-    data = data[data["p"] > 0]
+    data, block, group = _coverage_groups(frame, target, group_size)
     keys = [c for c in ("origin", "direction") if c in data.columns]
-    data = data.sort_values([*keys, "p"], kind="stable")
-    if keys:
-        rank = data.groupby(keys, sort=False).cumcount().to_numpy()
-        block = data.groupby(keys, sort=False).ngroup().to_numpy()
-    else:
-        rank, block = np.arange(len(data)), np.zeros(len(data), dtype=int)
-    group = block * (len(data) + 1) + rank // group_size
     p = data["p"].to_numpy(dtype=float)
     member_lo = data["member_lower"].to_numpy(dtype=float)
     member_hi = data["member_upper"].to_numpy(dtype=float)
