@@ -190,7 +190,7 @@ class BoostedForecaster:
         learning_rate: float = 0.1,
         num_leaves: int = 7,
         min_child_samples: int = 20,
-        feature_fraction: float = 0.25,
+        feature_fraction: float = 0.3,
         n_members: int = 5,
         calibration: Calibration = "oob",
         holdout_years: int = 5,

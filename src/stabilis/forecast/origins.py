@@ -21,13 +21,8 @@ from stabilis.errors import QueryError
 if TYPE_CHECKING:
     import numpy as np
 
-#: Earliest year a model can learn from (the space data begin in 1968; two warm-up years).
-#: The Barometer trains from here; so does the honest forest of the benchmark.
+#: Earliest year a model learns from (the space data begin in 1968; two warm-up years).
 FIRST_TRAIN_YEAR = 1970
-#: The first training year of Stabilis' models (``ForecastConfig.train_first``): the 1970s
-#: rows cost 11 % of the CPU and, measured on the benchmark's rows, added no skill beyond
-#: noise (perhaps a few thousandths of closings PR-AUC; docs/forecast.md).
-DEFAULT_TRAIN_FIRST = 1980
 
 
 @dataclass(frozen=True)
