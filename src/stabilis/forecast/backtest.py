@@ -106,15 +106,10 @@ def forecast_origin(
         matrix = matrix_for(split)
         for outcome in (o for o in selected if o.lookahead == lookahead):
             estimator = config.estimator()
-            y = design.target(outcome)
-            as_known = f"{outcome.column}_known"
-            if as_known in design.targets.columns:
-                # a live origin after the space data (lagged) trains on the row whose window
-                # ends in the data's last year: its target as that year shows it (rule (c) for
-                # it reads the year after, so rows only rule (c) could still make an event stay
-                # out). A backtest never trains on that row.
-                latest = years == design.last_year - 2
-                y = np.where(latest, design.targets[as_known].to_numpy(dtype=float), y)
+            # a live origin after the space data (lagged) trains on the row whose window ends
+            # in the data's last year: labelled as that year shows it. A backtest never trains
+            # on that row, so its targets are the full ones.
+            y = design.target_as_known(outcome.column, design.last_year - 2)
             estimator.fit(
                 matrix, y[train], years=years[train], groups=groups[train], split=split,
             )  # fmt: skip
@@ -126,9 +121,8 @@ def forecast_origin(
                 one = TimeSplit.honest(origin, horizon=1, lookahead=lookahead,
                                        train_first=config.train_first)  # fmt: skip
                 y1 = design.targets[hazard_column].to_numpy(dtype=float)
-                known_column = f"{hazard_column}_known"
                 if config.hazard_latest_year and lookahead > 0 and \
-                        known_column in design.targets.columns:  # fmt: skip
+                        f"{hazard_column}_known" in design.targets.columns:  # fmt: skip
                     # and from the year before the origin too: whether t itself is an event is
                     # known at t by rules (a)/(b), or known not to be one when rule (c) cannot
                     # fire; rows it leaves open (rule (c) reads t + 1) stay out (NaN)
@@ -136,8 +130,7 @@ def forecast_origin(
                     # latest known year one year earlier too)
                     one = TimeSplit.honest(origin, horizon=1, lookahead=0,
                                            train_first=config.train_first)  # fmt: skip
-                    latest = years == min(origin, design.last_year) - 1
-                    y1 = np.where(latest, design.targets[known_column].to_numpy(dtype=float), y1)
+                    y1 = design.target_as_known(hazard_column, min(origin, design.last_year) - 1)
                 rows = one.train_mask(years)
                 hazard = config.estimator()
                 hazard.fit(

@@ -157,6 +157,18 @@ class ForecastDesign:
     def target(self, outcome: Outcome) -> np.ndarray:
         return self.targets[outcome.column].to_numpy(dtype=float)
 
+    def target_as_known(self, column: str, latest: int) -> np.ndarray:
+        """Target ``column`` with the rows of year ``latest`` as the data's last year shows them
+        (``<column>_known``: NaN where only rule (c) could still make an event), for a model
+        whose newest training row is one whose target the data do not yet fully show. The full
+        target where the design has no such variant."""
+        values = self.targets[column].to_numpy(dtype=float)
+        known = f"{column}_known"
+        if known not in self.targets.columns:
+            return values
+        at = self.years == latest
+        return np.where(at, self.targets[known].to_numpy(dtype=float), values)
+
 
 @dataclass(frozen=True)
 class DesignInputs:

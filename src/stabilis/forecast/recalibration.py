@@ -169,12 +169,6 @@ def level_shift(p: np.ndarray, slope: float) -> float:
     return shift_to_mean(slope * logit(p), float(np.mean(p)))
 
 
-def best_slope(p: np.ndarray, y: np.ndarray, origins: np.ndarray) -> float:
-    """The slope in :data:`SLOPES` whose level-preserving map (per origin) gives the lowest
-    log-loss on these realised forecasts (1.0, no change, wins ties)."""
-    return slope_from_likelihoods(list(origin_log_likelihoods(p, y, origins).values()))
-
-
 #: The slopes in the order they are tried (nearest to 1.0 first, so 1.0 wins ties).
 _SLOPE_ORDER = tuple(sorted(SLOPES, key=lambda a: abs(a - 1.0)))
 
@@ -198,7 +192,9 @@ def origin_log_likelihoods(
 
 
 def slope_from_likelihoods(per_origin: list[np.ndarray]) -> float:
-    """The slope with the lowest log-loss summed over origins (see :func:`best_slope`)."""
+    """The slope in :data:`SLOPES` whose level-preserving map (per origin) gives the lowest
+    log-loss summed over these origins' :func:`origin_log_likelihoods` (1.0, no change, wins
+    ties)."""
     best, best_loss = 1.0, np.inf
     for i, slope in enumerate(_SLOPE_ORDER):
         loss = 0.0
